@@ -1,0 +1,128 @@
+# nawat - build, test, benchmark.
+#
+#   make                       build ./nawat (installs missing Debian packages first)
+#   make test                  every test: unit, conformance, CLI, sanitizers, ...
+#   make bench                 benchmarks, as ratios to a reference measured in the same run
+#   make run                   build, create a demo store if there is none, serve it
+#   make SANITIZE=address,undefined   build with sanitizers
+#
+# Everything the build needs is installed by scripts/deps.sh, called when
+# pkg-config cannot find a library.
+
+SHARED   ?= ../shared
+VERSION  := $(shell cat VERSION)
+CC       ?= cc
+O        ?= build
+PKGS     := sqlite3 jansson libsodium libpcre2-8
+OPT      ?= -O2
+SANITIZE ?=
+
+WARN   := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
+          -Wformat=2 -Wno-format-nonliteral -Werror
+CFLAGS_ALL = -std=gnu11 $(OPT) -g $(WARN) -include src/base/banned.h -Isrc -I$(O)/gen \
+          -DNAWAT_VERSION='"$(VERSION)"' -D_FILE_OFFSET_BITS=64 \
+          $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all) \
+          $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
+LIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm \
+          $(if $(SANITIZE),-fsanitize=$(SANITIZE)) $(LDFLAGS)
+
+SRC := $(wildcard src/base/*.c src/standard/*.c src/store/*.c src/exchange/*.c \
+                  src/domain/*.c src/analytics/*.c src/report/*.c src/web/*.c)
+OBJ := $(SRC:%.c=$(O)/%.o) $(O)/gen/embedded.o
+EMBED := standard/datapackage.json $(sort $(wildcard standard/codelists/*.csv))
+
+.PHONY: all deps deps-test test test-unit test-conformance test-cli test-asan bench run clean
+
+all: nawat
+
+# ---- dependencies ----
+
+$(O)/.deps-ok:
+	@mkdir -p $(O)
+	@if ! pkg-config --exists $(PKGS) || [ ! -f /usr/include/csv.h ]; then scripts/deps.sh build; fi
+	@touch $@
+
+deps: $(O)/.deps-ok
+
+deps-test: $(O)/.deps-ok
+	@scripts/deps.sh test
+
+# ---- build ----
+
+$(O)/tools/embed: tools/embed.c | $(O)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -o $@ $<
+
+$(O)/gen/embedded.c: $(EMBED) $(O)/tools/embed
+	@mkdir -p $(dir $@)
+	$(O)/tools/embed $@ $(EMBED)
+
+$(O)/gen/embedded.o: $(O)/gen/embedded.c
+	$(CC) -std=gnu11 $(OPT) -Isrc/base -c -o $@ $<
+
+$(O)/%.o: %.c | $(O)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+$(O)/libnawat.a: $(OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+# The build fails when the embedded standard is malformed.
+$(O)/nawat: $(O)/src/main.o $(O)/libnawat.a
+	$(CC) -o $@.tmp $^ $(LIBS_ALL)
+	@./$@.tmp standard --check >/dev/null || { ./$@.tmp standard --check; rm -f $@.tmp; exit 1; }
+	mv $@.tmp $@
+
+ifeq ($(O),build)
+nawat: $(O)/nawat
+	cp $< $@
+else
+nawat: $(O)/nawat
+endif
+
+-include $(OBJ:.o=.d) $(O)/src/main.d
+
+# ---- tests ----
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
+
+$(O)/tests/%: tests/unit/%.c $(O)/libnawat.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags cmocka) -o $@ $< $(O)/libnawat.a \
+		$(LIBS_ALL) $(shell pkg-config --libs cmocka)
+
+$(O)/tests/csvcut: tests/tools/csvcut.c | $(O)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -Wall -Werror -o $@ $< -lcsv
+
+test: deps-test
+	@$(MAKE) --no-print-directory nawat $(UNIT_BIN) build/tests/csvcut
+	@$(MAKE) --no-print-directory O=build/asan SANITIZE=address,undefined OPT=-O1 \
+		build/asan/nawat $(UNIT_BIN:$(O)/%=build/asan/%)
+	@SHARED=$(SHARED) tests/run-all.sh build build/asan
+
+test-unit: nawat $(UNIT_BIN)
+	@for t in $(UNIT_BIN); do $$t || exit 1; done
+
+test-conformance: nawat $(O)/tests/csvcut
+	@SHARED=$(SHARED) tests/conformance.sh ./nawat $(O)/tests/csvcut
+
+test-cli: nawat
+	@tests/cases.sh ./nawat tests/cases
+
+# ---- benchmarks ----
+
+bench: deps-test nawat
+	@bench/run.sh ./nawat
+
+# ---- run ----
+
+run: nawat
+	@if [ ! -f nawat.db ]; then ./nawat demo; fi
+	@./nawat serve --listen 127.0.0.1:8080 2>/dev/null || \
+		echo "nawat: ฐานข้อมูลพร้อมใช้ที่ nawat.db / the store is ready at nawat.db"
+
+clean:
+	rm -rf build nawat

@@ -1,0 +1,65 @@
+/* mem.c - allocator wrapper with failure injection (see mem.h). */
+#include "mem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static unsigned long fail_at;  /* 0 = never */
+static unsigned long counter;
+
+static int should_fail(void)
+{
+	counter++;
+	return fail_at && counter >= fail_at;
+}
+
+unsigned long mem_fail_after(unsigned long n)
+{
+	unsigned long made = counter;
+
+	counter = 0;
+	fail_at = n;
+	return made;
+}
+
+void *nw_malloc(size_t n)
+{
+	if (should_fail())
+		return NULL;
+	return malloc(n ? n : 1);
+}
+
+void *nw_calloc(size_t count, size_t size)
+{
+	if (should_fail())
+		return NULL;
+	return calloc(count ? count : 1, size ? size : 1);
+}
+
+void *nw_realloc(void *p, size_t n)
+{
+	if (should_fail())
+		return NULL;
+	return realloc(p, n ? n : 1);
+}
+
+void nw_free(void *p)
+{
+	free(p);
+}
+
+char *nw_strndup(const char *s, size_t n)
+{
+	char *d = nw_malloc(n + 1);
+
+	if (!d)
+		return NULL;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+char *nw_strdup(const char *s)
+{
+	return nw_strndup(s, strlen(s));
+}

@@ -1,0 +1,314 @@
+/* export.c - streaming export of a data set (see export.h). */
+#include "export.h"
+
+#include <string.h>
+
+#include "../base/date.h"
+#include "../base/mem.h"
+#include "../standard/validate.h"
+#include "csvout.h"
+
+int exp_format_parse(const char *name, enum exp_format *out)
+{
+	if (!strcmp(name, "csv"))
+		*out = EXP_CSV;
+	else if (!strcmp(name, "json"))
+		*out = EXP_JSON;
+	else if (!strcmp(name, "ndjson") || !strcmp(name, "jsonl"))
+		*out = EXP_NDJSON;
+	else
+		return NAWAT_EINVAL;
+	return 0;
+}
+
+int exp_filter_parse(const struct std_dataset *ds, const struct pii_key *key, const char *expr,
+		     struct arena *a, struct store_filter *out, struct nw_err *err)
+{
+	const char *eq = strchr(expr, '=');
+	const struct std_field *f;
+	struct val_value *v = &out->value;
+	enum date_form form;
+	struct date dt;
+	int field, dec;
+	size_t n;
+
+	if (!eq)
+		return err_set(err, NAWAT_EINVAL, "เงื่อนไข %s ต้องอยู่ในรูป FIELD=VALUE",
+			       "filter %s must look like FIELD=VALUE", expr);
+	field = std_field_index(ds, expr, (size_t)(eq - expr));
+	if (field < 0)
+		return err_set(err, NAWAT_EINVAL, "ชุดข้อมูล %s ไม่มีเขตข้อมูล %.*s",
+			       "data set %s has no field %.*s", ds->name, (int)(eq - expr), expr);
+	f = &ds->fields[field];
+	memset(out, 0, sizeof *out);
+	out->field = field;
+	v->state = VAL_SET;
+	v->s = eq + 1;
+	v->n = n = strlen(eq + 1);
+	if (f->pii) {
+		unsigned char *h = arena_alloc(a, PII_HASH_LEN);
+
+		if (!h)
+			return err_generic(err, NAWAT_ENOMEM);
+		pii_hash(key, v->s, n, h);
+		v->s = (const char *)h;
+		v->n = PII_HASH_LEN;
+		return 0;
+	}
+	switch (f->type) {
+	case STD_INTEGER:
+		if (val_parse_int(v->s, n, &v->i))
+			goto bad;
+		break;
+	case STD_NUMBER:
+		if (val_parse_number(v->s, n, &v->d, &dec))
+			goto bad;
+		break;
+	case STD_DATE:
+		if (date_parse(v->s, n, &dt, &form) != DATE_OK)
+			goto bad;
+		date_iso(dt, v->date, sizeof v->date);
+		v->s = arena_strdup(a, v->date);
+		v->n = 10;
+		if (!v->s)
+			return err_generic(err, NAWAT_ENOMEM);
+		break;
+	default:
+		break;
+	}
+	return 0;
+bad:
+	return err_set(err, NAWAT_EINVAL, "ค่าของ %s ไม่ถูกต้อง: %s", "bad value for %s: %s", f->name,
+		       v->s);
+}
+
+static void json_str(FILE *fp, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	putc('"', fp);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\') {
+			putc('\\', fp);
+			putc(c, fp);
+		} else if (c < 0x20) {
+			fputs("\\u00", fp);
+			putc(hex[c >> 4], fp);
+			putc(hex[c & 15], fp);
+		} else {
+			putc(c, fp);
+		}
+	}
+	putc('"', fp);
+}
+
+/* Personal data of a row: the clear ID from a sealed copy, here or in the
+ * data set a reference points to. */
+struct pii_src {
+	int field;
+	struct store_ref *ref;    /* NULL when the row has its own sealed copy */
+	const struct std_fk *fk;
+	int fetch[1];
+	int have_last;
+	unsigned char last_hash[PII_HASH_LEN];
+	char last_clear[PII_MAX_CLEAR + 1];
+	size_t last_n;
+	int last_ok;
+};
+
+static int open_pii_sources(struct store *st, const struct std_dataset *ds, struct pii_src *src,
+			    size_t *nsrc, struct nw_err *err)
+{
+	size_t i, k, j;
+	int rc;
+
+	*nsrc = 0;
+	for (i = 0; i < ds->nfields; i++) {
+		const struct std_field *f = &ds->fields[i];
+		struct pii_src *s = &src[*nsrc];
+
+		if (!f->pii)
+			continue;
+		memset(s, 0, sizeof *s);
+		s->field = (int)i;
+		if (!f->pii_seal) {
+			for (k = 0; k < ds->nfk && !s->fk; k++)
+				for (j = 0; j < ds->fks[k].n; j++)
+					if (ds->fks[k].fields[j] == (int)i &&
+					    ds->fks[k].target->fields[ds->fks[k].target_fields[j]].pii_seal) {
+						s->fk = &ds->fks[k];
+						s->fetch[0] = ds->fks[k].target_fields[j];
+						break;
+					}
+			if (!s->fk)
+				return err_set(err, NAWAT_EINVAL,
+					       "ไม่มีสำเนาเข้ารหัสของ %s ให้ส่งออก ใช้ --pseudonymise",
+					       "no sealed copy of %s to export; use --pseudonymise", f->name);
+			if ((rc = store_ref_open(st, s->fk->target, s->fetch, 1, &s->ref))) {
+				*err = st->err;
+				return rc;
+			}
+		}
+		(*nsrc)++;
+	}
+	return 0;
+}
+
+static int clear_id(struct store *st, const struct pii_key *key, const struct std_dataset *ds,
+		    struct pii_src *s, const struct val_value *vals, struct nw_err *err)
+{
+	const struct val_value *v = &vals[s->field];
+	struct val_value keyv[8], fetched[1];
+	size_t j;
+	int rc, found;
+
+	if (s->have_last && v->n == PII_HASH_LEN && !memcmp(s->last_hash, v->s, PII_HASH_LEN))
+		return s->last_ok ? 0 : NAWAT_ECRYPTO;
+	memcpy(s->last_hash, v->s, PII_HASH_LEN);
+	s->have_last = 1;
+	s->last_ok = 0;
+	if (!s->ref) {
+		rc = pii_open(key, v->blob, v->blob_n, (const unsigned char *)v->s, s->last_clear, &s->last_n);
+	} else {
+		for (j = 0; j < s->fk->n && j < 8; j++)
+			keyv[j] = vals[s->fk->fields[j]];
+		if ((rc = store_ref_lookup(s->ref, keyv, &found, fetched))) {
+			*err = st->err;
+			return rc;
+		}
+		rc = found ? pii_open(key, fetched[0].blob, fetched[0].blob_n,
+				      (const unsigned char *)fetched[0].s, s->last_clear, &s->last_n)
+			   : NAWAT_ECRYPTO;
+	}
+	if (rc)
+		return err_set(err, NAWAT_ECRYPTO,
+			       "เปิดสำเนาเข้ารหัสของ %s ไม่ได้: ไฟล์กุญแจไม่ตรงกับข้อมูล",
+			       "cannot open the sealed copy of %s: the key does not match the data",
+			       ds->fields[s->field].name);
+	s->last_ok = 1;
+	return 0;
+}
+
+int exp_run(struct store *st, const struct pii_key *key, const struct std_dataset *ds,
+	    const struct exp_opts *o, FILE *out, int64_t *nrows, struct nw_err *err)
+{
+	struct store_scan *sc = NULL;
+	struct val_value *vals;
+	struct pii_src src[8];
+	struct csvw w;
+	char num[VAL_NUMBER_MAX], pseudo[PII_PSEUDONYM_LEN + 1];
+	size_t i, nsrc = 0, si;
+	int64_t n = 0;
+	int rc;
+
+	*nrows = 0;
+	memset(src, 0, sizeof src);
+	vals = nw_calloc(ds->nfields, sizeof *vals);
+	if (!vals)
+		return err_generic(err, NAWAT_ENOMEM);
+	if (ds->nfields > 64) {
+		rc = err_generic(err, NAWAT_ELIMIT);
+		goto out;
+	}
+	if (!o->pseudonymise && (rc = open_pii_sources(st, ds, src, &nsrc, err)))
+		goto out;
+	if ((rc = store_scan_open(st, ds, o->filters, o->nfilters, &sc))) {
+		*err = st->err;
+		goto out;
+	}
+	csvw_init(&w, out, 1);
+	if (o->format == EXP_CSV) {
+		if (o->bom)
+			fputs("\xEF\xBB\xBF", out);
+		for (i = 0; i < ds->nfields; i++)
+			csvw_str(&w, ds->fields[i].name);
+		csvw_end(&w);
+	} else if (o->format == EXP_JSON) {
+		fputs("[", out);
+	}
+	while ((rc = store_scan_next(sc, vals)) == 1) {
+		if (o->format == EXP_JSON)
+			fputs(n ? ",\n" : "\n", out);
+		if (o->format != EXP_CSV)
+			putc('{', out);
+		for (i = 0, si = 0; i < ds->nfields; i++) {
+			const struct std_field *f = &ds->fields[i];
+			const struct val_value *v = &vals[i];
+			const char *s = NULL;
+			size_t len = 0;
+			int quoted = 1;
+
+			if (v->state == VAL_SET) {
+				if (f->pii) {
+					if (o->pseudonymise) {
+						pii_pseudonym(key, (const unsigned char *)v->s, pseudo);
+						s = pseudo;
+						len = strlen(pseudo);
+					} else {
+						while (si < nsrc && src[si].field != (int)i)
+							si++;
+						if (si == nsrc) {
+							rc = err_generic(err, NAWAT_ECRYPTO);
+							goto out;
+						}
+						if ((rc = clear_id(st, key, ds, &src[si], vals, err)))
+							goto out;
+						s = src[si].last_clear;
+						len = src[si].last_n;
+					}
+				} else if (f->type == STD_INTEGER) {
+					len = (size_t)snprintf(num, sizeof num, "%lld", (long long)v->i);
+					s = num;
+					quoted = 0;
+				} else if (f->type == STD_NUMBER) {
+					len = val_format_number(v->d, num, sizeof num);
+					s = num;
+					quoted = 0;
+				} else {
+					s = v->s;
+					len = v->n;
+				}
+			}
+			if (o->format == EXP_CSV) {
+				csvw_field(&w, s ? s : "", len);
+				continue;
+			}
+			if (i)
+				putc(',', out);
+			json_str(out, f->name, strlen(f->name));
+			putc(':', out);
+			if (!s)
+				fputs("null", out);
+			else if (quoted)
+				json_str(out, s, len);
+			else
+				fwrite(s, 1, len, out);
+		}
+		if (o->format == EXP_CSV)
+			csvw_end(&w);
+		else
+			fputs(o->format == EXP_JSON ? "}" : "}\n", out);
+		n++;
+	}
+	if (rc < 0) {
+		*err = st->err;
+		goto out;
+	}
+	if (o->format == EXP_JSON)
+		fputs(n ? "\n]\n" : "]\n", out);
+	if (fflush(out) != 0 || ferror(out)) {
+		rc = err_msg(err, NAWAT_EIO, "เขียนไฟล์ส่งออกไม่สำเร็จ", "cannot write the export");
+		goto out;
+	}
+	*nrows = n;
+	rc = 0;
+out:
+	store_scan_close(sc);
+	for (i = 0; i < nsrc; i++)
+		store_ref_close(src[i].ref);
+	nw_free(vals);
+	return rc;
+}

@@ -1,0 +1,41 @@
+/*
+ * export.h - writing a data set out in the exchange format (CSV, JSON array,
+ * NDJSON), rows in key order, streamed.
+ *
+ * Personal data: the operator gets the real citizen IDs (opened from the
+ * sealed copy: of the row itself, or of the data set the row refers to);
+ * with pseudonymise, stable pseudonyms instead.  Files written here
+ * re-import with zero changes.
+ */
+#ifndef NAWAT_EXPORT_H
+#define NAWAT_EXPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../base/arena.h"
+#include "../base/err.h"
+#include "../standard/pii.h"
+#include "../store/store.h"
+
+enum exp_format { EXP_CSV, EXP_JSON, EXP_NDJSON };
+
+struct exp_opts {
+	enum exp_format format;
+	int pseudonymise;
+	int bom;                          /* CSV: a UTF-8 BOM, for spreadsheet programs */
+	const struct store_filter *filters;
+	size_t nfilters;
+};
+
+int exp_format_parse(const char *name, enum exp_format *out);
+
+/* Parses "FIELD=VALUE" into a filter on ds (values typed by the field; personal
+ * data hashed with key).  Strings are allocated from a. */
+int exp_filter_parse(const struct std_dataset *ds, const struct pii_key *key, const char *expr,
+		     struct arena *a, struct store_filter *out, struct nw_err *err);
+
+int exp_run(struct store *st, const struct pii_key *key, const struct std_dataset *ds,
+	    const struct exp_opts *o, FILE *out, int64_t *nrows, struct nw_err *err);
+
+#endif

@@ -1,0 +1,1177 @@
+/*
+ * import.c - the import pipeline (see import.h).
+ *
+ * Rows stream from a reader into chunks of CHUNK_ROWS.  Each row is checked
+ * by val_row() as it arrives (rules of one row) and its personal data hashed
+ * and sealed; at each chunk the rules that need the store run in a batch:
+ * references, x-match and, inside the writer, duplicates.  The whole batch is
+ * one transaction with a savepoint per file, so a failed file or a failed
+ * batch leaves the store as it was.  Memory is one chunk, whatever the file.
+ */
+#include "import.h"
+
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <csv.h>
+#include <sodium.h>
+
+#include "../base/arena.h"
+#include "../base/buf.h"
+#include "../base/mem.h"
+#include "../standard/validate.h"
+#include "csvout.h"
+
+#define CHUNK_ROWS 512
+#define MAX_FK_KEY 8
+
+/* An issue found in a row (field) or a file (column by name). */
+struct crow {
+	size_t line;
+	struct val_value *vals;
+	struct val_issue *issues;
+	size_t nissues, capissues;
+	int nerr;
+	struct rec_view *cells;   /* the row as read, by column */
+	size_t ncells;
+	int extra_cells;          /* more non-empty cells than the header */
+};
+
+struct fkstate {
+	const struct std_fk *fk;
+	struct store_ref *ref;
+	int *fetch;
+	int have_last, last_found;
+	struct val_value last_key[MAX_FK_KEY];
+	struct val_value last_fetch[MAX_FK_KEY];
+	struct arena mem;         /* copies of the cached key and fetched values */
+};
+
+struct piicache {
+	char clear[PII_MAX_CLEAR + 1];
+	size_t n;
+	int valid;
+	unsigned char hash[PII_HASH_LEN];
+	unsigned char sealed[PII_SEALED_MAX];
+	size_t sealed_n;
+};
+
+struct imp;
+
+struct ifile {
+	struct imp *im;
+	struct imp_file *f;
+	const struct std_dataset *ds;
+	int64_t sub_id;
+	/* columns */
+	int *col_field;           /* column -> field, -1 unknown or ignored */
+	char **col_names;
+	size_t ncols, capcols;
+	int *field_col;           /* field -> column, -1 absent */
+	unsigned char *missing;   /* field: a required column missing (reported once, on row 0) */
+	int file_error;
+	/* chunk */
+	struct arena mem;
+	struct crow rows[CHUNK_ROWS];
+	size_t nrows;
+	struct store_row srows[CHUNK_ROWS];
+	struct store_writer *w;
+	struct fkstate *fks;
+	struct piicache *pc;
+	struct val_cell *cells;
+	struct imp_count c;
+	int rc;                   /* first store or internal failure */
+	/* rejected rows */
+	FILE *rej;
+	struct csvw rejw;
+	char *rej_path;
+};
+
+struct imp {
+	struct store *st;
+	const struct pii_key *key;
+	const struct imp_opts *o;
+	struct nw_err *err;
+	FILE *rep;                /* the report, a temporary file until the end */
+	struct csvw repw;
+};
+
+void imp_report_header(FILE *fp)
+{
+	fputs("file,row,column,value,code,severity,message_th,message_en\n", fp);
+}
+
+static void report(struct imp *im, const char *file, size_t row, const char *column,
+		   const char *value, size_t vlen, const struct std_dataset *ds,
+		   const struct val_issue *is, const char *th, const char *en)
+{
+	char mth[NW_ERR_MSG], men[NW_ERR_MSG];
+	const struct std_field *f = is->field >= 0 ? &ds->fields[is->field] : NULL;
+
+	if (f && f->pii)
+		value = NULL; /* the report shows the row, never the ID */
+	if (!th)
+		val_message(ds, is, value, vlen, mth, sizeof mth, men, sizeof men);
+	csvw_str(&im->repw, file);
+	csvw_int(&im->repw, (long long)row);
+	csvw_str(&im->repw, column);
+	csvw_field(&im->repw, value, value ? vlen : 0);
+	csvw_str(&im->repw, val_code_name(is->code));
+	csvw_str(&im->repw, is->warning ? "warning" : "error");
+	csvw_str(&im->repw, th ? th : mth);
+	csvw_str(&im->repw, en ? en : men);
+	csvw_end(&im->repw);
+}
+
+static void file_issue(struct ifile *fi, size_t row, const char *column, enum val_code code,
+		       const char *th, const char *en)
+{
+	struct val_issue is = { -1, code, 0 };
+	char mth[NW_ERR_MSG], men[NW_ERR_MSG];
+
+	if (!th) {
+		val_message(fi->ds, &is, column, strlen(column), mth, sizeof mth, men, sizeof men);
+		th = mth;
+		en = men;
+	}
+	report(fi->im, fi->f->name, row, column, NULL, 0, fi->ds, &is, th, en);
+	fi->c.errors++;
+	fi->file_error = 1;
+}
+
+/* ---- trimming and cells ---- */
+
+static void trim(const char **s, size_t *n)
+{
+	const char *p = *s;
+	size_t len = *n;
+
+	for (;;) {
+		if (len && (p[0] == ' ' || p[0] == '\t' || p[0] == '\r' || p[0] == '\n')) {
+			p++;
+			len--;
+		} else if (len >= 2 && (unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xA0) {
+			p += 2;
+			len -= 2;
+		} else {
+			break;
+		}
+	}
+	for (;;) {
+		if (len && (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\r' ||
+			    p[len - 1] == '\n'))
+			len--;
+		else if (len >= 2 && (unsigned char)p[len - 2] == 0xC2 && (unsigned char)p[len - 1] == 0xA0)
+			len -= 2;
+		else
+			break;
+	}
+	*s = p;
+	*n = len;
+}
+
+/* ---- columns ---- */
+
+static int sink_column(void *ctx, const char *name, size_t n)
+{
+	struct ifile *fi = ctx;
+	const char *s = name;
+	size_t len = n, i;
+	int field;
+
+	if (fi->ncols == fi->capcols) {
+		size_t cap = fi->capcols ? fi->capcols * 2 : 32;
+		int *cf = nw_realloc(fi->col_field, cap * sizeof *cf);
+		char **cn;
+
+		if (!cf)
+			return NAWAT_ENOMEM;
+		fi->col_field = cf;
+		cn = nw_realloc(fi->col_names, cap * sizeof *cn);
+		if (!cn)
+			return NAWAT_ENOMEM;
+		fi->col_names = cn;
+		fi->capcols = cap;
+	}
+	trim(&s, &len);
+	fi->col_names[fi->ncols] = nw_strndup(s, len);
+	if (!fi->col_names[fi->ncols])
+		return NAWAT_ENOMEM;
+	field = std_field_index(fi->ds, s, len);
+	fi->col_field[fi->ncols] = -1;
+	if (field < 0) {
+		if (!fi->im->o->ignore_unknown)
+			file_issue(fi, 0, fi->col_names[fi->ncols], VC_UNKNOWN_COLUMN, NULL, NULL);
+	} else if (fi->field_col[field] >= 0) {
+		char th[NW_ERR_MSG], en[NW_ERR_MSG];
+
+		snprintf(th, sizeof th, "คอลัมน์ %s ซ้ำในแถวหัวตาราง", fi->col_names[fi->ncols]);
+		snprintf(en, sizeof en, "column %s appears twice in the header", fi->col_names[fi->ncols]);
+		file_issue(fi, 0, fi->col_names[fi->ncols], VC_DUPLICATE, th, en);
+	} else {
+		fi->field_col[field] = (int)fi->ncols;
+		fi->col_field[fi->ncols] = field;
+	}
+	fi->ncols++;
+	(void)i;
+	return 0;
+}
+
+static int sink_header_done(void *ctx)
+{
+	struct ifile *fi = ctx;
+	size_t i;
+
+	for (i = 0; i < fi->ds->nfields; i++)
+		if (fi->ds->fields[i].required && fi->field_col[i] < 0) {
+			file_issue(fi, 0, fi->ds->fields[i].name, VC_REQUIRED, NULL, NULL);
+			fi->missing[i] = 1;
+		}
+	return 0;
+}
+
+/* ---- rows ---- */
+
+static int add_issue(struct ifile *fi, struct crow *r, int field, enum val_code code, int warning)
+{
+	struct val_issue *is;
+
+	if (r->nissues == r->capissues) {
+		size_t cap = r->capissues * 2 + 4;
+
+		is = arena_alloc(&fi->mem, cap * sizeof *is);
+		if (!is)
+			return NAWAT_ENOMEM;
+		if (r->nissues)
+			memcpy(is, r->issues, r->nissues * sizeof *is);
+		r->issues = is;
+		r->capissues = cap;
+	}
+	r->issues[r->nissues].field = field;
+	r->issues[r->nissues].code = code;
+	r->issues[r->nissues].warning = warning;
+	r->nissues++;
+	if (!warning)
+		r->nerr++;
+	return 0;
+}
+
+static int field_has_error(const struct crow *r, int field)
+{
+	size_t i;
+
+	for (i = 0; i < r->nissues; i++)
+		if (r->issues[i].field == field && !r->issues[i].warning)
+			return 1;
+	return 0;
+}
+
+/* Hashes (and seals) the personal-data fields of a valid cell. */
+static int protect(struct ifile *fi, struct crow *r)
+{
+	const struct std_dataset *ds = fi->ds;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < ds->nfields; i++) {
+		const struct std_field *f = &ds->fields[i];
+		struct val_value *v = &r->vals[i];
+		struct piicache *pc = &fi->pc[i];
+		unsigned char *h, *s;
+
+		if (!f->pii || v->state != VAL_SET)
+			continue;
+		if (field_has_error(r, (int)i) || v->n > PII_MAX_CLEAR) {
+			v->state = VAL_NULL; /* never written; never kept in clear */
+			continue;
+		}
+		if (!pc->valid || pc->n != v->n || memcmp(pc->clear, v->s, v->n)) {
+			memcpy(pc->clear, v->s, v->n);
+			pc->n = v->n;
+			pii_hash(fi->im->key, v->s, v->n, pc->hash);
+			pc->sealed_n = 0;
+			if (f->pii_seal && (rc = pii_seal(fi->im->key, v->s, v->n, pc->hash, pc->sealed,
+							  &pc->sealed_n)))
+				return rc;
+			pc->valid = 1;
+		}
+		h = arena_alloc(&fi->mem, PII_HASH_LEN);
+		s = pc->sealed_n ? arena_alloc(&fi->mem, pc->sealed_n) : NULL;
+		if (!h || (pc->sealed_n && !s))
+			return NAWAT_ENOMEM;
+		memcpy(h, pc->hash, PII_HASH_LEN);
+		v->s = (const char *)h;
+		v->n = PII_HASH_LEN;
+		if (s) {
+			memcpy(s, pc->sealed, pc->sealed_n);
+			v->blob = s;
+			v->blob_n = pc->sealed_n;
+		}
+	}
+	return 0;
+}
+
+static int flush(struct ifile *fi);
+
+static int sink_row(void *ctx, size_t line, const struct rec_view *vals,
+		    const unsigned char *present, size_t n)
+{
+	struct ifile *fi = ctx;
+	const struct std_dataset *ds = fi->ds;
+	struct crow *r;
+	struct val_issue issues[2 * 64 + 4];
+	size_t nissues = 0, i;
+	int rc;
+
+	if (fi->rc)
+		return fi->rc;
+	if (ds->nfields > 64)
+		return NAWAT_ELIMIT;
+	r = &fi->rows[fi->nrows];
+	memset(r, 0, sizeof *r);
+	r->line = line;
+	fi->c.rows++;
+	/* keep the row as read, for the report and the rejected file */
+	r->ncells = n;
+	r->cells = arena_alloc(&fi->mem, (n ? n : 1) * sizeof *r->cells);
+	r->vals = arena_alloc(&fi->mem, ds->nfields * sizeof *r->vals);
+	if (!r->cells || !r->vals)
+		return NAWAT_ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (vals[i].n == REC_NOT_SCALAR) {
+			r->cells[i].s = NULL;
+			r->cells[i].n = REC_NOT_SCALAR;
+			continue;
+		}
+		r->cells[i].s = arena_strndup(&fi->mem, vals[i].s, vals[i].n);
+		r->cells[i].n = vals[i].n;
+		if (!r->cells[i].s)
+			return NAWAT_ENOMEM;
+		if (i >= fi->ncols || fi->col_field[i] < 0) {
+			/* cells past the header are an error unless empty */
+			const char *s = vals[i].s;
+			size_t len = vals[i].n;
+
+			trim(&s, &len);
+			if (i >= fi->ncols && len)
+				r->extra_cells = 1;
+		}
+	}
+	for (i = 0; i < ds->nfields; i++) {
+		int col = fi->field_col[i];
+		struct val_cell *c = &fi->cells[i];
+
+		c->present = col >= 0 && (size_t)col < n ? present[col] : col >= 0;
+		c->s = "";
+		c->n = 0;
+		if (col >= 0 && (size_t)col < n && r->cells[col].n != REC_NOT_SCALAR) {
+			c->s = r->cells[col].s;
+			c->n = r->cells[col].n;
+			trim(&c->s, &c->n);
+		}
+	}
+	val_row(ds, fi->cells, r->vals, issues, &nissues);
+	for (i = 0; i < nissues; i++) {
+		if (issues[i].field >= 0 && fi->missing[issues[i].field]) {
+			/* reported once on row 0; the row still fails */
+			r->nerr++;
+			continue;
+		}
+		if ((rc = add_issue(fi, r, issues[i].field, issues[i].code, issues[i].warning)))
+			return rc;
+	}
+	/* a JSON object or array where a value belongs: a type error, whatever
+	 * val_row made of the empty cell it saw */
+	for (i = 0; i < ds->nfields; i++) {
+		int col = fi->field_col[i];
+		size_t k, m;
+
+		if (col < 0 || (size_t)col >= n || r->cells[col].n != REC_NOT_SCALAR)
+			continue;
+		for (k = 0, m = 0; k < r->nissues; k++) {
+			if (r->issues[k].field == (int)i) {
+				r->nerr -= !r->issues[k].warning;
+				continue;
+			}
+			r->issues[m++] = r->issues[k];
+		}
+		r->nissues = m;
+		if ((rc = add_issue(fi, r, (int)i, VC_TYPE, 0)))
+			return rc;
+		r->vals[i].state = VAL_NULL;
+	}
+	if (r->extra_cells && (rc = add_issue(fi, r, -1, VC_PATTERN, 0)))
+		return rc;
+	/* dates point into their own value; fix after the copy into the arena */
+	for (i = 0; i < ds->nfields; i++)
+		if (ds->fields[i].type == STD_DATE && r->vals[i].state == VAL_SET)
+			r->vals[i].s = r->vals[i].date;
+	if ((rc = protect(fi, r)))
+		return rc;
+	if (++fi->nrows == CHUNK_ROWS)
+		return flush(fi);
+	return 0;
+}
+
+/* ---- references ---- */
+
+static int same_val(const struct std_field *f, const struct val_value *a, const struct val_value *b)
+{
+	if (a->state != VAL_SET || b->state != VAL_SET)
+		return (a->state == VAL_SET) == (b->state == VAL_SET);
+	if (f->type == STD_INTEGER && !f->pii)
+		return a->i == b->i;
+	if (f->type == STD_NUMBER)
+		return a->d == b->d;
+	return a->n == b->n && !memcmp(a->s, b->s, a->n);
+}
+
+static int keep_val(struct arena *a, struct val_value *v)
+{
+	if (v->state == VAL_SET && v->s) {
+		if (!(v->s = arena_strndup(a, v->s, v->n)))
+			return NAWAT_ENOMEM;
+	}
+	if (v->blob_n) {
+		if (!(v->blob = (const unsigned char *)arena_strndup(a, (const char *)v->blob, v->blob_n)))
+			return NAWAT_ENOMEM;
+	}
+	return 0;
+}
+
+static int check_refs(struct ifile *fi, struct crow *r)
+{
+	const struct std_dataset *ds = fi->ds;
+	size_t k, j;
+	int rc, found;
+
+	for (k = 0; k < ds->nfk; k++) {
+		struct fkstate *fs = &fi->fks[k];
+		const struct std_fk *fk = fs->fk;
+		struct val_value key[MAX_FK_KEY];
+		int ok = 1, same = fs->have_last;
+
+		for (j = 0; j < fk->n; j++) {
+			key[j] = r->vals[fk->fields[j]];
+			if (key[j].state != VAL_SET || field_has_error(r, fk->fields[j]))
+				ok = 0;
+			else if (same && !same_val(&ds->fields[fk->fields[j]], &key[j], &fs->last_key[j]))
+				same = 0;
+		}
+		if (!ok)
+			continue;
+		if (!same) {
+			rc = store_ref_lookup(fs->ref, key, &found, fs->last_fetch);
+			if (rc)
+				return rc;
+			arena_reset(&fs->mem);
+			for (j = 0; j < fk->n; j++) {
+				fs->last_key[j] = key[j];
+				if ((rc = keep_val(&fs->mem, &fs->last_key[j])))
+					return rc;
+			}
+			for (j = 0; found && j < fk->nmatch; j++)
+				if ((rc = keep_val(&fs->mem, &fs->last_fetch[j])))
+					return rc;
+			fs->last_found = found;
+			fs->have_last = 1;
+		}
+		if (!fs->last_found) {
+			if ((rc = add_issue(fi, r, fk->fields[0], VC_REFERENCE, 0)))
+				return rc;
+			continue;
+		}
+		for (j = 0; j < fk->nmatch; j++) {
+			int mf = fk->match_field[j];
+
+			if (r->vals[mf].state == VAL_SET && !field_has_error(r, mf) &&
+			    !same_val(&ds->fields[mf], &r->vals[mf], &fs->last_fetch[j]))
+				if ((rc = add_issue(fi, r, mf, VC_MISMATCH, 0)))
+					return rc;
+		}
+	}
+	return 0;
+}
+
+/* ---- flushing a chunk ---- */
+
+static int issue_col(const struct ifile *fi, const struct val_issue *is)
+{
+	return is->field >= 0 ? fi->field_col[is->field] : -1;
+}
+
+static void write_rejected(struct ifile *fi, const struct crow *r)
+{
+	size_t i;
+
+	if (!fi->rej)
+		return;
+	if (fi->f->fmt == REC_CSV) {
+		for (i = 0; i < fi->ncols; i++)
+			csvw_field(&fi->rejw, i < r->ncells ? r->cells[i].s : "",
+				   i < r->ncells && r->cells[i].n != REC_NOT_SCALAR ? r->cells[i].n : 0);
+	} else {
+		for (i = 0; i < fi->ds->nfields; i++) {
+			int col = fi->field_col[i];
+
+			csvw_field(&fi->rejw, col >= 0 && (size_t)col < r->ncells ? r->cells[col].s : "",
+				   col >= 0 && (size_t)col < r->ncells && r->cells[col].n != REC_NOT_SCALAR
+					   ? r->cells[col].n : 0);
+		}
+	}
+	csvw_end(&fi->rejw);
+}
+
+static void report_row(struct ifile *fi, struct crow *r)
+{
+	size_t i, j;
+
+	/* issues in column order (insertion sort: a handful per row) */
+	for (i = 1; i < r->nissues; i++) {
+		struct val_issue t = r->issues[i];
+
+		for (j = i; j > 0 && issue_col(fi, &r->issues[j - 1]) > issue_col(fi, &t); j--)
+			r->issues[j] = r->issues[j - 1];
+		r->issues[j] = t;
+	}
+	for (i = 0; i < r->nissues; i++) {
+		const struct val_issue *is = &r->issues[i];
+		int col = issue_col(fi, is);
+		const char *v = NULL;
+		size_t vn = 0;
+
+		if (col >= 0 && (size_t)col < r->ncells && r->cells[col].n != REC_NOT_SCALAR) {
+			v = r->cells[col].s;
+			vn = r->cells[col].n;
+			trim(&v, &vn);
+		}
+		if (is->field < 0) {
+			report(fi->im, fi->f->name, r->line, "", NULL, 0, fi->ds, is,
+			       "แถวนี้มีข้อมูลเกินจำนวนคอลัมน์ของหัวตาราง",
+			       "the row has more cells than the header");
+		} else {
+			report(fi->im, fi->f->name, r->line, fi->ds->fields[is->field].name, v, vn,
+			       fi->ds, is, NULL, NULL);
+		}
+		if (is->warning)
+			fi->c.warnings++;
+		else
+			fi->c.errors++;
+	}
+}
+
+static int flush(struct ifile *fi)
+{
+	size_t i, nw = 0;
+	int rc;
+
+	if (fi->rc)
+		return fi->rc;
+	if (!fi->nrows)
+		return 0;
+	if (!fi->file_error) {
+		for (i = 0; i < fi->nrows; i++)
+			if ((rc = check_refs(fi, &fi->rows[i])))
+				goto fail;
+		for (i = 0; i < fi->nrows; i++) {
+			if (fi->rows[i].nerr)
+				continue;
+			fi->srows[nw].line = fi->rows[i].line;
+			fi->srows[nw].vals = fi->rows[i].vals;
+			fi->srows[nw].result = STORE_PENDING;
+			nw++;
+		}
+		if (nw && (rc = store_writer_put(fi->w, fi->srows, nw)))
+			goto fail;
+	}
+	for (i = 0, nw = 0; i < fi->nrows; i++) {
+		struct crow *r = &fi->rows[i];
+
+		if (!r->nerr && !fi->file_error) {
+			switch (fi->srows[nw++].result) {
+			case STORE_INSERTED: fi->c.inserted++; break;
+			case STORE_UPDATED: fi->c.updated++; break;
+			case STORE_UNCHANGED: fi->c.unchanged++; break;
+			case STORE_DUPLICATE:
+				if ((rc = add_issue(fi, r, fi->ds->key[0], VC_DUPLICATE, 0)))
+					goto fail;
+				break;
+			default:
+				rc = err_msg(fi->im->err, NAWAT_ESTORE, "บันทึกแถวไม่สำเร็จ", "row not written");
+				goto fail;
+			}
+		}
+		report_row(fi, r);
+		if (r->nerr || fi->file_error) {
+			fi->c.rejected++;
+			write_rejected(fi, r);
+		}
+	}
+	fi->nrows = 0;
+	arena_reset(&fi->mem);
+	return 0;
+fail:
+	fi->rc = rc;
+	return rc;
+}
+
+/* ---- files ---- */
+
+static char *rejected_path(const char *dir, const char *name, const char *input)
+{
+	char *copy = nw_strdup(name), *base, *dot, *out = NULL;
+	struct stat a, b;
+	struct buf p;
+	int k;
+
+	if (!copy)
+		return NULL;
+	base = basename(copy);
+	dot = strrchr(base, '.');
+	if (dot && dot != base)
+		*dot = '\0';
+	buf_init(&p, 8192);
+	for (k = 1; k < 100; k++) {
+		buf_reset(&p);
+		if (k == 1 ? buf_printf(&p, "%s/%s.rejected.csv", dir, base)
+			   : buf_printf(&p, "%s/%s.rejected-%d.csv", dir, base, k))
+			break;
+		/* never overwrite the file being read */
+		if (input && stat(input, &a) == 0 && stat(p.data, &b) == 0 && a.st_dev == b.st_dev &&
+		    a.st_ino == b.st_ino)
+			continue;
+		out = buf_detach(&p, NULL);
+		break;
+	}
+	buf_release(&p);
+	nw_free(copy);
+	return out;
+}
+
+static int open_rejected(struct ifile *fi)
+{
+	size_t i;
+
+	fi->rej_path = rejected_path(fi->im->o->rejected_dir ? fi->im->o->rejected_dir : ".",
+				     fi->f->name, fi->f->path);
+	if (!fi->rej_path)
+		return err_generic(fi->im->err, NAWAT_ENOMEM);
+	fi->rej = fopen(fi->rej_path, "w");
+	if (!fi->rej)
+		return err_set(fi->im->err, NAWAT_EIO, "เขียนไฟล์แถวที่ถูกปฏิเสธไม่ได้: %s",
+			       "cannot write the rejected rows file: %s", fi->rej_path);
+	csvw_init(&fi->rejw, fi->rej, 0);
+	if (fi->f->fmt == REC_CSV) {
+		for (i = 0; i < fi->ncols; i++)
+			csvw_str(&fi->rejw, fi->col_names[i]);
+	} else {
+		for (i = 0; i < fi->ds->nfields; i++)
+			csvw_str(&fi->rejw, fi->ds->fields[i].name);
+	}
+	csvw_end(&fi->rejw);
+	return 0;
+}
+
+static void ifile_release(struct ifile *fi)
+{
+	size_t i;
+
+	store_writer_close(fi->w);
+	for (i = 0; fi->fks && i < fi->ds->nfk; i++) {
+		store_ref_close(fi->fks[i].ref);
+		arena_release(&fi->fks[i].mem);
+		nw_free(fi->fks[i].fetch);
+	}
+	nw_free(fi->fks);
+	for (i = 0; i < fi->ncols; i++)
+		nw_free(fi->col_names[i]);
+	nw_free(fi->col_names);
+	nw_free(fi->col_field);
+	nw_free(fi->field_col);
+	nw_free(fi->missing);
+	nw_free(fi->cells);
+	if (fi->pc)
+		sodium_memzero(fi->pc, fi->ds->nfields * sizeof *fi->pc);
+	nw_free(fi->pc);
+	arena_release(&fi->mem);
+	if (fi->rej)
+		fclose(fi->rej);
+	nw_free(fi->rej_path);
+}
+
+/* Sink for rejected-file header: CSV opens it lazily after the header. */
+static int sink_header_done_rej(void *ctx)
+{
+	struct ifile *fi = ctx;
+	int rc = sink_header_done(ctx);
+
+	if (!rc && fi->im->o->accept_valid && !fi->im->o->dry_run && !fi->rej)
+		rc = open_rejected(fi);
+	return rc;
+}
+
+static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct imp_count *c,
+		    enum enc_kind *enc_out, char sha_hex[65])
+{
+	struct ifile fi;
+	struct rec_sink sink;
+	struct rec_result res;
+	struct nw_err rerr;
+	struct val_issue is;
+	FILE *fp = f->fp;
+	size_t i, j;
+	int rc = 0, rrc;
+
+	memset(&fi, 0, sizeof fi);
+	fi.im = im;
+	fi.f = f;
+	fi.ds = f->ds;
+	fi.sub_id = sub_id;
+	arena_init(&fi.mem, 256 * 1024, 0);
+	err_clear(&rerr);
+	fi.field_col = nw_malloc(fi.ds->nfields * sizeof *fi.field_col);
+	fi.cells = nw_calloc(fi.ds->nfields, sizeof *fi.cells);
+	fi.missing = nw_calloc(fi.ds->nfields, 1);
+	fi.pc = nw_calloc(fi.ds->nfields, sizeof *fi.pc);
+	fi.fks = nw_calloc(fi.ds->nfk ? fi.ds->nfk : 1, sizeof *fi.fks);
+	if (!fi.field_col || !fi.cells || !fi.missing || !fi.pc || !fi.fks) {
+		rc = err_generic(im->err, NAWAT_ENOMEM);
+		goto out;
+	}
+	for (i = 0; i < fi.ds->nfields; i++)
+		fi.field_col[i] = -1;
+	for (i = 0; i < fi.ds->nfk; i++) {
+		const struct std_fk *fk = &fi.ds->fks[i];
+
+		fi.fks[i].fk = fk;
+		arena_init(&fi.fks[i].mem, 4096, 0);
+		if (fk->n > MAX_FK_KEY || fk->nmatch > MAX_FK_KEY) {
+			rc = err_msg(im->err, NAWAT_ELIMIT, "คีย์อ้างอิงยาวเกินไป", "foreign key too long");
+			goto out;
+		}
+		fi.fks[i].fetch = nw_calloc(fk->nmatch ? fk->nmatch : 1, sizeof(int));
+		if (!fi.fks[i].fetch) {
+			rc = err_generic(im->err, NAWAT_ENOMEM);
+			goto out;
+		}
+		for (j = 0; j < fk->nmatch; j++)
+			fi.fks[i].fetch[j] = fk->match_target_field[j];
+		if ((rc = store_ref_open(im->st, fk->target, fi.fks[i].fetch, fk->nmatch, &fi.fks[i].ref))) {
+			*im->err = im->st->err;
+			goto out;
+		}
+	}
+	if ((rc = store_writer_open(im->st, fi.ds, sub_id, &fi.w))) {
+		*im->err = im->st->err;
+		goto out;
+	}
+	if (!fp) {
+		fp = fopen(f->path, "rb");
+		if (!fp) {
+			rc = err_set(im->err, NAWAT_EIO, "เปิดไฟล์ไม่ได้: %s", "cannot open file: %s", f->path);
+			goto out;
+		}
+	}
+	if (f->fmt != REC_CSV && im->o->accept_valid && !im->o->dry_run &&
+	    (rc = open_rejected(&fi)))
+		goto out;
+	sink.ctx = &fi;
+	sink.column = sink_column;
+	sink.header_done = sink_header_done_rej;
+	sink.row = sink_row;
+	rrc = rec_read(fp, f->fmt, im->o->encoding, &sink, &res, &rerr);
+	if (fp != f->fp)
+		fclose(fp);
+	*enc_out = res.encoding;
+	sodium_bin2hex(sha_hex, 65, res.sha256, sizeof res.sha256);
+	if (res.status == REC_SINK || fi.rc) {
+		rc = fi.rc ? fi.rc : rrc;
+		if (!im->err->code)
+			err_generic(im->err, rc);
+		if (rc == NAWAT_ESTORE || rc == NAWAT_EBUSY)
+			*im->err = im->st->err;
+		goto out;
+	}
+	if ((rc = flush(&fi))) {
+		if (rc == NAWAT_ESTORE || rc == NAWAT_EBUSY)
+			*im->err = im->st->err;
+		goto out;
+	}
+	if (f->fmt == REC_CSV && res.status == REC_OK && !fi.ncols) {
+		char th[NW_ERR_MSG], en[NW_ERR_MSG];
+
+		snprintf(th, sizeof th, "ไฟล์ว่าง ไม่มีแถวหัวตาราง");
+		snprintf(en, sizeof en, "the file is empty: no header row");
+		file_issue(&fi, 0, "", VC_REQUIRED, th, en);
+	}
+	if (res.status == REC_ENCODING) {
+		memset(&is, 0, sizeof is);
+		is.field = -1;
+		is.code = VC_ENCODING;
+		report(im, f->name, res.line, "", NULL, 0, fi.ds, &is, NULL, NULL);
+		fi.c.errors++;
+		fi.file_error = 1;
+	} else if (res.status == REC_SYNTAX || res.status == REC_IO) {
+		memset(&is, 0, sizeof is);
+		is.field = -1;
+		is.code = VC_PATTERN;
+		report(im, f->name, res.line ? res.line : 0, "", NULL, 0, fi.ds, &is, rerr.th, rerr.en);
+		fi.c.errors++;
+		fi.file_error = 1;
+	}
+	if (fi.file_error) {
+		/* the whole file is rejected: every row it had */
+		fi.c.rejected = fi.c.rows;
+		fi.c.inserted = fi.c.updated = fi.c.unchanged = 0;
+	}
+	*c = fi.c;
+	rc = 0;
+out:
+	ifile_release(&fi);
+	return rc;
+}
+
+static int file_order(const void *a, const void *b)
+{
+	const struct imp_file *x = a, *y = b;
+
+	return x->ds->index - y->ds->index;
+}
+
+static void now_iso(char *buf, size_t n)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Copies the report to where it belongs and files its issues under the
+ * submissions.  Reads the report back so that memory stays flat. */
+struct issue_ctx {
+	struct store *st;
+	struct imp_file *files;
+	int64_t *sub_ids;
+	size_t nfiles;
+	char *cell[8];
+	size_t len[8];
+	size_t col, row;
+	int rc;
+};
+
+static void ic_field(void *s, size_t n, void *data)
+{
+	struct issue_ctx *c = data;
+
+	if (c->col < 8) {
+		nw_free(c->cell[c->col]);
+		c->cell[c->col] = nw_strndup(s ? s : "", s ? n : 0);
+		c->len[c->col] = n;
+		if (!c->cell[c->col])
+			c->rc = NAWAT_ENOMEM;
+	}
+	c->col++;
+}
+
+static void ic_row(int ch, void *data)
+{
+	struct issue_ctx *c = data;
+	struct store_issue is;
+	size_t i;
+
+	(void)ch;
+	if (c->col == 0)
+		return;
+	if (c->row++ > 0 && c->col >= 6 && !c->rc) {
+		for (i = 0; i < c->nfiles; i++) {
+			if (!c->sub_ids[i] || strcmp(c->files[i].name, c->cell[0]))
+				continue;
+			is.row = strtoll(c->cell[1], NULL, 10);
+			is.column = c->cell[2];
+			is.value = c->cell[3];
+			is.code = c->cell[4];
+			is.severity = c->cell[5];
+			c->rc = store_sub_issue(c->st, c->sub_ids[i], &is);
+			break;
+		}
+	}
+	c->col = 0;
+}
+
+static int file_issues(struct store *st, FILE *rep, struct imp_file *files, int64_t *sub_ids,
+		       size_t nfiles)
+{
+	struct issue_ctx c;
+	struct csv_parser p;
+	char block[65536];
+	size_t n, i;
+	int rc;
+
+	memset(&c, 0, sizeof c);
+	c.st = st;
+	c.files = files;
+	c.sub_ids = sub_ids;
+	c.nfiles = nfiles;
+	if (csv_init(&p, 0) != 0)
+		return NAWAT_ENOMEM;
+	rewind(rep);
+	if ((rc = store_begin(st)))
+		goto out;
+	while (!c.rc && (n = fread(block, 1, sizeof block, rep)) > 0)
+		if (csv_parse(&p, block, n, ic_field, ic_row, &c) != n)
+			c.rc = NAWAT_EPARSE;
+	if (!c.rc)
+		csv_fini(&p, ic_field, ic_row, &c);
+	rc = c.rc;
+	if (rc)
+		store_rollback(st);
+	else
+		rc = store_commit(st);
+out:
+	csv_free(&p);
+	for (i = 0; i < 8; i++)
+		nw_free(c.cell[i]);
+	return rc;
+}
+
+static int copy_report(FILE *rep, const struct imp_opts *o, struct nw_err *err)
+{
+	char block[65536];
+	FILE *out = o->report_fp;
+	size_t n;
+	int rc = 0;
+
+	if (!out && o->report_path) {
+		out = fopen(o->report_path, "w");
+		if (!out)
+			return err_set(err, NAWAT_EIO, "เขียนรายงานไม่ได้: %s", "cannot write the report: %s",
+				       o->report_path);
+	}
+	if (!out)
+		return 0;
+	rewind(rep);
+	while ((n = fread(block, 1, sizeof block, rep)) > 0)
+		if (fwrite(block, 1, n, out) != n) {
+			rc = NAWAT_EIO;
+			break;
+		}
+	if (out != o->report_fp) {
+		if (fclose(out) != 0)
+			rc = NAWAT_EIO;
+	} else if (fflush(out) != 0) {
+		rc = NAWAT_EIO;
+	}
+	if (rc)
+		err_set(err, NAWAT_EIO, "เขียนรายงานไม่ได้: %s", "cannot write the report: %s",
+			o->report_path ? o->report_path : "-");
+	return rc;
+}
+
+void imp_result_free(struct imp_result *res)
+{
+	nw_free(res->per_ds);
+	nw_free(res->sub_ids);
+	res->per_ds = NULL;
+	res->sub_ids = NULL;
+}
+
+int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files, size_t nfiles,
+	    const struct imp_opts *o, struct imp_result *res, struct nw_err *err)
+{
+	const struct std_package *pkg = st->pkg;
+	struct store_sub *subs = NULL;
+	struct imp_count *fc = NULL;
+	char **shas = NULL, created[32];
+	enum enc_kind *encs = NULL;
+	struct imp im;
+	size_t i;
+	int rc, in_tx = 0, errors;
+
+	memset(res, 0, sizeof *res);
+	memset(&im, 0, sizeof im);
+	im.st = st;
+	im.key = key;
+	im.o = o;
+	im.err = err;
+	res->per_ds = nw_calloc(pkg->ndatasets, sizeof *res->per_ds);
+	res->sub_ids = nw_calloc(nfiles ? nfiles : 1, sizeof *res->sub_ids);
+	subs = nw_calloc(nfiles ? nfiles : 1, sizeof *subs);
+	fc = nw_calloc(nfiles ? nfiles : 1, sizeof *fc);
+	encs = nw_calloc(nfiles ? nfiles : 1, sizeof *encs);
+	shas = nw_calloc(nfiles ? nfiles : 1, sizeof *shas);
+	for (i = 0; shas && i < nfiles; i++)
+		if (!(shas[i] = nw_calloc(1, 65)))
+			break;
+	if (!res->per_ds || !res->sub_ids || !subs || !fc || !encs || !shas || i < nfiles) {
+		rc = err_generic(err, NAWAT_ENOMEM);
+		goto out;
+	}
+	im.rep = tmpfile();
+	if (!im.rep) {
+		rc = err_msg(err, NAWAT_EIO, "สร้างไฟล์ชั่วคราวไม่ได้", "cannot create a temporary file");
+		goto out;
+	}
+	csvw_init(&im.repw, im.rep, 0);
+	imp_report_header(im.rep);
+	qsort(files, nfiles, sizeof *files, file_order);
+	now_iso(created, sizeof created);
+
+	/* every reference is checked here, before it is written */
+	if ((rc = store_begin_flags(st, STORE_REFS_CHECKED))) {
+		*err = st->err;
+		goto out;
+	}
+	in_tx = 1;
+	for (i = 0; i < nfiles; i++) {
+		struct store_sub *s = &subs[i];
+
+		s->created_at = created;
+		s->user_name = o->user ? o->user : "";
+		s->dataset = files[i].ds->name;
+		s->file_name = files[i].name;
+		s->sha256 = "";
+		s->format = files[i].fmt == REC_CSV ? "csv" : "json";
+		s->encoding = "";
+		s->status = "pending";
+		if (o->dry_run) {
+			s->id = -(int64_t)(i + 1); /* marks rows of this file; rolled back */
+		} else if ((rc = store_sub_create(st, s))) {
+			*err = st->err;
+			goto out;
+		}
+		if ((rc = store_savepoint(st, "nw_file"))) {
+			*err = st->err;
+			goto out;
+		}
+		rc = run_file(&im, &files[i], s->id, &fc[i], &encs[i], shas[i]);
+		if (rc)
+			goto out;
+		if (fc[i].errors && fc[i].rejected == fc[i].rows) {
+			/* a rejected file (or one with no good row) leaves nothing */
+			rc = store_rollback_to(st, "nw_file");
+		} else {
+			rc = store_release(st, "nw_file");
+		}
+		if (rc) {
+			*err = st->err;
+			goto out;
+		}
+	}
+	errors = 0;
+	for (i = 0; i < nfiles; i++)
+		errors += fc[i].errors > 0;
+	if (o->dry_run || (errors && !o->accept_valid)) {
+		rc = store_rollback(st);
+		in_tx = 0;
+		if (rc) {
+			*err = st->err;
+			goto out;
+		}
+		res->rolled_back = errors && !o->dry_run;
+	} else {
+		for (i = 0; i < nfiles; i++) {
+			subs[i].sha256 = shas[i];
+			subs[i].encoding = enc_name(encs[i]);
+			subs[i].status = fc[i].errors ? (fc[i].rejected == fc[i].rows ? "rejected" : "partial")
+						      : "accepted";
+			subs[i].inserted = fc[i].inserted;
+			subs[i].updated = fc[i].updated;
+			subs[i].unchanged = fc[i].unchanged;
+			subs[i].rejected = fc[i].rejected;
+			subs[i].errors = fc[i].errors;
+			subs[i].warnings = fc[i].warnings;
+			if ((rc = store_sub_finish(st, &subs[i]))) {
+				*err = st->err;
+				goto out;
+			}
+		}
+		if ((rc = store_commit(st))) {
+			*err = st->err;
+			goto out;
+		}
+		in_tx = 0;
+		res->committed = 1;
+	}
+	if (res->rolled_back) {
+		/* nothing written: record the attempt, and what it would have done */
+		if ((rc = store_begin(st))) {
+			*err = st->err;
+			goto out;
+		}
+		in_tx = 1;
+		for (i = 0; i < nfiles; i++) {
+			subs[i].sha256 = shas[i];
+			subs[i].encoding = enc_name(encs[i]);
+			subs[i].status = "rejected";
+			subs[i].inserted = subs[i].updated = subs[i].unchanged = 0;
+			subs[i].rejected = fc[i].rows;
+			subs[i].errors = fc[i].errors;
+			subs[i].warnings = fc[i].warnings;
+			if ((rc = store_sub_create(st, &subs[i])) || (rc = store_sub_finish(st, &subs[i]))) {
+				*err = st->err;
+				goto out;
+			}
+		}
+		if ((rc = store_commit(st))) {
+			*err = st->err;
+			goto out;
+		}
+		in_tx = 0;
+		for (i = 0; i < nfiles; i++) {
+			fc[i].inserted = fc[i].updated = fc[i].unchanged = 0;
+			fc[i].rejected = fc[i].rows;
+		}
+	}
+	for (i = 0; i < nfiles; i++) {
+		struct imp_count *d = &res->per_ds[files[i].ds->index];
+
+		res->sub_ids[i] = o->dry_run ? 0 : subs[i].id;
+		d->rows += fc[i].rows;
+		d->inserted += fc[i].inserted;
+		d->updated += fc[i].updated;
+		d->unchanged += fc[i].unchanged;
+		d->rejected += fc[i].rejected;
+		d->errors += fc[i].errors;
+		d->warnings += fc[i].warnings;
+		res->total.rows += fc[i].rows;
+		res->total.inserted += fc[i].inserted;
+		res->total.updated += fc[i].updated;
+		res->total.unchanged += fc[i].unchanged;
+		res->total.rejected += fc[i].rejected;
+		res->total.errors += fc[i].errors;
+		res->total.warnings += fc[i].warnings;
+	}
+	if (csvw_status(&im.repw) || fflush(im.rep)) {
+		rc = err_msg(err, NAWAT_EIO, "เขียนรายงานไม่ได้", "cannot write the report");
+		goto out;
+	}
+	if ((rc = copy_report(im.rep, o, err)))
+		goto out;
+	if (!o->dry_run && (res->total.errors || res->total.warnings) &&
+	    (rc = file_issues(st, im.rep, files, res->sub_ids, nfiles))) {
+		if (rc == NAWAT_ESTORE)
+			*err = st->err;
+		else
+			err_generic(err, rc);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (in_tx)
+		store_rollback(st);
+	if (im.rep)
+		fclose(im.rep);
+	for (i = 0; shas && i < nfiles; i++)
+		nw_free(shas[i]);
+	nw_free(shas);
+	nw_free(subs);
+	nw_free(fc);
+	nw_free(encs);
+	if (rc)
+		imp_result_free(res);
+	return rc;
+}

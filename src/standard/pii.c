@@ -1,0 +1,200 @@
+/* pii.c - keyed hashes, sealed copies and pseudonyms (see pii.h). */
+#include "pii.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../base/mem.h"
+
+#define KEY_MAGIC "nawat-pii-key-v1"
+
+struct pii_key {
+	unsigned char master[crypto_kdf_KEYBYTES];
+	unsigned char k_hash[crypto_generichash_KEYBYTES];
+	unsigned char k_seal[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+	unsigned char k_pseudo[crypto_generichash_KEYBYTES];
+	unsigned char k_check[crypto_generichash_KEYBYTES];
+};
+
+int pii_init(struct nw_err *err)
+{
+	if (sodium_init() < 0)
+		return err_msg(err, NAWAT_ECRYPTO, "เริ่มต้นไลบรารีเข้ารหัสไม่สำเร็จ",
+			       "could not initialise libsodium");
+	return 0;
+}
+
+int pii_key_create(const char *path, struct nw_err *err)
+{
+	unsigned char master[crypto_kdf_KEYBYTES];
+	char hex[crypto_kdf_KEYBYTES * 2 + 1];
+	char text[128];
+	int fd, n;
+
+	crypto_kdf_keygen(master);
+	sodium_bin2hex(hex, sizeof hex, master, sizeof master);
+	sodium_memzero(master, sizeof master);
+	n = snprintf(text, sizeof text, "%s\n%s\n", KEY_MAGIC, hex);
+	sodium_memzero(hex, sizeof hex);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0) {
+		sodium_memzero(text, sizeof text);
+		if (errno == EEXIST)
+			return err_set(err, NAWAT_EEXIST, "มีไฟล์กุญแจอยู่แล้ว: %s (ไม่เขียนทับ)",
+				       "key file already exists: %s (not overwritten)", path);
+		return err_set(err, NAWAT_EIO, "สร้างไฟล์กุญแจไม่ได้: %s", "cannot create key file: %s", path);
+	}
+	if (write(fd, text, (size_t)n) != n || fsync(fd) != 0) {
+		sodium_memzero(text, sizeof text);
+		close(fd);
+		unlink(path);
+		return err_set(err, NAWAT_EIO, "เขียนไฟล์กุญแจไม่ได้: %s", "cannot write key file: %s", path);
+	}
+	sodium_memzero(text, sizeof text);
+	if (close(fd) != 0)
+		return err_set(err, NAWAT_EIO, "เขียนไฟล์กุญแจไม่ได้: %s", "cannot write key file: %s", path);
+	return 0;
+}
+
+static void derive(struct pii_key *k)
+{
+	crypto_kdf_derive_from_key(k->k_hash, sizeof k->k_hash, 1, "nawat-id", k->master);
+	crypto_kdf_derive_from_key(k->k_seal, sizeof k->k_seal, 2, "nawat-id", k->master);
+	crypto_kdf_derive_from_key(k->k_pseudo, sizeof k->k_pseudo, 3, "nawat-id", k->master);
+	crypto_kdf_derive_from_key(k->k_check, sizeof k->k_check, 4, "nawat-id", k->master);
+}
+
+int pii_key_load(const char *path, struct pii_key **out, struct nw_err *err)
+{
+	char text[256];
+	struct pii_key *k;
+	struct stat st;
+	const char *hex;
+	size_t binlen;
+	ssize_t n;
+	int fd, rc = 0;
+
+	*out = NULL;
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return err_set(err, NAWAT_ECRYPTO,
+			       "ไม่พบไฟล์กุญแจข้อมูลส่วนบุคคล: %s (สร้างด้วย nawat init หรือระบุด้วย --key)",
+			       "personal-data key file not found: %s (make one with nawat init or give --key)",
+			       path);
+	if (fstat(fd, &st) != 0 || (st.st_mode & 077)) {
+		close(fd);
+		return err_set(err, NAWAT_ECRYPTO,
+			       "ไฟล์กุญแจ %s ต้องอ่านได้เฉพาะเจ้าของ (chmod 600)",
+			       "key file %s must be readable by its owner only (chmod 600)", path);
+	}
+	n = read(fd, text, sizeof text - 1);
+	close(fd);
+	if (n < 0)
+		n = 0;
+	text[n] = '\0';
+	k = sodium_malloc(sizeof *k);
+	if (!k) {
+		sodium_memzero(text, sizeof text);
+		return err_generic(err, NAWAT_ENOMEM);
+	}
+	hex = text + strlen(KEY_MAGIC) + 1;
+	if (strncmp(text, KEY_MAGIC "\n", strlen(KEY_MAGIC) + 1) != 0 ||
+	    sodium_hex2bin(k->master, sizeof k->master, hex, strlen(hex), "\r\n", &binlen, NULL) != 0 ||
+	    binlen != sizeof k->master) {
+		rc = err_set(err, NAWAT_ECRYPTO, "ไฟล์กุญแจเสียหายหรือไม่ใช่ไฟล์กุญแจของ nawat: %s",
+			     "damaged key file or not a nawat key file: %s", path);
+		sodium_free(k);
+		k = NULL;
+	} else {
+		derive(k);
+	}
+	sodium_memzero(text, sizeof text);
+	*out = k;
+	return rc;
+}
+
+void pii_key_free(struct pii_key *k)
+{
+	if (k)
+		sodium_free(k);
+}
+
+void pii_key_fingerprint(const struct pii_key *k, char out[33])
+{
+	unsigned char h[16];
+
+	crypto_generichash(h, sizeof h, (const unsigned char *)"nawat-key-check", 15, k->k_check,
+			   sizeof k->k_check);
+	sodium_bin2hex(out, 33, h, sizeof h);
+}
+
+void pii_hash(const struct pii_key *k, const char *clear, size_t n, unsigned char out[PII_HASH_LEN])
+{
+	crypto_generichash(out, PII_HASH_LEN, (const unsigned char *)clear, n, k->k_hash,
+			   sizeof k->k_hash);
+}
+
+static void nonce_of(const unsigned char hash[PII_HASH_LEN],
+		     unsigned char nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES])
+{
+	memset(nonce, 0, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	memcpy(nonce, hash, PII_HASH_LEN);
+}
+
+int pii_seal(const struct pii_key *k, const char *clear, size_t n,
+	     const unsigned char hash[PII_HASH_LEN], unsigned char *out, size_t *outlen)
+{
+	unsigned char nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
+	unsigned long long clen;
+
+	if (n > PII_MAX_CLEAR)
+		return NAWAT_ELIMIT;
+	nonce_of(hash, nonce);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(out, &clen, (const unsigned char *)clear, n,
+						   NULL, 0, NULL, nonce, k->k_seal);
+	*outlen = (size_t)clen;
+	return 0;
+}
+
+int pii_open(const struct pii_key *k, const unsigned char *sealed, size_t sealed_len,
+	     const unsigned char hash[PII_HASH_LEN], char *out, size_t *outlen)
+{
+	unsigned char nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
+	unsigned long long mlen;
+
+	if (sealed_len < PII_SEAL_OVERHEAD || sealed_len > PII_SEALED_MAX)
+		return NAWAT_ECRYPTO;
+	nonce_of(hash, nonce);
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt((unsigned char *)out, &mlen, NULL, sealed,
+						       sealed_len, NULL, 0, nonce, k->k_seal) != 0)
+		return NAWAT_ECRYPTO;
+	out[mlen] = '\0';
+	*outlen = (size_t)mlen;
+	return 0;
+}
+
+void pii_pseudonym(const struct pii_key *k, const unsigned char hash[PII_HASH_LEN],
+		   char out[PII_PSEUDONYM_LEN + 1])
+{
+	static const char b32[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	unsigned char h[10];
+	unsigned int acc = 0, bits = 0;
+	size_t i, o = 0;
+
+	crypto_generichash(h, sizeof h, hash, PII_HASH_LEN, k->k_pseudo, sizeof k->k_pseudo);
+	out[o++] = 'P';
+	for (i = 0; i < sizeof h; i++) {
+		acc = (acc << 8) | h[i];
+		bits += 8;
+		while (bits >= 5) {
+			out[o++] = b32[(acc >> (bits - 5)) & 31];
+			bits -= 5;
+		}
+	}
+	out[o] = '\0';
+}

@@ -1,0 +1,165 @@
+/* schema.c - SQL text generated from the standard (see schema.h). */
+#include "schema.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const struct schema_dialect schema_sqlite = {
+	.name = "sqlite",
+	.t_text = "TEXT", .t_int = "INTEGER", .t_real = "REAL", .t_date = "TEXT", .t_blob = "BLOB",
+	.serial_pk = "INTEGER PRIMARY KEY",
+	.table_suffix = " WITHOUT ROWID",
+	.numbered_params = 0,
+};
+
+const struct schema_dialect schema_pg = {
+	.name = "postgresql",
+	.t_text = "TEXT", .t_int = "BIGINT", .t_real = "DOUBLE PRECISION", .t_date = "DATE",
+	.t_blob = "BYTEA",
+	.serial_pk = "BIGSERIAL PRIMARY KEY",
+	.table_suffix = "",
+	.numbered_params = 1,
+};
+
+size_t schema_ncols(const struct std_field *f)
+{
+	return f->pii ? (f->pii_seal ? 2 : 1) : 1;
+}
+
+const char *schema_col(const struct std_field *f, int which, char *buf, size_t n)
+{
+	if (!f->pii)
+		snprintf(buf, n, "%s", f->name);
+	else
+		snprintf(buf, n, "%s_%s", f->name, which ? "sealed" : "hash");
+	return buf;
+}
+
+const char *schema_col_type(const struct schema_dialect *d, const struct std_field *f, int which)
+{
+	(void)which;
+	if (f->pii)
+		return d->t_blob;
+	switch (f->type) {
+	case STD_INTEGER: return d->t_int;
+	case STD_NUMBER: return d->t_real;
+	case STD_DATE: return d->t_date;
+	default: return d->t_text;
+	}
+}
+
+int schema_param(const struct schema_dialect *d, struct buf *out, int n)
+{
+	return d->numbered_params ? buf_printf(out, "$%d", n) : buf_putc(out, '?');
+}
+
+int schema_key_where(const struct schema_dialect *d, const struct std_dataset *ds, struct buf *out,
+		     int first)
+{
+	char col[64];
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < ds->nkey && !rc; i++) {
+		rc = buf_printf(out, "%s%s = ", i ? " AND " : "",
+				schema_col(&ds->fields[ds->key[i]], 0, col, sizeof col));
+		if (!rc)
+			rc = schema_param(d, out, first + (int)i);
+	}
+	return rc;
+}
+
+int schema_field_list(const struct std_dataset *ds, struct buf *out)
+{
+	char col[64];
+	size_t i, w;
+	int rc = 0, n = 0;
+
+	for (i = 0; i < ds->nfields && !rc; i++)
+		for (w = 0; w < schema_ncols(&ds->fields[i]) && !rc; w++)
+			rc = buf_printf(out, "%s%s", n++ ? ", " : "",
+					schema_col(&ds->fields[i], (int)w, col, sizeof col));
+	return rc;
+}
+
+int schema_create_table(const struct schema_dialect *d, const struct std_dataset *ds, struct buf *out)
+{
+	char col[64];
+	size_t i, w;
+	int rc;
+
+	rc = buf_printf(out, "CREATE TABLE %s (\n", ds->name);
+	for (i = 0; i < ds->nfields && !rc; i++) {
+		const struct std_field *f = &ds->fields[i];
+
+		for (w = 0; w < schema_ncols(f) && !rc; w++)
+			rc = buf_printf(out, "  %s %s%s,\n", schema_col(f, (int)w, col, sizeof col),
+					schema_col_type(d, f, (int)w),
+					f->required || f->key_pos >= 0 ? " NOT NULL" : "");
+	}
+	if (!rc)
+		rc = buf_printf(out, "  nw_seq %s NOT NULL,\n  nw_sub %s NOT NULL,\n  PRIMARY KEY (",
+				d->t_int, d->t_int);
+	for (i = 0; i < ds->nkey && !rc; i++)
+		rc = buf_printf(out, "%s%s", i ? ", " : "",
+				schema_col(&ds->fields[ds->key[i]], 0, col, sizeof col));
+	if (!rc)
+		rc = buf_printf(out, ")");
+	/* references to other data sets are real foreign keys */
+	for (i = 0; i < ds->nfk && !rc; i++) {
+		const struct std_fk *fk = &ds->fks[i];
+		size_t j;
+
+		rc = buf_printf(out, ",\n  FOREIGN KEY (");
+		for (j = 0; j < fk->n && !rc; j++)
+			rc = buf_printf(out, "%s%s", j ? ", " : "",
+					schema_col(&ds->fields[fk->fields[j]], 0, col, sizeof col));
+		if (!rc)
+			rc = buf_printf(out, ") REFERENCES %s (", fk->target->name);
+		for (j = 0; j < fk->n && !rc; j++)
+			rc = buf_printf(out, "%s%s", j ? ", " : "",
+					schema_col(&fk->target->fields[fk->target_fields[j]], 0, col, sizeof col));
+		if (!rc)
+			rc = buf_printf(out, ")");
+	}
+	if (!rc)
+		rc = buf_printf(out, "\n)%s", d->table_suffix);
+	return rc;
+}
+
+int schema_add_column(const struct schema_dialect *d, const struct std_dataset *ds,
+		      const struct std_field *f, int which, struct buf *out)
+{
+	char col[64];
+
+	/* added columns are nullable: rows stored before them have no value */
+	return buf_printf(out, "ALTER TABLE %s ADD COLUMN %s %s", ds->name,
+			  schema_col(f, which, col, sizeof col), schema_col_type(d, f, which));
+}
+
+const char *schema_system_migration(const struct schema_dialect *d, int n, const char **name,
+				    struct buf *out)
+{
+	switch (n) {
+	case 1:
+		*name = "system tables: meta, submissions, submission issues";
+		if (buf_printf(out,
+			       "CREATE TABLE nawat_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
+			       "CREATE TABLE submissions (\n"
+			       "  id %s,\n  created_at TEXT NOT NULL,\n  user_name TEXT NOT NULL,\n"
+			       "  dataset TEXT NOT NULL,\n  file_name TEXT NOT NULL,\n  sha256 TEXT NOT NULL,\n"
+			       "  format TEXT NOT NULL,\n  encoding TEXT,\n  status TEXT NOT NULL,\n"
+			       "  inserted %s NOT NULL DEFAULT 0,\n  updated %s NOT NULL DEFAULT 0,\n"
+			       "  unchanged %s NOT NULL DEFAULT 0,\n  rejected %s NOT NULL DEFAULT 0,\n"
+			       "  errors %s NOT NULL DEFAULT 0,\n  warnings %s NOT NULL DEFAULT 0\n);\n"
+			       "CREATE TABLE submission_issues (\n"
+			       "  sub_id %s NOT NULL,\n  row_no %s NOT NULL,\n  column_name TEXT NOT NULL,\n"
+			       "  value TEXT,\n  code TEXT NOT NULL,\n  severity TEXT NOT NULL\n);\n"
+			       "CREATE INDEX submission_issues_sub ON submission_issues (sub_id, row_no)",
+			       d->serial_pk, d->t_int, d->t_int, d->t_int, d->t_int, d->t_int, d->t_int,
+			       d->t_int, d->t_int))
+			return NULL;
+		return buf_str(out);
+	}
+	return NULL;
+}

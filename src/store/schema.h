@@ -1,0 +1,50 @@
+/*
+ * schema.h - SQL text generated from the standard, for every backend.
+ *
+ * Identifiers come from the package, whose loader allows only
+ * [a-z][a-z0-9_]* names, never from input.  What differs between backends is
+ * in a struct schema_dialect.
+ */
+#ifndef NAWAT_SCHEMA_H
+#define NAWAT_SCHEMA_H
+
+#include <stddef.h>
+
+#include "../base/buf.h"
+#include "../standard/std.h"
+
+struct schema_dialect {
+	const char *name;
+	const char *t_text, *t_int, *t_real, *t_date, *t_blob;
+	const char *serial_pk;      /* an auto-increment primary key column type */
+	const char *table_suffix;   /* after the closing parenthesis */
+	int numbered_params;        /* $1 ($2 ...) instead of ? */
+};
+
+extern const struct schema_dialect schema_sqlite;
+extern const struct schema_dialect schema_pg;
+
+/* Columns of a field: 1, or 2 for personal data (hash, sealed). */
+size_t schema_ncols(const struct std_field *f);
+/* Name of a field's column `which` (0 = value or hash, 1 = sealed). */
+const char *schema_col(const struct std_field *f, int which, char *buf, size_t n);
+const char *schema_col_type(const struct schema_dialect *d, const struct std_field *f, int which);
+
+/* CREATE TABLE for a data set and its indexes (statements separated by ";\n"). */
+int schema_create_table(const struct schema_dialect *d, const struct std_dataset *ds, struct buf *out);
+/* ALTER TABLE ... ADD COLUMN for column `which` of field f. */
+int schema_add_column(const struct schema_dialect *d, const struct std_dataset *ds,
+		      const struct std_field *f, int which, struct buf *out);
+/* The fixed system tables, numbered; returns NULL past the last. */
+const char *schema_system_migration(const struct schema_dialect *d, int n, const char **name,
+				    struct buf *out);
+
+/* Helpers for statement text. */
+int schema_param(const struct schema_dialect *d, struct buf *out, int n);
+/* "a = ? AND b = ?" over the key columns, parameters from `first`. */
+int schema_key_where(const struct schema_dialect *d, const struct std_dataset *ds, struct buf *out,
+		     int first);
+/* "a, b_hash, b_sealed, ..." over all field columns. */
+int schema_field_list(const struct std_dataset *ds, struct buf *out);
+
+#endif

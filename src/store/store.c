@@ -1,0 +1,147 @@
+/* store.c - opening a store by URL and migrating it (see store.h). */
+#include "store.h"
+
+#include <string.h>
+
+#include "../base/mem.h"
+#include "schema.h"
+
+int store_open(const char *url, const struct std_package *pkg, int create,
+	       struct store **out, struct nw_err *err)
+{
+	*out = NULL;
+	if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11))
+		return err_msg(err, NAWAT_EINVAL,
+			       "ยังไม่รองรับ PostgreSQL ในรุ่นนี้",
+			       "PostgreSQL is not supported by this build yet");
+	if (!strncmp(url, "sqlite:", 7))
+		url += 7;
+	return store_sqlite_open(url, pkg, create, out, err);
+}
+
+void store_close(struct store *st)
+{
+	if (st)
+		st->ops->close(st);
+}
+
+static int has_col(const struct buf *cols, const char *name)
+{
+	const char *p = cols->data, *end = cols->data + cols->len;
+
+	while (p && p < end) {
+		if (!strcmp(p, name))
+			return 1;
+		p += strlen(p) + 1;
+	}
+	return 0;
+}
+
+static int log_migration(struct store *st, const char *name)
+{
+	struct buf sql;
+	int rc;
+	size_t i;
+
+	/* the name is built from package identifiers and fixed text; quote it anyway */
+	buf_init(&sql, 4096);
+	rc = buf_puts(&sql, "INSERT INTO nawat_migrations (name, applied_at) VALUES ('");
+	for (i = 0; name[i] && !rc; i++)
+		rc = name[i] == '\'' ? buf_puts(&sql, "''") : buf_putc(&sql, name[i]);
+	if (!rc)
+		rc = buf_puts(&sql, "', CURRENT_TIMESTAMP)");
+	if (!rc)
+		rc = st->ops->exec(st, buf_str(&sql));
+	else
+		rc = err_generic(&st->err, rc);
+	buf_release(&sql);
+	return rc;
+}
+
+int store_migrate(struct store *st)
+{
+	const struct schema_dialect *d = st->ops->dialect;
+	const struct std_package *pkg = st->pkg;
+	struct buf sql, cols, name;
+	const char *mname, *text;
+	char col[64], key[64], have[32];
+	int rc, exists, n;
+	size_t i, j, w;
+
+	buf_init(&sql, 1 << 20);
+	buf_init(&cols, 1 << 20);
+	buf_init(&name, 4096);
+	rc = store_begin(st);
+	if (rc)
+		goto out;
+	if ((rc = st->ops->table_columns(st, "nawat_migrations", &cols, &exists)))
+		goto fail;
+	if (!exists) {
+		buf_reset(&sql);
+		if ((rc = buf_printf(&sql, "CREATE TABLE nawat_migrations (id %s, name TEXT NOT NULL, "
+				     "applied_at TEXT NOT NULL)", d->serial_pk)))
+			goto nomem;
+		if ((rc = st->ops->exec(st, buf_str(&sql))))
+			goto fail;
+	}
+	/* system migrations, each once */
+	for (n = 1;; n++) {
+		buf_reset(&sql);
+		text = schema_system_migration(d, n, &mname, &sql);
+		if (!text)
+			break;
+		snprintf(key, sizeof key, "system_migration_%d", n);
+		if (exists && store_meta_get(st, key, have, sizeof have) == 0)
+			continue;
+		if ((rc = st->ops->exec(st, text)) || (rc = log_migration(st, mname)) ||
+		    (rc = store_meta_set(st, key, "applied")))
+			goto fail;
+	}
+	/* data sets: create, or add what the package added */
+	for (i = 0; i < pkg->ndatasets; i++) {
+		const struct std_dataset *ds = &pkg->datasets[i];
+
+		buf_reset(&cols);
+		if ((rc = st->ops->table_columns(st, ds->name, &cols, &exists)))
+			goto fail;
+		if (!exists) {
+			buf_reset(&sql);
+			buf_reset(&name);
+			if (schema_create_table(d, ds, &sql) ||
+			    buf_printf(&name, "%s: create table (standard %s)", ds->name, pkg->version))
+				goto nomem;
+			if ((rc = st->ops->exec(st, buf_str(&sql))) ||
+			    (rc = log_migration(st, buf_str(&name))))
+				goto fail;
+			continue;
+		}
+		for (j = 0; j < ds->nfields; j++) {
+			for (w = 0; w < schema_ncols(&ds->fields[j]); w++) {
+				if (has_col(&cols, schema_col(&ds->fields[j], (int)w, col, sizeof col)))
+					continue;
+				buf_reset(&sql);
+				buf_reset(&name);
+				if (schema_add_column(d, ds, &ds->fields[j], (int)w, &sql) ||
+				    buf_printf(&name, "%s: add column %s (standard %s)", ds->name, col,
+					       pkg->version))
+					goto nomem;
+				if ((rc = st->ops->exec(st, buf_str(&sql))) ||
+				    (rc = log_migration(st, buf_str(&name))))
+					goto fail;
+			}
+		}
+	}
+	if ((rc = store_meta_set(st, "standard_version", pkg->version)))
+		goto fail;
+	rc = store_commit(st);
+	goto out;
+nomem:
+	rc = err_generic(&st->err, NAWAT_ENOMEM);
+fail:
+	store_rollback(st);
+out:
+	buf_release(&sql);
+	buf_release(&cols);
+	buf_release(&name);
+	return rc;
+}

@@ -1,0 +1,232 @@
+/*
+ * store.h - the backend-neutral store.
+ *
+ * A store is a handle with a table of function pointers (as SQLite's VFS or
+ * redis's event loops): a SQLite backend for a file and a PostgreSQL backend
+ * for a server, chosen by the database URL.  Everything above this layer uses
+ * the functions below and never SQL.
+ *
+ * Data-set tables are generated from the standard (schema.h): one column per
+ * field (two for personal data: a keyed hash and a sealed copy), the natural
+ * key as primary key, and three bookkeeping columns: nw_seq (change sequence
+ * number, new on every insert or update), nw_created (the seq of the insert)
+ * and nw_sub (the submission that last brought the row).
+ *
+ * Errors: functions return 0 or a negative NAWAT_E* code; the message is in
+ * st->err.
+ */
+#ifndef NAWAT_STORE_H
+#define NAWAT_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../base/buf.h"
+#include "../base/err.h"
+#include "../standard/std.h"
+#include "../standard/validate.h"
+
+struct store;
+struct schema_dialect;
+
+/* Handles; each backend's own struct starts with one of these. */
+struct store_writer { struct store *st; };
+struct store_ref { struct store *st; };
+struct store_scan { struct store *st; };
+
+/* What happened to a row given to the writer. */
+enum store_result {
+	STORE_PENDING = 0,
+	STORE_INSERTED,
+	STORE_UPDATED,
+	STORE_UNCHANGED,
+	STORE_DUPLICATE  /* key already written by the same submission */
+};
+
+/* A row for the writer: one value per field of the data set, in field
+ * order.  Personal-data fields carry the hash in s/n and the sealed copy in
+ * blob/blob_n (struct val_value). */
+struct store_row {
+	size_t line;
+	struct val_value *vals;
+	enum store_result result;
+};
+
+/* An equality filter for scans; personal-data fields compare by hash. */
+struct store_filter {
+	int field;
+	struct val_value value;
+};
+
+/* A submission: one imported file. */
+struct store_sub {
+	int64_t id;
+	const char *created_at;   /* ISO 8601 UTC */
+	const char *user_name;
+	const char *dataset;
+	const char *file_name;
+	const char *sha256;       /* hex */
+	const char *format;       /* csv, json, ndjson, xlsx */
+	const char *encoding;
+	const char *status;       /* accepted, partial, rejected */
+	int64_t inserted, updated, unchanged, rejected, errors, warnings;
+};
+
+struct store_issue {
+	int64_t row;
+	const char *column;
+	const char *value;        /* never personal data */
+	const char *code;
+	const char *severity;
+};
+
+struct store_ops {
+	const char *name;
+	const struct schema_dialect *dialect;
+	void (*close)(struct store *st);
+	/* Fixed SQL only (migrations); never text derived from input. */
+	int (*exec)(struct store *st, const char *sql);
+	/* Column names of a table, NUL-separated in out; *exists = 0 when none. */
+	int (*table_columns)(struct store *st, const char *table, struct buf *out, int *exists);
+	int (*begin)(struct store *st, int flags);
+	int (*commit)(struct store *st);
+	int (*rollback)(struct store *st);
+	int (*savepoint)(struct store *st, const char *name);
+	int (*release)(struct store *st, const char *name);
+	int (*rollback_to)(struct store *st, const char *name);
+	int (*meta_get)(struct store *st, const char *name, char *out, size_t n);
+	int (*meta_set)(struct store *st, const char *name, const char *value);
+
+	int (*writer_open)(struct store *st, const struct std_dataset *ds, int64_t sub_id,
+			   struct store_writer **w);
+	int (*writer_put)(struct store_writer *w, struct store_row *rows, size_t n);
+	void (*writer_close)(struct store_writer *w);
+
+	int (*ref_open)(struct store *st, const struct std_dataset *target, const int *fetch,
+			size_t nfetch, struct store_ref **r);
+	int (*ref_lookup)(struct store_ref *r, const struct val_value *key, int *found,
+			  struct val_value *fetched);
+	void (*ref_close)(struct store_ref *r);
+
+	int (*scan_open)(struct store *st, const struct std_dataset *ds,
+			 const struct store_filter *filters, size_t nfilters, struct store_scan **sc);
+	int (*scan_next)(struct store_scan *sc, struct val_value *vals);
+	void (*scan_close)(struct store_scan *sc);
+	int (*count)(struct store *st, const struct std_dataset *ds, int64_t *n);
+
+	int (*sub_create)(struct store *st, struct store_sub *s);
+	int (*sub_finish)(struct store *st, const struct store_sub *s);
+	int (*sub_issue)(struct store *st, int64_t sub_id, const struct store_issue *is);
+};
+
+struct store {
+	const struct store_ops *ops;
+	const struct std_package *pkg;
+	struct nw_err err;
+	char *url;
+	int in_tx;
+	void *impl;
+};
+
+/* Opens the store at url: a file path or sqlite:PATH (SQLite), or
+ * postgresql://... / postgres://... .  create = 1 creates a missing SQLite
+ * file; otherwise a missing file is NAWAT_ENOTFOUND. */
+int store_open(const char *url, const struct std_package *pkg, int create,
+	       struct store **out, struct nw_err *err);
+void store_close(struct store *st);
+
+/* Everything below returns 0 or NAWAT_E*; the message is in st->err. */
+/* Brings the store's tables up to the package: system migrations, then a
+ * table per data set and any column the package added since. */
+int store_migrate(struct store *st);
+/* A write transaction.  STORE_REFS_CHECKED: the caller has checked every
+ * reference it writes (the import pipeline does, to report them), so the
+ * backend may skip its own foreign-key checks for this transaction. */
+#define STORE_REFS_CHECKED 1
+static inline int store_begin(struct store *st) { return st->ops->begin(st, 0); }
+static inline int store_begin_flags(struct store *st, int flags) { return st->ops->begin(st, flags); }
+static inline int store_commit(struct store *st) { return st->ops->commit(st); }
+static inline int store_rollback(struct store *st) { return st->ops->rollback(st); }
+static inline int store_savepoint(struct store *st, const char *n) { return st->ops->savepoint(st, n); }
+static inline int store_release(struct store *st, const char *n) { return st->ops->release(st, n); }
+static inline int store_rollback_to(struct store *st, const char *n) { return st->ops->rollback_to(st, n); }
+/* NAWAT_ENOTFOUND when the name is not set. */
+static inline int store_meta_get(struct store *st, const char *name, char *out, size_t n)
+{
+	return st->ops->meta_get(st, name, out, n);
+}
+static inline int store_meta_set(struct store *st, const char *name, const char *value)
+{
+	return st->ops->meta_set(st, name, value);
+}
+
+/* Upserts by natural key inside the current transaction.  For each row sets
+ * result.  A key written earlier by the same submission is a DUPLICATE and
+ * nothing is written for it.  Absent values (VAL_ABSENT) keep the stored
+ * value on update. */
+static inline int store_writer_open(struct store *st, const struct std_dataset *ds, int64_t sub_id,
+				    struct store_writer **w)
+{
+	return st->ops->writer_open(st, ds, sub_id, w);
+}
+static inline int store_writer_put(struct store_writer *w, struct store_row *rows, size_t n)
+{
+	return w->st->ops->writer_put(w, rows, n);
+}
+static inline void store_writer_close(struct store_writer *w)
+{
+	if (w)
+		w->st->ops->writer_close(w);
+}
+
+/* Lookups by a data set's whole primary key (values in key order), fetching
+ * some of its fields.  Fetched strings stay valid until the next lookup. */
+static inline int store_ref_open(struct store *st, const struct std_dataset *target,
+				 const int *fetch, size_t nfetch, struct store_ref **r)
+{
+	return st->ops->ref_open(st, target, fetch, nfetch, r);
+}
+static inline int store_ref_lookup(struct store_ref *r, const struct val_value *key, int *found,
+				   struct val_value *fetched)
+{
+	return r->st->ops->ref_lookup(r, key, found, fetched);
+}
+static inline void store_ref_close(struct store_ref *r)
+{
+	if (r)
+		r->st->ops->ref_close(r);
+}
+
+/* Rows of a data set in key order.  scan_next returns 1 with a row (values
+ * valid until the next call), 0 at the end, or an error. */
+static inline int store_scan_open(struct store *st, const struct std_dataset *ds,
+				  const struct store_filter *f, size_t nf, struct store_scan **sc)
+{
+	return st->ops->scan_open(st, ds, f, nf, sc);
+}
+static inline int store_scan_next(struct store_scan *sc, struct val_value *vals)
+{
+	return sc->st->ops->scan_next(sc, vals);
+}
+static inline void store_scan_close(struct store_scan *sc)
+{
+	if (sc)
+		sc->st->ops->scan_close(sc);
+}
+static inline int store_count(struct store *st, const struct std_dataset *ds, int64_t *n)
+{
+	return st->ops->count(st, ds, n);
+}
+
+static inline int store_sub_create(struct store *st, struct store_sub *s) { return st->ops->sub_create(st, s); }
+static inline int store_sub_finish(struct store *st, const struct store_sub *s) { return st->ops->sub_finish(st, s); }
+static inline int store_sub_issue(struct store *st, int64_t id, const struct store_issue *is)
+{
+	return st->ops->sub_issue(st, id, is);
+}
+
+/* Backends. */
+int store_sqlite_open(const char *path, const struct std_package *pkg, int create,
+		      struct store **out, struct nw_err *err);
+
+#endif

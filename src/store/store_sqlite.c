@@ -1,0 +1,907 @@
+/*
+ * store_sqlite.c - the SQLite backend of the store (see store.h).
+ *
+ * One connection per store handle, WAL journal, foreign keys on.  Writes go
+ * through prepared statements with bound parameters; the only SQL text is
+ * generated from the package (schema.c).  The change sequence lives in
+ * nawat_meta ("seq") and is advanced in memory inside a transaction.
+ */
+#include "store.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../base/arena.h"
+#include "../base/mem.h"
+#include "schema.h"
+
+struct sq {
+	sqlite3 *db;
+	int64_t seq;         /* last sequence number used */
+	int seq_loaded;
+	int fk_off;          /* foreign_keys turned off for this transaction */
+	sqlite3_stmt *meta_get, *meta_set, *issue;
+};
+
+static struct sq *SQ(struct store *st)
+{
+	return st->impl;
+}
+
+static int sqerr(struct store *st, const char *what)
+{
+	sqlite3 *db = SQ(st)->db;
+	int code = sqlite3_errcode(db);
+	int rc = NAWAT_ESTORE;
+
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		rc = NAWAT_EBUSY;
+	else if (code == SQLITE_NOMEM)
+		rc = NAWAT_ENOMEM;
+	return err_set(&st->err, rc, "ฐานข้อมูลผิดพลาด (%s): %s", "database error (%s): %s", what,
+		       sqlite3_errmsg(db));
+}
+
+static int prepare(struct store *st, const char *sql, sqlite3_stmt **out)
+{
+	if (sqlite3_prepare_v3(SQ(st)->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) != SQLITE_OK) {
+		*out = NULL;
+		return sqerr(st, "prepare");
+	}
+	return 0;
+}
+
+static int sq_exec(struct store *st, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(SQ(st)->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		err_set(&st->err, NAWAT_ESTORE, "ฐานข้อมูลผิดพลาด: %s", "database error: %s",
+			msg ? msg : "?");
+		sqlite3_free(msg);
+		return NAWAT_ESTORE;
+	}
+	return 0;
+}
+
+static int sq_table_columns(struct store *st, const char *table, struct buf *out, int *exists)
+{
+	sqlite3_stmt *s;
+	int rc, n = 0;
+
+	if (sqlite3_prepare_v2(SQ(st)->db, "SELECT name FROM pragma_table_info(?1)", -1, &s, NULL))
+		return sqerr(st, "table_info");
+	sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(s, 0);
+
+		if (buf_append(out, name, strlen(name) + 1)) {
+			sqlite3_finalize(s);
+			return err_generic(&st->err, NAWAT_ENOMEM);
+		}
+		n++;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return sqerr(st, "table_info");
+	*exists = n > 0;
+	return 0;
+}
+
+static int sq_meta_get(struct store *st, const char *name, char *out, size_t n)
+{
+	struct sq *q = SQ(st);
+	int rc;
+
+	if (!q->meta_get && prepare(st, "SELECT value FROM nawat_meta WHERE name = ?1", &q->meta_get))
+		return NAWAT_ESTORE;
+	sqlite3_bind_text(q->meta_get, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q->meta_get);
+	if (rc == SQLITE_ROW) {
+		snprintf(out, n, "%s", (const char *)sqlite3_column_text(q->meta_get, 0));
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = NAWAT_ENOTFOUND;
+	} else {
+		rc = sqerr(st, "meta");
+	}
+	sqlite3_reset(q->meta_get);
+	return rc;
+}
+
+static int sq_meta_set(struct store *st, const char *name, const char *value)
+{
+	struct sq *q = SQ(st);
+	int rc;
+
+	if (!q->meta_set &&
+	    prepare(st, "INSERT INTO nawat_meta (name, value) VALUES (?1, ?2) "
+			"ON CONFLICT (name) DO UPDATE SET value = excluded.value", &q->meta_set))
+		return NAWAT_ESTORE;
+	sqlite3_bind_text(q->meta_set, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q->meta_set, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q->meta_set) == SQLITE_DONE ? 0 : sqerr(st, "meta");
+	sqlite3_reset(q->meta_set);
+	return rc;
+}
+
+static void fk_restore(struct store *st)
+{
+	if (SQ(st)->fk_off) {
+		sq_exec(st, "PRAGMA foreign_keys = ON");
+		SQ(st)->fk_off = 0;
+	}
+}
+
+static int sq_begin(struct store *st, int flags)
+{
+	/* The pragma is a no-op inside a transaction: set it before BEGIN.
+	 * BEGIN IMMEDIATE holds the write lock, so no one can remove a
+	 * referenced row between the caller's check and its write. */
+	if ((flags & STORE_REFS_CHECKED) && !sq_exec(st, "PRAGMA foreign_keys = OFF"))
+		SQ(st)->fk_off = 1;
+	if (sq_exec(st, "BEGIN IMMEDIATE")) {
+		fk_restore(st);
+		return sqlite3_errcode(SQ(st)->db) == SQLITE_BUSY ? NAWAT_EBUSY : NAWAT_ESTORE;
+	}
+	st->in_tx = 1;
+	SQ(st)->seq_loaded = 0;
+	return 0;
+}
+
+static int sq_commit(struct store *st)
+{
+	struct sq *q = SQ(st);
+	char v[32];
+	int rc;
+
+	if (q->seq_loaded) {
+		snprintf(v, sizeof v, "%lld", (long long)q->seq);
+		if ((rc = sq_meta_set(st, "seq", v)))
+			return rc;
+	}
+	if (sq_exec(st, "COMMIT"))
+		return NAWAT_ESTORE;
+	st->in_tx = 0;
+	q->seq_loaded = 0;
+	fk_restore(st);
+	return 0;
+}
+
+static int sq_rollback(struct store *st)
+{
+	int rc = 0;
+
+	st->in_tx = 0;
+	SQ(st)->seq_loaded = 0;
+	if (!sqlite3_get_autocommit(SQ(st)->db))
+		rc = sq_exec(st, "ROLLBACK");
+	fk_restore(st);
+	return rc;
+}
+
+static int savepoint_sql(struct store *st, const char *verb, const char *name)
+{
+	char sql[128];
+	size_t i;
+
+	for (i = 0; name[i]; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || name[i] == '_' || (name[i] >= '0' && name[i] <= '9')))
+			return err_msg(&st->err, NAWAT_EINVAL, "ชื่อ savepoint ไม่ถูกต้อง", "bad savepoint name");
+	snprintf(sql, sizeof sql, verb, name);
+	return sq_exec(st, sql);
+}
+
+static int sq_savepoint(struct store *st, const char *name)
+{
+	return savepoint_sql(st, "SAVEPOINT %s", name);
+}
+
+static int sq_release(struct store *st, const char *name)
+{
+	return savepoint_sql(st, "RELEASE %s", name);
+}
+
+static int sq_rollback_to(struct store *st, const char *name)
+{
+	int rc = savepoint_sql(st, "ROLLBACK TO %s", name);
+
+	return rc ? rc : savepoint_sql(st, "RELEASE %s", name);
+}
+
+static int next_seq(struct store *st, int64_t *out)
+{
+	struct sq *q = SQ(st);
+	char v[32];
+	int rc;
+
+	if (!q->seq_loaded) {
+		rc = sq_meta_get(st, "seq", v, sizeof v);
+		if (rc == NAWAT_ENOTFOUND)
+			q->seq = 0;
+		else if (rc)
+			return rc;
+		else
+			q->seq = strtoll(v, NULL, 10);
+		q->seq_loaded = 1;
+	}
+	*out = ++q->seq;
+	return 0;
+}
+
+/* ---- values ---- */
+
+static void bind_col(sqlite3_stmt *s, int idx, const struct std_field *f, int which,
+		     const struct val_value *v)
+{
+	if (v->state != VAL_SET) {
+		sqlite3_bind_null(s, idx);
+		return;
+	}
+	if (f->pii) {
+		if (which)
+			sqlite3_bind_blob(s, idx, v->blob, (int)v->blob_n, SQLITE_STATIC);
+		else
+			sqlite3_bind_blob(s, idx, v->s, (int)v->n, SQLITE_STATIC);
+		return;
+	}
+	switch (f->type) {
+	case STD_INTEGER:
+		sqlite3_bind_int64(s, idx, v->i);
+		break;
+	case STD_NUMBER:
+		sqlite3_bind_double(s, idx, v->d);
+		break;
+	default:
+		sqlite3_bind_text(s, idx, v->s, (int)v->n, SQLITE_STATIC);
+	}
+}
+
+/* Binds every column of every field from idx; returns the next index. */
+static int bind_fields(sqlite3_stmt *s, int idx, const struct std_dataset *ds,
+		       const struct val_value *vals)
+{
+	size_t i, w;
+
+	for (i = 0; i < ds->nfields; i++)
+		for (w = 0; w < schema_ncols(&ds->fields[i]); w++)
+			bind_col(s, idx++, &ds->fields[i], (int)w, &vals[i]);
+	return idx;
+}
+
+static int bind_key(sqlite3_stmt *s, int idx, const struct std_dataset *ds,
+		    const struct val_value *vals)
+{
+	size_t k;
+
+	for (k = 0; k < ds->nkey; k++)
+		bind_col(s, idx++, &ds->fields[ds->key[k]], 0, &vals[ds->key[k]]);
+	return idx;
+}
+
+/* Reads field values from columns starting at col; returns the next column. */
+static int read_fields(sqlite3_stmt *s, int col, const struct std_dataset *ds,
+		       const int *fields, size_t nfields, struct val_value *out)
+{
+	size_t i, w;
+
+	for (i = 0; i < nfields; i++) {
+		const struct std_field *f = &ds->fields[fields ? fields[i] : (int)i];
+		struct val_value *v = &out[i];
+
+		memset(v, 0, sizeof *v);
+		for (w = 0; w < schema_ncols(f); w++, col++) {
+			int t = sqlite3_column_type(s, col);
+
+			if (w == 0)
+				v->state = t == SQLITE_NULL ? VAL_NULL : VAL_SET;
+			if (t == SQLITE_NULL)
+				continue;
+			if (f->pii) {
+				if (w) {
+					v->blob = sqlite3_column_blob(s, col);
+					v->blob_n = (size_t)sqlite3_column_bytes(s, col);
+				} else {
+					v->s = sqlite3_column_blob(s, col);
+					v->n = (size_t)sqlite3_column_bytes(s, col);
+				}
+				continue;
+			}
+			switch (f->type) {
+			case STD_INTEGER:
+				v->i = sqlite3_column_int64(s, col);
+				v->d = (double)v->i;
+				break;
+			case STD_NUMBER:
+				v->d = sqlite3_column_double(s, col);
+				break;
+			default:
+				v->s = (const char *)sqlite3_column_text(s, col);
+				v->n = (size_t)sqlite3_column_bytes(s, col);
+			}
+		}
+	}
+	return col;
+}
+
+static int same_value(const struct std_field *f, const struct val_value *a, const struct val_value *b)
+{
+	if (a->state != VAL_SET || b->state != VAL_SET)
+		return (a->state == VAL_SET) == (b->state == VAL_SET);
+	if (f->pii)
+		return a->n == b->n && !memcmp(a->s, b->s, a->n) && a->blob_n == b->blob_n &&
+		       (!a->blob_n || !memcmp(a->blob, b->blob, a->blob_n));
+	switch (f->type) {
+	case STD_INTEGER:
+		return a->i == b->i;
+	case STD_NUMBER:
+		return a->d == b->d;
+	default:
+		return a->n == b->n && !memcmp(a->s, b->s, a->n);
+	}
+}
+
+/* ---- writer ---- */
+
+struct sq_writer {
+	struct store_writer base;
+	const struct std_dataset *ds;
+	int64_t sub_id;
+	sqlite3_stmt *ins, *sel, *upd, *touch;
+	struct val_value *old, *merged;
+	struct arena scratch;
+};
+
+static void sq_writer_close(struct store_writer *bw)
+{
+	struct sq_writer *w = (struct sq_writer *)bw;
+
+	if (!w)
+		return;
+	sqlite3_finalize(w->ins);
+	sqlite3_finalize(w->sel);
+	sqlite3_finalize(w->upd);
+	sqlite3_finalize(w->touch);
+	arena_release(&w->scratch);
+	nw_free(w->old);
+	nw_free(w->merged);
+	nw_free(w);
+}
+
+static int sq_writer_open(struct store *st, const struct std_dataset *ds, int64_t sub_id,
+			  struct store_writer **out)
+{
+	struct sq_writer *w;
+	struct buf sql;
+	char col[64];
+	size_t i, nc = 0, k;
+	int rc = NAWAT_ENOMEM;
+
+	*out = NULL;
+	w = nw_calloc(1, sizeof *w);
+	if (!w)
+		return err_generic(&st->err, NAWAT_ENOMEM);
+	w->base.st = st;
+	w->ds = ds;
+	w->sub_id = sub_id;
+	arena_init(&w->scratch, 16 * 1024, 0);
+	w->old = nw_calloc(ds->nfields, sizeof *w->old);
+	w->merged = nw_calloc(ds->nfields, sizeof *w->merged);
+	buf_init(&sql, 1 << 16);
+	if (!w->old || !w->merged)
+		goto fail;
+	for (i = 0; i < ds->nfields; i++)
+		nc += schema_ncols(&ds->fields[i]);
+
+	if (buf_printf(&sql, "INSERT INTO %s (", ds->name) || schema_field_list(ds, &sql) ||
+	    buf_puts(&sql, ", nw_seq, nw_sub) VALUES ("))
+		goto fail;
+	for (i = 0; i < nc + 2; i++)
+		if (buf_puts(&sql, i ? ", ?" : "?"))
+			goto fail;
+	if (buf_puts(&sql, ") ON CONFLICT DO NOTHING"))
+		goto fail;
+	if ((rc = prepare(st, buf_str(&sql), &w->ins)))
+		goto fail;
+
+	buf_reset(&sql);
+	if (buf_puts(&sql, "SELECT nw_sub, ") || schema_field_list(ds, &sql) ||
+	    buf_printf(&sql, " FROM %s WHERE ", ds->name) || schema_key_where(&schema_sqlite, ds, &sql, 1))
+		goto nomem;
+	if ((rc = prepare(st, buf_str(&sql), &w->sel)))
+		goto fail;
+
+	buf_reset(&sql);
+	if (buf_printf(&sql, "UPDATE %s SET ", ds->name))
+		goto nomem;
+	for (i = 0, k = 0; i < ds->nfields; i++) {
+		size_t ww;
+
+		for (ww = 0; ww < schema_ncols(&ds->fields[i]); ww++, k++)
+			if (buf_printf(&sql, "%s = ?, ", schema_col(&ds->fields[i], (int)ww, col, sizeof col)))
+				goto nomem;
+	}
+	if (buf_puts(&sql, "nw_seq = ?, nw_sub = ? WHERE ") ||
+	    schema_key_where(&schema_sqlite, ds, &sql, (int)nc + 3))
+		goto nomem;
+	if ((rc = prepare(st, buf_str(&sql), &w->upd)))
+		goto fail;
+
+	buf_reset(&sql);
+	if (buf_printf(&sql, "UPDATE %s SET nw_sub = ? WHERE ", ds->name) ||
+	    schema_key_where(&schema_sqlite, ds, &sql, 2))
+		goto nomem;
+	if ((rc = prepare(st, buf_str(&sql), &w->touch)))
+		goto fail;
+	buf_release(&sql);
+	*out = &w->base;
+	return 0;
+nomem:
+	rc = NAWAT_ENOMEM;
+fail:
+	if (rc == NAWAT_ENOMEM)
+		err_generic(&st->err, rc);
+	buf_release(&sql);
+	sq_writer_close(&w->base);
+	return rc;
+}
+
+/* Copies a value's bytes into the scratch arena (SQLite's pointers die on reset). */
+static int keep(struct arena *a, struct val_value *v)
+{
+	if (v->state == VAL_SET && v->s) {
+		v->s = arena_strndup(a, v->s, v->n);
+		if (!v->s)
+			return NAWAT_ENOMEM;
+	}
+	if (v->blob_n) {
+		v->blob = (const unsigned char *)arena_strndup(a, (const char *)v->blob, v->blob_n);
+		if (!v->blob)
+			return NAWAT_ENOMEM;
+	}
+	return 0;
+}
+
+static int write_one(struct sq_writer *w, struct store_row *row)
+{
+	struct store *st = w->base.st;
+	const struct std_dataset *ds = w->ds;
+	int64_t seq, old_sub;
+	int idx, rc, changed = 0;
+	size_t i;
+
+	if ((rc = next_seq(st, &seq)))
+		return rc;
+	idx = bind_fields(w->ins, 1, ds, row->vals);
+	sqlite3_bind_int64(w->ins, idx++, seq);
+	sqlite3_bind_int64(w->ins, idx, w->sub_id);
+	rc = sqlite3_step(w->ins);
+	sqlite3_reset(w->ins);
+	if (rc != SQLITE_DONE)
+		return sqerr(st, "insert");
+	if (sqlite3_changes(SQ(st)->db) == 1) {
+		row->result = STORE_INSERTED;
+		return 0;
+	}
+	/* the key exists: the same submission (a duplicate), unchanged, or an update */
+	SQ(st)->seq--; /* seq not used */
+	bind_key(w->sel, 1, ds, row->vals);
+	rc = sqlite3_step(w->sel);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(w->sel);
+		return rc == SQLITE_DONE ? err_msg(&st->err, NAWAT_ESTORE, "แถวหายระหว่างบันทึก",
+						   "row vanished while writing")
+					 : sqerr(st, "select");
+	}
+	old_sub = sqlite3_column_int64(w->sel, 0);
+	if (old_sub == w->sub_id) {
+		sqlite3_reset(w->sel);
+		row->result = STORE_DUPLICATE;
+		return 0;
+	}
+	read_fields(w->sel, 1, ds, NULL, ds->nfields, w->old);
+	arena_reset(&w->scratch);
+	for (i = 0; i < ds->nfields; i++) {
+		if (row->vals[i].state == VAL_ABSENT) {
+			w->merged[i] = w->old[i];
+			if (keep(&w->scratch, &w->merged[i])) {
+				sqlite3_reset(w->sel);
+				return err_generic(&st->err, NAWAT_ENOMEM);
+			}
+		} else {
+			w->merged[i] = row->vals[i];
+			if (!same_value(&ds->fields[i], &row->vals[i], &w->old[i]))
+				changed = 1;
+		}
+	}
+	sqlite3_reset(w->sel);
+	if (!changed) {
+		sqlite3_bind_int64(w->touch, 1, w->sub_id);
+		bind_key(w->touch, 2, ds, row->vals);
+		rc = sqlite3_step(w->touch);
+		sqlite3_reset(w->touch);
+		if (rc != SQLITE_DONE)
+			return sqerr(st, "update");
+		row->result = STORE_UNCHANGED;
+		return 0;
+	}
+	if ((rc = next_seq(st, &seq)))
+		return rc;
+	idx = bind_fields(w->upd, 1, ds, w->merged);
+	sqlite3_bind_int64(w->upd, idx++, seq);
+	sqlite3_bind_int64(w->upd, idx++, w->sub_id);
+	bind_key(w->upd, idx, ds, row->vals);
+	rc = sqlite3_step(w->upd);
+	sqlite3_reset(w->upd);
+	if (rc != SQLITE_DONE)
+		return sqerr(st, "update");
+	row->result = STORE_UPDATED;
+	return 0;
+}
+
+static int sq_writer_put(struct store_writer *bw, struct store_row *rows, size_t n)
+{
+	struct sq_writer *w = (struct sq_writer *)bw;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		if ((rc = write_one(w, &rows[i])))
+			return rc;
+	return 0;
+}
+
+/* ---- lookups ---- */
+
+struct sq_ref {
+	struct store_ref base;
+	const struct std_dataset *ds;
+	const int *fetch;
+	size_t nfetch;
+	sqlite3_stmt *sel;
+};
+
+static void sq_ref_close(struct store_ref *br)
+{
+	struct sq_ref *r = (struct sq_ref *)br;
+
+	if (!r)
+		return;
+	sqlite3_finalize(r->sel);
+	nw_free(r);
+}
+
+static int sq_ref_open(struct store *st, const struct std_dataset *ds, const int *fetch,
+		       size_t nfetch, struct store_ref **out)
+{
+	struct sq_ref *r;
+	struct buf sql;
+	char col[64];
+	size_t i, w;
+	int rc = 0, n = 0;
+
+	*out = NULL;
+	r = nw_calloc(1, sizeof *r);
+	if (!r)
+		return err_generic(&st->err, NAWAT_ENOMEM);
+	r->base.st = st;
+	r->ds = ds;
+	r->fetch = fetch;
+	r->nfetch = nfetch;
+	buf_init(&sql, 1 << 16);
+	rc = buf_puts(&sql, "SELECT 1");
+	for (i = 0; i < nfetch && !rc; i++)
+		for (w = 0; w < schema_ncols(&ds->fields[fetch[i]]) && !rc; w++, n++)
+			rc = buf_printf(&sql, ", %s", schema_col(&ds->fields[fetch[i]], (int)w, col, sizeof col));
+	if (!rc)
+		rc = buf_printf(&sql, " FROM %s WHERE ", ds->name);
+	if (!rc)
+		rc = schema_key_where(&schema_sqlite, ds, &sql, 1);
+	if (rc) {
+		rc = err_generic(&st->err, NAWAT_ENOMEM);
+	} else {
+		rc = prepare(st, buf_str(&sql), &r->sel);
+	}
+	buf_release(&sql);
+	if (rc) {
+		sq_ref_close(&r->base);
+		return rc;
+	}
+	*out = &r->base;
+	return 0;
+}
+
+static int sq_ref_lookup(struct store_ref *br, const struct val_value *key, int *found,
+			 struct val_value *fetched)
+{
+	struct sq_ref *r = (struct sq_ref *)br;
+	size_t k;
+	int rc;
+
+	sqlite3_reset(r->sel);
+	for (k = 0; k < r->ds->nkey; k++)
+		bind_col(r->sel, (int)k + 1, &r->ds->fields[r->ds->key[k]], 0, &key[k]);
+	rc = sqlite3_step(r->sel);
+	if (rc == SQLITE_ROW) {
+		*found = 1;
+		if (r->nfetch)
+			read_fields(r->sel, 1, r->ds, r->fetch, r->nfetch, fetched);
+		return 0;
+	}
+	*found = 0;
+	if (rc != SQLITE_DONE)
+		return sqerr(br->st, "lookup");
+	return 0;
+}
+
+/* ---- scans ---- */
+
+struct sq_scan {
+	struct store_scan base;
+	const struct std_dataset *ds;
+	sqlite3_stmt *sel;
+};
+
+static void sq_scan_close(struct store_scan *bs)
+{
+	struct sq_scan *sc = (struct sq_scan *)bs;
+
+	if (!sc)
+		return;
+	sqlite3_finalize(sc->sel);
+	nw_free(sc);
+}
+
+static int sq_scan_open(struct store *st, const struct std_dataset *ds,
+			const struct store_filter *filters, size_t nf, struct store_scan **out)
+{
+	struct sq_scan *sc;
+	struct buf sql;
+	char col[64];
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	sc = nw_calloc(1, sizeof *sc);
+	if (!sc)
+		return err_generic(&st->err, NAWAT_ENOMEM);
+	sc->base.st = st;
+	sc->ds = ds;
+	buf_init(&sql, 1 << 16);
+	rc = buf_puts(&sql, "SELECT ") || schema_field_list(ds, &sql) ||
+	     buf_printf(&sql, " FROM %s", ds->name);
+	for (i = 0; i < nf && !rc; i++)
+		rc = buf_printf(&sql, "%s%s = ?", i ? " AND " : " WHERE ",
+				schema_col(&ds->fields[filters[i].field], 0, col, sizeof col));
+	if (!rc)
+		rc = buf_puts(&sql, " ORDER BY ");
+	for (i = 0; i < ds->nkey && !rc; i++)
+		rc = buf_printf(&sql, "%s%s", i ? ", " : "",
+				schema_col(&ds->fields[ds->key[i]], 0, col, sizeof col));
+	if (rc) {
+		rc = err_generic(&st->err, NAWAT_ENOMEM);
+		goto fail;
+	}
+	if (sqlite3_prepare_v2(SQ(st)->db, buf_str(&sql), -1, &sc->sel, NULL) != SQLITE_OK) {
+		rc = sqerr(st, "scan");
+		goto fail;
+	}
+	for (i = 0; i < nf; i++)
+		bind_col(sc->sel, (int)i + 1, &ds->fields[filters[i].field], 0, &filters[i].value);
+	buf_release(&sql);
+	*out = &sc->base;
+	return 0;
+fail:
+	buf_release(&sql);
+	sq_scan_close(&sc->base);
+	return rc;
+}
+
+static int sq_scan_next(struct store_scan *bs, struct val_value *vals)
+{
+	struct sq_scan *sc = (struct sq_scan *)bs;
+	int rc = sqlite3_step(sc->sel);
+
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return sqerr(bs->st, "scan");
+	read_fields(sc->sel, 0, sc->ds, NULL, sc->ds->nfields, vals);
+	return 1;
+}
+
+static int sq_count(struct store *st, const struct std_dataset *ds, int64_t *n)
+{
+	char sql[128];
+	sqlite3_stmt *s;
+	int rc;
+
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", ds->name);
+	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return sqerr(st, "count");
+	rc = sqlite3_step(s);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : sqerr(st, "count");
+}
+
+/* ---- submissions ---- */
+
+static int sq_sub_create(struct store *st, struct store_sub *s)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (prepare(st, "INSERT INTO submissions (created_at, user_name, dataset, file_name, sha256, "
+			"format, encoding, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &q))
+		return NAWAT_ESTORE;
+	sqlite3_bind_text(q, 1, s->created_at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, s->user_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, s->dataset, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, s->file_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, s->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 6, s->format, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 7, s->encoding, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 8, s->status, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q) == SQLITE_DONE ? 0 : sqerr(st, "submission");
+	sqlite3_finalize(q);
+	if (!rc)
+		s->id = sqlite3_last_insert_rowid(SQ(st)->db);
+	return rc;
+}
+
+static int sq_sub_finish(struct store *st, const struct store_sub *s)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (prepare(st, "UPDATE submissions SET sha256 = ?, encoding = ?, status = ?, inserted = ?, "
+			"updated = ?, unchanged = ?, rejected = ?, errors = ?, warnings = ? WHERE id = ?", &q))
+		return NAWAT_ESTORE;
+	sqlite3_bind_text(q, 1, s->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, s->encoding, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, s->status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 4, s->inserted);
+	sqlite3_bind_int64(q, 5, s->updated);
+	sqlite3_bind_int64(q, 6, s->unchanged);
+	sqlite3_bind_int64(q, 7, s->rejected);
+	sqlite3_bind_int64(q, 8, s->errors);
+	sqlite3_bind_int64(q, 9, s->warnings);
+	sqlite3_bind_int64(q, 10, s->id);
+	rc = sqlite3_step(q) == SQLITE_DONE ? 0 : sqerr(st, "submission");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static int sq_sub_issue(struct store *st, int64_t sub_id, const struct store_issue *is)
+{
+	sqlite3_stmt *q = SQ(st)->issue;
+	int rc;
+
+	if (!q && prepare(st, "INSERT INTO submission_issues (sub_id, row_no, column_name, value, code, "
+			      "severity) VALUES (?, ?, ?, ?, ?, ?)", &SQ(st)->issue))
+		return NAWAT_ESTORE;
+	q = SQ(st)->issue;
+	sqlite3_bind_int64(q, 1, sub_id);
+	sqlite3_bind_int64(q, 2, is->row);
+	sqlite3_bind_text(q, 3, is->column, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, is->value, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, is->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 6, is->severity, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q) == SQLITE_DONE ? 0 : sqerr(st, "submission issue");
+	sqlite3_reset(q);
+	return rc;
+}
+
+/* ---- open / close ---- */
+
+static void sq_close(struct store *st)
+{
+	struct sq *q = SQ(st);
+
+	if (q) {
+		sqlite3_finalize(q->meta_get);
+		sqlite3_finalize(q->meta_set);
+		sqlite3_finalize(q->issue);
+		if (q->db && !sqlite3_get_autocommit(q->db))
+			sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_close_v2(q->db);
+		nw_free(q);
+	}
+	nw_free(st->url);
+	nw_free(st);
+}
+
+static const struct store_ops sqlite_ops = {
+	.name = "sqlite",
+	.dialect = &schema_sqlite,
+	.close = sq_close,
+	.exec = sq_exec,
+	.table_columns = sq_table_columns,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.savepoint = sq_savepoint,
+	.release = sq_release,
+	.rollback_to = sq_rollback_to,
+	.meta_get = sq_meta_get,
+	.meta_set = sq_meta_set,
+	.writer_open = sq_writer_open,
+	.writer_put = sq_writer_put,
+	.writer_close = sq_writer_close,
+	.ref_open = sq_ref_open,
+	.ref_lookup = sq_ref_lookup,
+	.ref_close = sq_ref_close,
+	.scan_open = sq_scan_open,
+	.scan_next = sq_scan_next,
+	.scan_close = sq_scan_close,
+	.count = sq_count,
+	.sub_create = sq_sub_create,
+	.sub_finish = sq_sub_finish,
+	.sub_issue = sq_sub_issue,
+};
+
+/* No global statistics of memory use: they put a mutex on every allocation. */
+static void sq_global_init(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+int store_sqlite_open(const char *path, const struct std_package *pkg, int create,
+		      struct store **out, struct nw_err *err)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	struct store *st;
+	struct sq *q;
+	struct stat sb;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+
+	pthread_once(&once, sq_global_init);
+	*out = NULL;
+	if (!create && stat(path, &sb) != 0)
+		return err_set(err, NAWAT_ENOTFOUND,
+			       "ไม่พบฐานข้อมูล %s (สร้างด้วย nawat init)",
+			       "no store at %s (create one with nawat init)", path);
+	if (create)
+		flags |= SQLITE_OPEN_CREATE;
+	st = nw_calloc(1, sizeof *st);
+	q = nw_calloc(1, sizeof *q);
+	if (!st || !q) {
+		nw_free(st);
+		nw_free(q);
+		return err_generic(err, NAWAT_ENOMEM);
+	}
+	st->ops = &sqlite_ops;
+	st->pkg = pkg;
+	st->impl = q;
+	st->url = nw_strdup(path);
+	if (!st->url) {
+		sq_close(st);
+		return err_generic(err, NAWAT_ENOMEM);
+	}
+	if (sqlite3_open_v2(path, &q->db, flags, NULL) != SQLITE_OK) {
+		err_set(err, NAWAT_ESTORE, "เปิดฐานข้อมูล %s ไม่ได้: %s", "cannot open store %s: %s", path,
+			q->db ? sqlite3_errmsg(q->db) : "out of memory");
+		sq_close(st);
+		return NAWAT_ESTORE;
+	}
+	sqlite3_extended_result_codes(q->db, 0);
+	sqlite3_busy_timeout(q->db, 10000);
+	/* WAL: readers never block the writer; NORMAL is durable at each checkpoint
+	 * and safe against corruption; a 32 MiB page cache keeps imports fast and
+	 * memory bounded. */
+	if (sq_exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+			"PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; "
+			"PRAGMA temp_store = FILE")) {
+		*err = st->err;
+		sq_close(st);
+		return NAWAT_ESTORE;
+	}
+	*out = st;
+	return 0;
+}

@@ -1,0 +1,48 @@
+#!/bin/sh
+# run-all.sh BUILD... - every test suite against each build directory (the
+# normal build and the sanitizer build), then one line "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+total_pass=0 total_fail=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# Adds the counts of a suite's last line ("N passed, N failed" or cmocka's).
+count() {
+	p=$(sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1/p' "$log" | tail -1)
+	f=$(sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\2/p' "$log" | tail -1)
+	if [ -z "$p" ]; then
+		p=$(sed -n 's/^\[  PASSED  \] \([0-9][0-9]*\) test(s)\.$/\1/p' "$log" | tail -1)
+		f=$(sed -n 's/^\[  FAILED  \] \([0-9][0-9]*\) test(s), listed below:$/\1/p' "$log" | tail -1)
+	fi
+	[ -z "$p" ] && p=0
+	[ -z "$f" ] && f=0
+	# a suite that crashed or printed no summary counts as one failure
+	if [ "$1" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+}
+
+suite() {
+	name=$1
+	shift
+	echo "== $name"
+	"$@" >"$log" 2>&1
+	st=$?
+	cat "$log"
+	count "$st"
+}
+
+for b in "$@"; do
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
+	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+	for t in "$b"/tests/test_*; do
+		[ -x "$t" ] || continue
+		suite "$b: $(basename "$t")" "$t"
+	done
+	suite "$b: conformance" tests/conformance.sh "$b/nawat" build/tests/csvcut
+	suite "$b: command-line cases" tests/cases.sh "$b/nawat" tests/cases
+done
+echo
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
