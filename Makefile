@@ -12,8 +12,12 @@
 SHARED   ?= ../shared
 VERSION  := $(shell cat VERSION)
 CC       ?= cc
+ifeq ($(SANITIZE),)
 O        ?= build
-PKGS     := sqlite3 jansson libsodium libpcre2-8
+else
+O        ?= build/sanitize
+endif
+PKGS     := sqlite3 jansson libsodium libpcre2-8 libcrypto
 OPT      ?= -O2
 SANITIZE ?=
 
@@ -31,7 +35,7 @@ SRC := $(wildcard src/base/*.c src/standard/*.c src/store/*.c src/exchange/*.c \
 OBJ := $(SRC:%.c=$(O)/%.o) $(O)/gen/embedded.o
 EMBED := standard/datapackage.json $(sort $(wildcard standard/codelists/*.csv))
 
-.PHONY: all deps deps-test test test-unit test-conformance test-cli test-asan bench run clean
+.PHONY: FORCE all deps deps-test test test-unit test-conformance test-cli test-asan bench run clean
 
 all: nawat
 
@@ -51,35 +55,38 @@ deps-test: $(O)/.deps-ok
 
 $(O)/tools/embed: tools/embed.c | $(O)/.deps-ok
 	@mkdir -p $(dir $@)
-	$(CC) -O2 -o $@ $<
+	@$(CC) -O2 -o $@ $<
 
 $(O)/gen/embedded.c: $(EMBED) $(O)/tools/embed
 	@mkdir -p $(dir $@)
-	$(O)/tools/embed $@ $(EMBED)
+	@echo "  EMBED   $(words $(EMBED)) files"
+	@$(O)/tools/embed $@ $(EMBED)
 
 $(O)/gen/embedded.o: $(O)/gen/embedded.c
-	$(CC) -std=gnu11 $(OPT) -Isrc/base -c -o $@ $<
+	@$(CC) -std=gnu11 $(OPT) -Isrc/base -c -o $@ $<
 
-$(O)/%.o: %.c | $(O)/.deps-ok
+# Objects are rebuilt when the flags change.
+$(O)/.flags: FORCE | $(O)/.deps-ok
+	@echo '$(CFLAGS_ALL) $(LIBS_ALL)' | cmp -s - $@ || echo '$(CFLAGS_ALL) $(LIBS_ALL)' > $@
+
+$(O)/%.o: %.c $(O)/.flags | $(O)/.deps-ok
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
 
 $(O)/libnawat.a: $(OBJ)
-	rm -f $@
-	ar rcs $@ $^
+	@rm -f $@
+	@ar rcs $@ $^
 
 # The build fails when the embedded standard is malformed.
 $(O)/nawat: $(O)/src/main.o $(O)/libnawat.a
-	$(CC) -o $@.tmp $^ $(LIBS_ALL)
+	@echo "  LINK    $@"
+	@$(CC) -o $@.tmp $^ $(LIBS_ALL)
 	@./$@.tmp standard --check >/dev/null || { ./$@.tmp standard --check; rm -f $@.tmp; exit 1; }
 	mv $@.tmp $@
 
-ifeq ($(O),build)
 nawat: $(O)/nawat
-	cp $< $@
-else
-nawat: $(O)/nawat
-endif
+	@cp $< $@
 
 -include $(OBJ:.o=.d) $(O)/src/main.d
 
@@ -90,7 +97,8 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 
 $(O)/tests/%: tests/unit/%.c $(O)/libnawat.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags cmocka) -o $@ $< $(O)/libnawat.a \
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags cmocka) -o $@ $< $(O)/libnawat.a \
 		$(LIBS_ALL) $(shell pkg-config --libs cmocka)
 
 $(O)/tests/csvcut: tests/tools/csvcut.c | $(O)/.deps-ok

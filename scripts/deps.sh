@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 what=${1:-build}
 
 build_pkgs="gcc make pkg-config libsqlite3-dev libjansson-dev libcsv-dev libsodium-dev
-libpcre2-dev libmicrohttpd-dev libpq-dev libxlsxwriter-dev libzip-dev libexpat1-dev
+libpcre2-dev libssl-dev libmicrohttpd-dev libpq-dev libxlsxwriter-dev libzip-dev libexpat1-dev
 libthai-dev libcairo2-dev libpango1.0-dev fonts-thai-tlwg sqlite3"
 test_pkgs="libcmocka-dev postgresql chromium clang-14 libclang-rt-14-dev wrk nginx
 valgrind time bc iproute2 procps"

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -49,10 +50,20 @@ void enc_release(struct enc_decoder *d)
 size_t enc_utf8_valid(const unsigned char *s, size_t n, int *truncated)
 {
 	size_t i = 0, len, k;
+	uint64_t w;
 	unsigned c;
 
 	*truncated = 0;
 	while (i < n) {
+		/* ASCII, eight bytes at a time */
+		while (i + 8 <= n) {
+			memcpy(&w, s + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
 		c = s[i];
 		if (c < 0x80) {
 			i++;
@@ -85,10 +96,13 @@ size_t enc_utf8_valid(const unsigned char *s, size_t n, int *truncated)
 
 static size_t count_lines(const unsigned char *s, size_t n)
 {
-	size_t i, lines = 0;
+	const unsigned char *p = s, *end = s + n;
+	size_t lines = 0;
 
-	for (i = 0; i < n; i++)
-		lines += s[i] == '\n';
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p)))) {
+		lines++;
+		p++;
+	}
 	return lines;
 }
 

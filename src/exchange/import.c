@@ -11,6 +11,7 @@
 #include "import.h"
 
 #include <libgen.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -61,6 +62,17 @@ struct piicache {
 
 struct imp;
 
+/* A chunk of rows on its way from the reading thread to the writing one. */
+struct chunk {
+	struct arena mem;         /* the rows' bytes */
+	struct crow rows[CHUNK_ROWS];
+	size_t nrows;
+	int *field_col;           /* the column map when the chunk was queued */
+	int file_error;           /* likewise */
+};
+
+#define NCHUNKS 3
+
 struct ifile {
 	struct imp *im;
 	struct imp_file *f;
@@ -73,17 +85,25 @@ struct ifile {
 	int *field_col;           /* field -> column, -1 absent */
 	unsigned char *missing;   /* field: a required column missing (reported once, on row 0) */
 	int file_error;
-	/* chunk */
-	struct arena mem;
-	struct crow rows[CHUNK_ROWS];
-	size_t nrows;
+	/* rows are read, checked and protected in this thread, and written to
+	 * the store in a writer thread: parsing and writing overlap */
+	struct chunk chunks[NCHUNKS];
+	struct chunk *cur;        /* being filled */
+	struct chunk *freeq[NCHUNKS], *fullq[NCHUNKS];
+	size_t nfree, qhead, qlen;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t writer;
+	int writer_running, done, abort;
+	struct imp_count wc;      /* the writer's counts */
+	struct nw_err werr;
 	struct store_row srows[CHUNK_ROWS];
 	struct store_writer *w;
 	struct fkstate *fks;
 	struct piicache *pc;
 	struct val_cell *cells;
 	struct imp_count c;
-	int rc;                   /* first store or internal failure */
+	int rc;                   /* first store or internal failure (writer) */
 	/* rejected rows */
 	FILE *rej;
 	struct csvw rejw;
@@ -97,6 +117,7 @@ struct imp {
 	struct nw_err *err;
 	FILE *rep;                /* the report, a temporary file until the end */
 	struct csvw repw;
+	pthread_mutex_t rep_mu;   /* both threads of a file write to it */
 };
 
 void imp_report_header(FILE *fp)
@@ -115,6 +136,7 @@ static void report(struct imp *im, const char *file, size_t row, const char *col
 		value = NULL; /* the report shows the row, never the ID */
 	if (!th)
 		val_message(ds, is, value, vlen, mth, sizeof mth, men, sizeof men);
+	pthread_mutex_lock(&im->rep_mu);
 	csvw_str(&im->repw, file);
 	csvw_int(&im->repw, (long long)row);
 	csvw_str(&im->repw, column);
@@ -124,6 +146,7 @@ static void report(struct imp *im, const char *file, size_t row, const char *col
 	csvw_str(&im->repw, th ? th : mth);
 	csvw_str(&im->repw, en ? en : men);
 	csvw_end(&im->repw);
+	pthread_mutex_unlock(&im->rep_mu);
 }
 
 static void file_issue(struct ifile *fi, size_t row, const char *column, enum val_code code,
@@ -235,14 +258,14 @@ static int sink_header_done(void *ctx)
 
 /* ---- rows ---- */
 
-static int add_issue(struct ifile *fi, struct crow *r, int field, enum val_code code, int warning)
+static int add_issue(struct arena *mem, struct crow *r, int field, enum val_code code, int warning)
 {
 	struct val_issue *is;
 
 	if (r->nissues == r->capissues) {
 		size_t cap = r->capissues * 2 + 4;
 
-		is = arena_alloc(&fi->mem, cap * sizeof *is);
+		is = arena_alloc(mem, cap * sizeof *is);
 		if (!is)
 			return NAWAT_ENOMEM;
 		if (r->nissues)
@@ -270,7 +293,7 @@ static int field_has_error(const struct crow *r, int field)
 }
 
 /* Hashes (and seals) the personal-data fields of a valid cell. */
-static int protect(struct ifile *fi, struct crow *r)
+static int protect(struct ifile *fi, struct crow *r, struct arena *mem)
 {
 	const struct std_dataset *ds = fi->ds;
 	size_t i;
@@ -298,8 +321,8 @@ static int protect(struct ifile *fi, struct crow *r)
 				return rc;
 			pc->valid = 1;
 		}
-		h = arena_alloc(&fi->mem, PII_HASH_LEN);
-		s = pc->sealed_n ? arena_alloc(&fi->mem, pc->sealed_n) : NULL;
+		h = arena_alloc(mem, PII_HASH_LEN);
+		s = pc->sealed_n ? arena_alloc(mem, pc->sealed_n) : NULL;
 		if (!h || (pc->sealed_n && !s))
 			return NAWAT_ENOMEM;
 		memcpy(h, pc->hash, PII_HASH_LEN);
@@ -314,7 +337,7 @@ static int protect(struct ifile *fi, struct crow *r)
 	return 0;
 }
 
-static int flush(struct ifile *fi);
+static int queue_chunk(struct ifile *fi);
 
 static int sink_row(void *ctx, size_t line, const struct rec_view *vals,
 		    const unsigned char *present, size_t n)
@@ -323,22 +346,30 @@ static int sink_row(void *ctx, size_t line, const struct rec_view *vals,
 	const struct std_dataset *ds = fi->ds;
 	struct crow *r;
 	struct val_issue issues[2 * 64 + 4];
-	size_t nissues = 0, i;
+	size_t nissues = 0, i, total;
+	struct arena *mem;
+	char *text;
 	int rc;
 
-	if (fi->rc)
-		return fi->rc;
+	if (__atomic_load_n(&fi->abort, __ATOMIC_ACQUIRE))
+		return NAWAT_ESTORE; /* the writer failed; its error is in fi->werr */
 	if (ds->nfields > 64)
 		return NAWAT_ELIMIT;
-	r = &fi->rows[fi->nrows];
+	mem = &fi->cur->mem;
+	r = &fi->cur->rows[fi->cur->nrows];
 	memset(r, 0, sizeof *r);
 	r->line = line;
 	fi->c.rows++;
-	/* keep the row as read, for the report and the rejected file */
+	/* keep the row as read, for the report and the rejected file: one
+	 * allocation for all its cells */
 	r->ncells = n;
-	r->cells = arena_alloc(&fi->mem, (n ? n : 1) * sizeof *r->cells);
-	r->vals = arena_alloc(&fi->mem, ds->nfields * sizeof *r->vals);
-	if (!r->cells || !r->vals)
+	for (i = 0, total = 0; i < n; i++)
+		if (vals[i].n != REC_NOT_SCALAR)
+			total += vals[i].n + 1;
+	r->cells = arena_alloc(mem, (n ? n : 1) * sizeof *r->cells);
+	r->vals = arena_alloc(mem, ds->nfields * sizeof *r->vals);
+	text = arena_alloc(mem, total ? total : 1);
+	if (!r->cells || !r->vals || !text)
 		return NAWAT_ENOMEM;
 	for (i = 0; i < n; i++) {
 		if (vals[i].n == REC_NOT_SCALAR) {
@@ -346,10 +377,11 @@ static int sink_row(void *ctx, size_t line, const struct rec_view *vals,
 			r->cells[i].n = REC_NOT_SCALAR;
 			continue;
 		}
-		r->cells[i].s = arena_strndup(&fi->mem, vals[i].s, vals[i].n);
+		memcpy(text, vals[i].s, vals[i].n);
+		text[vals[i].n] = '\0';
+		r->cells[i].s = text;
 		r->cells[i].n = vals[i].n;
-		if (!r->cells[i].s)
-			return NAWAT_ENOMEM;
+		text += vals[i].n + 1;
 		if (i >= fi->ncols || fi->col_field[i] < 0) {
 			/* cells past the header are an error unless empty */
 			const char *s = vals[i].s;
@@ -380,7 +412,7 @@ static int sink_row(void *ctx, size_t line, const struct rec_view *vals,
 			r->nerr++;
 			continue;
 		}
-		if ((rc = add_issue(fi, r, issues[i].field, issues[i].code, issues[i].warning)))
+		if ((rc = add_issue(mem, r, issues[i].field, issues[i].code, issues[i].warning)))
 			return rc;
 	}
 	/* a JSON object or array where a value belongs: a type error, whatever
@@ -399,20 +431,20 @@ static int sink_row(void *ctx, size_t line, const struct rec_view *vals,
 			r->issues[m++] = r->issues[k];
 		}
 		r->nissues = m;
-		if ((rc = add_issue(fi, r, (int)i, VC_TYPE, 0)))
+		if ((rc = add_issue(mem, r, (int)i, VC_TYPE, 0)))
 			return rc;
 		r->vals[i].state = VAL_NULL;
 	}
-	if (r->extra_cells && (rc = add_issue(fi, r, -1, VC_PATTERN, 0)))
+	if (r->extra_cells && (rc = add_issue(mem, r, -1, VC_PATTERN, 0)))
 		return rc;
 	/* dates point into their own value; fix after the copy into the arena */
 	for (i = 0; i < ds->nfields; i++)
 		if (ds->fields[i].type == STD_DATE && r->vals[i].state == VAL_SET)
 			r->vals[i].s = r->vals[i].date;
-	if ((rc = protect(fi, r)))
+	if ((rc = protect(fi, r, mem)))
 		return rc;
-	if (++fi->nrows == CHUNK_ROWS)
-		return flush(fi);
+	if (++fi->cur->nrows == CHUNK_ROWS)
+		return queue_chunk(fi);
 	return 0;
 }
 
@@ -442,7 +474,7 @@ static int keep_val(struct arena *a, struct val_value *v)
 	return 0;
 }
 
-static int check_refs(struct ifile *fi, struct crow *r)
+static int check_refs(struct ifile *fi, struct crow *r, struct arena *mem)
 {
 	const struct std_dataset *ds = fi->ds;
 	size_t k, j;
@@ -480,7 +512,7 @@ static int check_refs(struct ifile *fi, struct crow *r)
 			fs->have_last = 1;
 		}
 		if (!fs->last_found) {
-			if ((rc = add_issue(fi, r, fk->fields[0], VC_REFERENCE, 0)))
+			if ((rc = add_issue(mem, r, fk->fields[0], VC_REFERENCE, 0)))
 				return rc;
 			continue;
 		}
@@ -489,21 +521,21 @@ static int check_refs(struct ifile *fi, struct crow *r)
 
 			if (r->vals[mf].state == VAL_SET && !field_has_error(r, mf) &&
 			    !same_val(&ds->fields[mf], &r->vals[mf], &fs->last_fetch[j]))
-				if ((rc = add_issue(fi, r, mf, VC_MISMATCH, 0)))
+				if ((rc = add_issue(mem, r, mf, VC_MISMATCH, 0)))
 					return rc;
 		}
 	}
 	return 0;
 }
 
-/* ---- flushing a chunk ---- */
+/* ---- the writer thread: references, the store, the report ---- */
 
-static int issue_col(const struct ifile *fi, const struct val_issue *is)
+static int issue_col(const struct chunk *ch, const struct val_issue *is)
 {
-	return is->field >= 0 ? fi->field_col[is->field] : -1;
+	return is->field >= 0 ? ch->field_col[is->field] : -1;
 }
 
-static void write_rejected(struct ifile *fi, const struct crow *r)
+static void write_rejected(struct ifile *fi, const struct chunk *ch, const struct crow *r)
 {
 	size_t i;
 
@@ -515,7 +547,7 @@ static void write_rejected(struct ifile *fi, const struct crow *r)
 				   i < r->ncells && r->cells[i].n != REC_NOT_SCALAR ? r->cells[i].n : 0);
 	} else {
 		for (i = 0; i < fi->ds->nfields; i++) {
-			int col = fi->field_col[i];
+			int col = ch->field_col[i];
 
 			csvw_field(&fi->rejw, col >= 0 && (size_t)col < r->ncells ? r->cells[col].s : "",
 				   col >= 0 && (size_t)col < r->ncells && r->cells[col].n != REC_NOT_SCALAR
@@ -525,7 +557,7 @@ static void write_rejected(struct ifile *fi, const struct crow *r)
 	csvw_end(&fi->rejw);
 }
 
-static void report_row(struct ifile *fi, struct crow *r)
+static void report_row(struct ifile *fi, const struct chunk *ch, struct crow *r)
 {
 	size_t i, j;
 
@@ -533,13 +565,13 @@ static void report_row(struct ifile *fi, struct crow *r)
 	for (i = 1; i < r->nissues; i++) {
 		struct val_issue t = r->issues[i];
 
-		for (j = i; j > 0 && issue_col(fi, &r->issues[j - 1]) > issue_col(fi, &t); j--)
+		for (j = i; j > 0 && issue_col(ch, &r->issues[j - 1]) > issue_col(ch, &t); j--)
 			r->issues[j] = r->issues[j - 1];
 		r->issues[j] = t;
 	}
 	for (i = 0; i < r->nissues; i++) {
 		const struct val_issue *is = &r->issues[i];
-		int col = issue_col(fi, is);
+		int col = issue_col(ch, is);
 		const char *v = NULL;
 		size_t vn = 0;
 
@@ -557,65 +589,131 @@ static void report_row(struct ifile *fi, struct crow *r)
 			       fi->ds, is, NULL, NULL);
 		}
 		if (is->warning)
-			fi->c.warnings++;
+			fi->wc.warnings++;
 		else
-			fi->c.errors++;
+			fi->wc.errors++;
 	}
 }
 
-static int flush(struct ifile *fi)
+static int write_chunk(struct ifile *fi, struct chunk *ch)
 {
 	size_t i, nw = 0;
 	int rc;
 
-	if (fi->rc)
-		return fi->rc;
-	if (!fi->nrows)
-		return 0;
-	if (!fi->file_error) {
-		for (i = 0; i < fi->nrows; i++)
-			if ((rc = check_refs(fi, &fi->rows[i])))
-				goto fail;
-		for (i = 0; i < fi->nrows; i++) {
-			if (fi->rows[i].nerr)
+	if (!ch->file_error) {
+		for (i = 0; i < ch->nrows; i++)
+			if ((rc = check_refs(fi, &ch->rows[i], &ch->mem)))
+				return rc;
+		for (i = 0; i < ch->nrows; i++) {
+			if (ch->rows[i].nerr)
 				continue;
-			fi->srows[nw].line = fi->rows[i].line;
-			fi->srows[nw].vals = fi->rows[i].vals;
+			fi->srows[nw].line = ch->rows[i].line;
+			fi->srows[nw].vals = ch->rows[i].vals;
 			fi->srows[nw].result = STORE_PENDING;
 			nw++;
 		}
 		if (nw && (rc = store_writer_put(fi->w, fi->srows, nw)))
-			goto fail;
+			return rc;
 	}
-	for (i = 0, nw = 0; i < fi->nrows; i++) {
-		struct crow *r = &fi->rows[i];
+	for (i = 0, nw = 0; i < ch->nrows; i++) {
+		struct crow *r = &ch->rows[i];
 
-		if (!r->nerr && !fi->file_error) {
+		if (!r->nerr && !ch->file_error) {
 			switch (fi->srows[nw++].result) {
-			case STORE_INSERTED: fi->c.inserted++; break;
-			case STORE_UPDATED: fi->c.updated++; break;
-			case STORE_UNCHANGED: fi->c.unchanged++; break;
+			case STORE_INSERTED: fi->wc.inserted++; break;
+			case STORE_UPDATED: fi->wc.updated++; break;
+			case STORE_UNCHANGED: fi->wc.unchanged++; break;
 			case STORE_DUPLICATE:
-				if ((rc = add_issue(fi, r, fi->ds->key[0], VC_DUPLICATE, 0)))
-					goto fail;
+				if ((rc = add_issue(&ch->mem, r, fi->ds->key[0], VC_DUPLICATE, 0)))
+					return rc;
 				break;
 			default:
-				rc = err_msg(fi->im->err, NAWAT_ESTORE, "บันทึกแถวไม่สำเร็จ", "row not written");
-				goto fail;
+				return err_msg(&fi->im->st->err, NAWAT_ESTORE, "บันทึกแถวไม่สำเร็จ",
+					       "row not written");
 			}
 		}
-		report_row(fi, r);
-		if (r->nerr || fi->file_error) {
-			fi->c.rejected++;
-			write_rejected(fi, r);
+		report_row(fi, ch, r);
+		if (r->nerr || ch->file_error) {
+			fi->wc.rejected++;
+			write_rejected(fi, ch, r);
 		}
 	}
-	fi->nrows = 0;
-	arena_reset(&fi->mem);
 	return 0;
-fail:
-	fi->rc = rc;
-	return rc;
+}
+
+static void *writer_main(void *arg)
+{
+	struct ifile *fi = arg;
+	struct chunk *ch;
+	int rc;
+
+	for (;;) {
+		pthread_mutex_lock(&fi->mu);
+		while (!fi->qlen && !fi->done)
+			pthread_cond_wait(&fi->cv, &fi->mu);
+		if (!fi->qlen) {
+			pthread_mutex_unlock(&fi->mu);
+			break;
+		}
+		ch = fi->fullq[fi->qhead];
+		fi->qhead = (fi->qhead + 1) % NCHUNKS;
+		fi->qlen--;
+		pthread_mutex_unlock(&fi->mu);
+
+		rc = __atomic_load_n(&fi->abort, __ATOMIC_ACQUIRE) ? 0 : write_chunk(fi, ch);
+		ch->nrows = 0;
+		arena_reset(&ch->mem);
+		pthread_mutex_lock(&fi->mu);
+		if (rc && !fi->abort) {
+			__atomic_store_n(&fi->abort, 1, __ATOMIC_RELEASE);
+			fi->rc = rc;
+			fi->werr = fi->im->st->err;
+			if (rc == NAWAT_ENOMEM)
+				err_generic(&fi->werr, rc);
+		}
+		fi->freeq[fi->nfree++] = ch;
+		pthread_cond_broadcast(&fi->cv);
+		pthread_mutex_unlock(&fi->mu);
+	}
+	return NULL;
+}
+
+/* Hands the current chunk to the writer and takes an empty one. */
+static int queue_chunk(struct ifile *fi)
+{
+	struct chunk *ch = fi->cur;
+	int *fc;
+
+	fc = arena_alloc(&ch->mem, fi->ds->nfields * sizeof *fc);
+	if (!fc)
+		return NAWAT_ENOMEM;
+	memcpy(fc, fi->field_col, fi->ds->nfields * sizeof *fc);
+	ch->field_col = fc;
+	ch->file_error = fi->file_error;
+	pthread_mutex_lock(&fi->mu);
+	fi->fullq[(fi->qhead + fi->qlen) % NCHUNKS] = ch;
+	fi->qlen++;
+	pthread_cond_broadcast(&fi->cv);
+	while (!fi->nfree && !fi->abort)
+		pthread_cond_wait(&fi->cv, &fi->mu);
+	fi->cur = fi->nfree ? fi->freeq[--fi->nfree] : NULL;
+	pthread_mutex_unlock(&fi->mu);
+	return fi->cur ? 0 : NAWAT_ESTORE;
+}
+
+/* Queues what is left and waits for the writer to finish. */
+static void writer_finish(struct ifile *fi)
+{
+	if (!fi->writer_running)
+		return;
+	if (fi->cur && fi->cur->nrows && !fi->abort)
+		queue_chunk(fi);
+	pthread_mutex_lock(&fi->mu);
+	fi->done = 1;
+	pthread_cond_broadcast(&fi->cv);
+	pthread_mutex_unlock(&fi->mu);
+	pthread_join(fi->writer, NULL);
+	fi->writer_running = 0;
 }
 
 /* ---- files ---- */
@@ -696,7 +794,10 @@ static void ifile_release(struct ifile *fi)
 	if (fi->pc)
 		sodium_memzero(fi->pc, fi->ds->nfields * sizeof *fi->pc);
 	nw_free(fi->pc);
-	arena_release(&fi->mem);
+	for (i = 0; i < NCHUNKS; i++)
+		arena_release(&fi->chunks[i].mem);
+	pthread_mutex_destroy(&fi->mu);
+	pthread_cond_destroy(&fi->cv);
 	if (fi->rej)
 		fclose(fi->rej);
 	nw_free(fi->rej_path);
@@ -730,7 +831,13 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 	fi.f = f;
 	fi.ds = f->ds;
 	fi.sub_id = sub_id;
-	arena_init(&fi.mem, 256 * 1024, 0);
+	pthread_mutex_init(&fi.mu, NULL);
+	pthread_cond_init(&fi.cv, NULL);
+	for (i = 0; i < NCHUNKS; i++) {
+		arena_init(&fi.chunks[i].mem, 256 * 1024, 0);
+		fi.freeq[fi.nfree++] = &fi.chunks[i];
+	}
+	fi.cur = fi.freeq[--fi.nfree];
 	err_clear(&rerr);
 	fi.field_col = nw_malloc(fi.ds->nfields * sizeof *fi.field_col);
 	fi.cells = nw_calloc(fi.ds->nfields, sizeof *fi.cells);
@@ -782,24 +889,35 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 	sink.column = sink_column;
 	sink.header_done = sink_header_done_rej;
 	sink.row = sink_row;
+	if (pthread_create(&fi.writer, NULL, writer_main, &fi) != 0) {
+		rc = err_msg(im->err, NAWAT_ENOMEM, "เริ่มเธรดไม่ได้", "cannot start a thread");
+		goto out;
+	}
+	fi.writer_running = 1;
 	rrc = rec_read(fp, f->fmt, im->o->encoding, &sink, &res, &rerr);
 	if (fp != f->fp)
 		fclose(fp);
+	writer_finish(&fi);
 	*enc_out = res.encoding;
 	sodium_bin2hex(sha_hex, 65, res.sha256, sizeof res.sha256);
-	if (res.status == REC_SINK || fi.rc) {
-		rc = fi.rc ? fi.rc : rrc;
-		if (!im->err->code)
-			err_generic(im->err, rc);
-		if (rc == NAWAT_ESTORE || rc == NAWAT_EBUSY)
-			*im->err = im->st->err;
+	if (fi.abort) {
+		/* the writer failed: a store or memory error, never the data's */
+		rc = fi.rc;
+		*im->err = fi.werr;
 		goto out;
 	}
-	if ((rc = flush(&fi))) {
-		if (rc == NAWAT_ESTORE || rc == NAWAT_EBUSY)
-			*im->err = im->st->err;
+	if (res.status == REC_SINK) {
+		rc = rrc;
+		err_generic(im->err, rc);
 		goto out;
 	}
+	/* the writer's counts join the reader's */
+	fi.c.inserted += fi.wc.inserted;
+	fi.c.updated += fi.wc.updated;
+	fi.c.unchanged += fi.wc.unchanged;
+	fi.c.rejected += fi.wc.rejected;
+	fi.c.errors += fi.wc.errors;
+	fi.c.warnings += fi.wc.warnings;
 	if (f->fmt == REC_CSV && res.status == REC_OK && !fi.ncols) {
 		char th[NW_ERR_MSG], en[NW_ERR_MSG];
 
@@ -830,6 +948,7 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 	*c = fi.c;
 	rc = 0;
 out:
+	writer_finish(&fi);
 	ifile_release(&fi);
 	return rc;
 }
@@ -997,6 +1116,7 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 	im.key = key;
 	im.o = o;
 	im.err = err;
+	pthread_mutex_init(&im.rep_mu, NULL);
 	res->per_ds = nw_calloc(pkg->ndatasets, sizeof *res->per_ds);
 	res->sub_ids = nw_calloc(nfiles ? nfiles : 1, sizeof *res->sub_ids);
 	subs = nw_calloc(nfiles ? nfiles : 1, sizeof *subs);
@@ -1165,6 +1285,7 @@ out:
 		store_rollback(st);
 	if (im.rep)
 		fclose(im.rep);
+	pthread_mutex_destroy(&im.rep_mu);
 	for (i = 0; shas && i < nfiles; i++)
 		nw_free(shas[i]);
 	nw_free(shas);

@@ -3,12 +3,12 @@
 
 #include <csv.h>
 #include <jansson.h>
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../base/buf.h"
 #include "../base/mem.h"
+#include "../base/sha256.h"
 #include "../standard/validate.h"
 
 #define BLOCK (256 * 1024)
@@ -431,7 +431,7 @@ static int js_feed(struct rd *r, struct js *j, int final)
 int rec_read(FILE *fp, enum rec_format fmt, enum enc_kind enc, const struct rec_sink *sink,
 	     struct rec_result *res, struct nw_err *err)
 {
-	crypto_hash_sha256_state sha;
+	struct sha256 sha = { NULL };
 	struct enc_decoder dec;
 	struct csv_parser csv;
 	struct rd r;
@@ -451,10 +451,10 @@ int rec_read(FILE *fp, enum rec_format fmt, enum enc_kind enc, const struct rec_
 	buf_init(&r.rec, MAX_RECORD);
 	buf_init(&j.obj, MAX_RECORD);
 	enc_init(&dec, enc);
-	crypto_hash_sha256_init(&sha);
 	block = nw_malloc(BLOCK);
-	if (!block || csv_init(&csv, CSV_REPALL_NL) != 0) {
+	if (!block || sha256_init(&sha) || csv_init(&csv, CSV_REPALL_NL) != 0) {
 		nw_free(block);
+		sha256_release(&sha);
 		return err_generic(err, NAWAT_ENOMEM);
 	}
 	csv_set_realloc_func(&csv, nw_realloc);
@@ -469,7 +469,7 @@ int rec_read(FILE *fp, enum rec_format fmt, enum enc_kind enc, const struct rec_
 			}
 			final = 1;
 		}
-		crypto_hash_sha256_update(&sha, block, n);
+		sha256_update(&sha, block, n);
 		res->bytes += n;
 		rc = enc_decode(&dec, block, n, final, &r.text);
 		if (rc) {
@@ -501,7 +501,7 @@ int rec_read(FILE *fp, enum rec_format fmt, enum enc_kind enc, const struct rec_
 			js_feed(&r, &j, final);
 	}
 	res->encoding = dec.actual == ENC_AUTO ? ENC_UTF8 : dec.actual;
-	crypto_hash_sha256_final(&sha, res->sha256);
+	sha256_final(&sha, res->sha256);
 	csv_free(&csv);
 	enc_release(&dec);
 	nw_free(block);

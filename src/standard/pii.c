@@ -19,6 +19,7 @@ struct pii_key {
 	unsigned char k_seal[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
 	unsigned char k_pseudo[crypto_generichash_KEYBYTES];
 	unsigned char k_check[crypto_generichash_KEYBYTES];
+	unsigned char k_prefix[crypto_generichash_KEYBYTES];
 };
 
 int pii_init(struct nw_err *err)
@@ -67,6 +68,7 @@ static void derive(struct pii_key *k)
 	crypto_kdf_derive_from_key(k->k_seal, sizeof k->k_seal, 2, "nawat-id", k->master);
 	crypto_kdf_derive_from_key(k->k_pseudo, sizeof k->k_pseudo, 3, "nawat-id", k->master);
 	crypto_kdf_derive_from_key(k->k_check, sizeof k->k_check, 4, "nawat-id", k->master);
+	crypto_kdf_derive_from_key(k->k_prefix, sizeof k->k_prefix, 5, "nawat-id", k->master);
 }
 
 int pii_key_load(const char *path, struct pii_key **out, struct nw_err *err)
@@ -133,10 +135,25 @@ void pii_key_fingerprint(const struct pii_key *k, char out[33])
 	sodium_bin2hex(out, 33, h, sizeof h);
 }
 
+/*
+ * The first five characters of a citizen ID name the office that registered
+ * it (type, province, district), so the students of one school share a few
+ * of them.  The hash keeps that locality: two bytes keyed on the prefix, then
+ * fourteen on the whole ID.  Rows of one school stay near each other in the
+ * key index (an import touches a few pages, not the whole index); the store
+ * learns only which IDs share an unnamed registration office.
+ */
+#define PII_PREFIX 5
+#define PII_PREFIX_HASH 2
+
 void pii_hash(const struct pii_key *k, const char *clear, size_t n, unsigned char out[PII_HASH_LEN])
 {
-	crypto_generichash(out, PII_HASH_LEN, (const unsigned char *)clear, n, k->k_hash,
-			   sizeof k->k_hash);
+	size_t p = n < PII_PREFIX ? n : PII_PREFIX;
+
+	crypto_generichash(out, PII_PREFIX_HASH, (const unsigned char *)clear, p, k->k_prefix,
+			   sizeof k->k_prefix);
+	crypto_generichash(out + PII_PREFIX_HASH, PII_HASH_LEN - PII_PREFIX_HASH,
+			   (const unsigned char *)clear, n, k->k_hash, sizeof k->k_hash);
 }
 
 static void nonce_of(const unsigned char hash[PII_HASH_LEN],

@@ -3,7 +3,9 @@
  * pseudonyms.
  *
  * A citizen ID is never stored in clear.  The store keeps
- *   hash   = BLAKE2b-128(k_hash, id)           for keys and joins;
+ *   hash   = BLAKE2b-16(k_prefix, id[0..5)) || BLAKE2b-112(k_hash, id)
+ *            for keys and joins (the prefix keeps IDs of one registration
+ *            office together; see pii.c);
  *   sealed = XChaCha20-Poly1305(k_seal, id)    so the operator can export it,
  *            with the nonce derived from the hash (deterministic, so the same
  *            ID always seals to the same bytes and re-imports are "unchanged").

@@ -8,7 +8,10 @@ const struct schema_dialect schema_sqlite = {
 	.name = "sqlite",
 	.t_text = "TEXT", .t_int = "INTEGER", .t_real = "REAL", .t_date = "TEXT", .t_blob = "BLOB",
 	.serial_pk = "INTEGER PRIMARY KEY",
-	.table_suffix = " WITHOUT ROWID",
+	/* Rowid tables, as PostgreSQL's heap tables: rows are appended in the
+	 * order they come (an import's rows stay together) and the natural key
+	 * is a separate, smaller index. */
+	.table_suffix = "",
 	.numbered_params = 0,
 };
 
