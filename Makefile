@@ -106,8 +106,8 @@ $(O)/tests/csvcut: tests/tools/csvcut.c | $(O)/.deps-ok
 	$(CC) -O2 -Wall -Werror -o $@ $< -lcsv
 
 test: deps-test
-	@$(MAKE) --no-print-directory nawat $(UNIT_BIN) build/tests/csvcut
-	@$(MAKE) --no-print-directory O=build/asan SANITIZE=address,undefined OPT=-O1 \
+	@$(MAKE) -s --no-print-directory nawat $(UNIT_BIN) build/tests/csvcut
+	@$(MAKE) -s --no-print-directory O=build/asan SANITIZE=address,undefined OPT=-O1 \
 		build/asan/nawat $(UNIT_BIN:$(O)/%=build/asan/%)
 	@SHARED=$(SHARED) tests/run-all.sh build build/asan
 

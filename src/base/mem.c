@@ -4,21 +4,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Atomic: imports allocate from two threads. */
 static unsigned long fail_at;  /* 0 = never */
 static unsigned long counter;
 
 static int should_fail(void)
 {
-	counter++;
-	return fail_at && counter >= fail_at;
+	unsigned long at = __atomic_load_n(&fail_at, __ATOMIC_RELAXED);
+	unsigned long c = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
+
+	return at && c >= at;
 }
 
 unsigned long mem_fail_after(unsigned long n)
 {
-	unsigned long made = counter;
+	unsigned long made = __atomic_exchange_n(&counter, 0, __ATOMIC_RELAXED);
 
-	counter = 0;
-	fail_at = n;
+	__atomic_store_n(&fail_at, n, __ATOMIC_RELAXED);
 	return made;
 }
 

@@ -704,7 +704,7 @@ static int read_ahead(struct sq_ref *r)
 {
 	struct store *st = r->base.st;
 	size_t k, i;
-	int rc, col;
+	int rc = SQLITE_DONE, col;
 
 	arena_reset(&r->mem);
 	r->pos = r->n = 0;

@@ -1,0 +1,367 @@
+/*
+ * test_import.c - the import pipeline and the SQLite store, end to end in
+ * one process: upsert counts, duplicates across chunks, the all-or-nothing
+ * batch, migrations that add a column, and injected allocation failures that
+ * must end in an error and an untouched store, never a crash.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/mem.h"
+#include "exchange/export.h"
+#include "exchange/import.h"
+#include "standard/pii.h"
+#include "standard/std.h"
+#include "store/schema.h"
+#include "store/store.h"
+
+static char dir[256];
+static struct std_package *pkg;
+static struct pii_key *key;
+static int nstore;
+
+static const char *path_of(const char *name)
+{
+	static char p[4][512];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
+	return p[k];
+}
+
+static void write_text(const char *name, const char *text)
+{
+	FILE *fp = fopen(path_of(name), "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static struct store *new_store(void)
+{
+	struct store *st;
+	struct nw_err e;
+	char name[64];
+
+	snprintf(name, sizeof name, "t%d.db", ++nstore);
+	assert_int_equal(store_open(path_of(name), pkg, 1, &st, &e), 0);
+	assert_int_equal(store_migrate(st), 0);
+	return st;
+}
+
+struct run {
+	struct imp_result res;
+	int rc;
+	struct nw_err err;
+};
+
+static void import(struct store *st, const char *dataset, const char *file, int accept_valid,
+		   struct run *r)
+{
+	struct imp_opts o;
+	struct imp_file f;
+
+	memset(&o, 0, sizeof o);
+	memset(&f, 0, sizeof f);
+	o.accept_valid = accept_valid;
+	o.user = "test";
+	o.report_path = path_of("report.csv");
+	o.rejected_dir = dir;
+	f.path = path_of(file);
+	f.name = file;
+	f.ds = std_dataset(pkg, dataset);
+	f.fmt = REC_CSV;
+	assert_non_null(f.ds);
+	err_clear(&r->err);
+	r->rc = imp_run(st, key, &f, 1, &o, &r->res, &r->err);
+}
+
+/* Every row of a data set as NDJSON with pseudonyms: a fingerprint of it. */
+static char *snapshot(struct store *st, const char *dataset)
+{
+	struct exp_opts o;
+	struct nw_err e;
+	char *buf = NULL;
+	size_t len = 0;
+	int64_t n;
+	FILE *fp = open_memstream(&buf, &len);
+
+	memset(&o, 0, sizeof o);
+	o.format = EXP_NDJSON;
+	o.pseudonymise = 1;
+	assert_int_equal(exp_run(st, key, std_dataset(pkg, dataset), &o, fp, &n, &e), 0);
+	fclose(fp);
+	return buf;
+}
+
+static const char *schools_csv =
+	"school_code,name_th,affiliation_code,province_code,pilot\n"
+	"1050140101,โรงเรียนหนึ่ง,10,50,N\n"
+	"1050140102,โรงเรียนสอง,10,50,N\n";
+
+/* n students of school 1050140101 with valid, distinct IDs */
+static void write_students(const char *name, int n, int dup_of_first_at)
+{
+	FILE *fp = fopen(path_of(name), "w");
+	char d12[24], id[32];
+	int i, k, sum;
+
+	assert_non_null(fp);
+	fputs("citizen_id,school_code,academic_year,grade_code,gender,birth_date,disadvantage,disability\n", fp);
+	for (i = 0; i < n; i++) {
+		int v = i + 1 == dup_of_first_at ? 0 : i;
+
+		snprintf(d12, sizeof d12, "11017%07d", v);
+		for (k = 0, sum = 0; k < 12; k++)
+			sum += (d12[k] - '0') * (13 - k);
+		snprintf(id, sizeof id, "%s%d", d12, (11 - sum % 11) % 10);
+		fprintf(fp, "%s,1050140101,2567,214,%d,2014-03-02,%d,0\n", id, 1 + i % 2, i % 3);
+	}
+	fclose(fp);
+}
+
+static void test_upsert_counts(void **state)
+{
+	struct store *st = new_store();
+	struct run r;
+
+	(void)state;
+	write_text("schools.csv", schools_csv);
+	import(st, "schools", "schools.csv", 0, &r);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.res.total.inserted, 2);
+	assert_true(r.res.committed);
+	imp_result_free(&r.res);
+
+	import(st, "schools", "schools.csv", 0, &r);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.res.total.inserted, 0);
+	assert_int_equal(r.res.total.unchanged, 2);
+	imp_result_free(&r.res);
+
+	write_text("schools2.csv", "school_code,name_th,affiliation_code,province_code,pilot\n"
+				   "1050140101,โรงเรียนหนึ่ง (ใหม่),10,50,N\n"
+				   "1050140103,โรงเรียนสาม,10,50,N\n");
+	import(st, "schools", "schools2.csv", 0, &r);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.res.total.inserted, 1);
+	assert_int_equal(r.res.total.updated, 1);
+	assert_int_equal(r.res.total.unchanged, 0);
+	imp_result_free(&r.res);
+	store_close(st);
+}
+
+/* A duplicate key 1,100 rows after its first occurrence (another chunk). */
+static void test_duplicate_across_chunks(void **state)
+{
+	struct store *st = new_store();
+	struct run r;
+	char *before, *after;
+	FILE *fp;
+	char line[512];
+	int found = 0;
+
+	(void)state;
+	write_text("schools.csv", schools_csv);
+	import(st, "schools", "schools.csv", 0, &r);
+	imp_result_free(&r.res);
+	before = snapshot(st, "students");
+	write_students("students.csv", 1200, 1101);
+	import(st, "students", "students.csv", 0, &r);
+	assert_int_equal(r.rc, 0);
+	assert_true(r.res.rolled_back);
+	assert_int_equal(r.res.total.errors, 1);
+	imp_result_free(&r.res);
+	fp = fopen(path_of("report.csv"), "r");
+	assert_non_null(fp);
+	while (fgets(line, sizeof line, fp))
+		if (strstr(line, "students.csv,1102,citizen_id,,duplicate,error"))
+			found = 1;
+	fclose(fp);
+	assert_true(found);
+	after = snapshot(st, "students");
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+
+	/* with --accept-valid the first occurrence stays, the second is rejected */
+	import(st, "students", "students.csv", 1, &r);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.res.total.inserted, 1199);
+	assert_int_equal(r.res.total.rejected, 1);
+	imp_result_free(&r.res);
+	store_close(st);
+}
+
+/* Every allocation of an import fails in turn: an error or success, never a
+ * crash, and after an error the store holds exactly what it held before. */
+static void test_allocation_failures(void **state)
+{
+	struct store *st = new_store();
+	unsigned long n, total;
+	struct run r;
+	char *before, *after;
+	int failures = 0;
+
+	(void)state;
+	write_text("schools.csv", schools_csv);
+	import(st, "schools", "schools.csv", 0, &r);
+	imp_result_free(&r.res);
+	write_students("students.csv", 700, 0);
+	before = snapshot(st, "students");
+	mem_fail_after(0);
+	mem_fail_after(0);
+	{
+		/* count the allocations of a clean run on a copy of the store */
+		struct store *probe = new_store();
+
+		import(probe, "schools", "schools.csv", 0, &r);
+		imp_result_free(&r.res);
+		mem_fail_after(0);
+		import(probe, "students", "students.csv", 0, &r);
+		total = mem_fail_after(0);
+		assert_int_equal(r.rc, 0);
+		imp_result_free(&r.res);
+		store_close(probe);
+	}
+	print_message("%lu allocations in a clean import\n", total);
+	assert_true(total > 10);
+	for (n = 1; n <= total; n++) {
+		mem_fail_after(n);
+		import(st, "students", "students.csv", 0, &r);
+		mem_fail_after(0);
+		if (r.rc == 0) {
+			imp_result_free(&r.res);
+			/* a run that survived wrote everything: take it back out */
+			break;
+		}
+		failures++;
+		assert_true(r.rc < 0);
+		assert_true(r.err.th[0] != '\0' && r.err.en[0] != '\0');
+		after = snapshot(st, "students");
+		assert_string_equal(before, after);
+		free(after);
+	}
+	assert_true(failures > 5);
+	free(before);
+	store_close(st);
+}
+
+/* A field added to the package becomes a column of the existing table. */
+static const char *read_embedded_codelist(void *ctx, const char *path, size_t *len)
+{
+	const struct std_codelist *cl;
+	size_t i;
+
+	(void)ctx;
+	for (i = 0; i < pkg->ncodelists; i++) {
+		cl = &pkg->codelists[i];
+		if (!strcmp(cl->path, path)) {
+			*len = cl->csv_len;
+			return cl->csv;
+		}
+	}
+	return NULL;
+}
+
+static void test_migration_adds_column(void **state)
+{
+	struct store *st = new_store();
+	struct std_package *pkg2;
+	struct store *st2;
+	struct nw_err e;
+	struct buf cols;
+	char *json, *at, *text;
+	const char *field = "{\"name\":\"nickname\",\"type\":\"string\",\"title\":\"ชื่อเล่น\",\"x-title-en\":\"Nickname\"},";
+	size_t len;
+	int exists;
+
+	(void)state;
+	json = std_to_json(pkg, 0, &e);
+	assert_non_null(json);
+	/* insert the field first in the students schema */
+	at = strstr(json, "\"name\": \"students\"");
+	assert_non_null(at);
+	at = strstr(at, "\"fields\": [");
+	assert_non_null(at);
+	at += strlen("\"fields\": [");
+	len = strlen(json) + strlen(field) + 1;
+	text = malloc(len);
+	snprintf(text, len, "%.*s%s%s", (int)(at - json), json, field, at);
+	assert_int_equal(std_load(text, strlen(text), read_embedded_codelist, NULL, &pkg2, &e), 0);
+	store_close(st);
+	assert_int_equal(store_open(path_of("t1.db") /* any earlier store */, pkg2, 0, &st2, &e), 0);
+	assert_int_equal(store_migrate(st2), 0);
+	buf_init(&cols, 1 << 16);
+	assert_int_equal(st2->ops->table_columns(st2, "students", &cols, &exists), 0);
+	assert_true(exists);
+	{
+		const char *p = cols.data;
+		int seen = 0;
+
+		while (p < cols.data + cols.len) {
+			if (!strcmp(p, "nickname"))
+				seen = 1;
+			p += strlen(p) + 1;
+		}
+		assert_true(seen);
+	}
+	/* and migrating again changes nothing */
+	assert_int_equal(store_migrate(st2), 0);
+	buf_release(&cols);
+	store_close(st2);
+	std_free(pkg2);
+	free(text);
+	nw_free(json);
+}
+
+static int setup(void **state)
+{
+	struct nw_err e;
+	char kp[300];
+
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/nawat-test-import-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	if (pii_init(&e) || std_load_embedded(&pkg, &e))
+		return -1;
+	snprintf(kp, sizeof kp, "%s/k.key", dir);
+	if (pii_key_create(kp, &e) || pii_key_load(kp, &key, &e))
+		return -1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[300];
+
+	(void)state;
+	pii_key_free(key);
+	std_free(pkg);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_upsert_counts),
+		cmocka_unit_test(test_duplicate_across_chunks),
+		cmocka_unit_test(test_allocation_failures),
+		cmocka_unit_test(test_migration_adds_column),
+	};
+
+	return cmocka_run_group_tests_name("import", tests, setup, teardown);
+}
