@@ -17,7 +17,7 @@ O        ?= build
 else
 O        ?= build/sanitize
 endif
-PKGS     := sqlite3 jansson libsodium libpcre2-8 libcrypto
+PKGS     := sqlite3 jansson libsodium libpcre2-8 libcrypto libmicrohttpd
 OPT      ?= -O2
 SANITIZE ?=
 
@@ -33,7 +33,7 @@ LIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm \
 SRC := $(wildcard src/base/*.c src/standard/*.c src/store/*.c src/exchange/*.c \
                   src/domain/*.c src/analytics/*.c src/report/*.c src/web/*.c)
 OBJ := $(SRC:%.c=$(O)/%.o) $(O)/gen/embedded.o
-EMBED := standard/datapackage.json $(sort $(wildcard standard/codelists/*.csv))
+EMBED := standard/datapackage.json $(sort $(wildcard standard/codelists/*.csv)) $(sort $(wildcard static/*))
 
 .PHONY: FORCE all deps deps-test test test-unit test-conformance test-cli test-asan bench run clean
 
@@ -129,8 +129,8 @@ bench: deps-test nawat
 
 run: nawat
 	@if [ ! -f nawat.db ]; then ./nawat demo; fi
-	@./nawat serve --listen 127.0.0.1:8080 2>/dev/null || \
-		echo "nawat: ฐานข้อมูลพร้อมใช้ที่ nawat.db / the store is ready at nawat.db"
+	@echo "เข้าสู่ระบบ / sign in at http://localhost:8080/ as admin, password demo-1234 (demo data)"
+	@./nawat serve --listen 127.0.0.1:8080 --access-log -
 
 clean:
 	rm -rf build nawat

@@ -9,6 +9,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <termios.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,12 +22,16 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/mem.h"
+#include "domain/auth.h"
 #include "domain/demo.h"
 #include "exchange/export.h"
 #include "exchange/import.h"
 #include "standard/pii.h"
 #include "standard/std.h"
+#include "store/audit.h"
 #include "store/store.h"
+#include "web/app.h"
+#include "web/http.h"
 
 #ifndef NAWAT_VERSION
 #define NAWAT_VERSION "0.0.0"
@@ -32,7 +39,7 @@
 
 enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2, EXIT_STORE = 3 };
 
-struct ctx {
+struct cli {
 	const char *db;
 	const char *key_path;
 	char key_buf[4096];
@@ -67,7 +74,7 @@ static int usage_error(const char *th, const char *en)
 }
 
 /* The key file: --key, NAWAT_KEY, or the store's path with .key for .db. */
-static const char *key_path_for(struct ctx *c)
+static const char *key_path_for(struct cli *c)
 {
 	const char *dot;
 	size_t n;
@@ -84,7 +91,7 @@ static const char *key_path_for(struct ctx *c)
 	return c->key_buf;
 }
 
-static int load_pkg(struct ctx *c, struct nw_err *e)
+static int load_pkg(struct cli *c, struct nw_err *e)
 {
 	int rc;
 
@@ -96,7 +103,7 @@ static int load_pkg(struct ctx *c, struct nw_err *e)
 }
 
 /* Opens the store (migrating it) and its key; checks they belong together. */
-static int open_store(struct ctx *c, int create, struct nw_err *e)
+static int open_store(struct cli *c, int create, struct nw_err *e)
 {
 	char have[64], fp[33];
 	int rc;
@@ -129,7 +136,7 @@ static int open_store(struct ctx *c, int create, struct nw_err *e)
 	return 0;
 }
 
-static void close_ctx(struct ctx *c)
+static void close_ctx(struct cli *c)
 {
 	store_close(c->st);
 	pii_key_free(c->key);
@@ -141,7 +148,7 @@ static void close_ctx(struct ctx *c)
 
 /* ---- init ---- */
 
-static int do_init(struct ctx *c, struct nw_err *e, int quiet)
+static int do_init(struct cli *c, struct nw_err *e, int quiet)
 {
 	const char *kp;
 	char have[64], fp[33];
@@ -186,7 +193,7 @@ static int do_init(struct ctx *c, struct nw_err *e, int quiet)
 	return 0;
 }
 
-static int cmd_init(struct ctx *c, int argc, char **argv)
+static int cmd_init(struct cli *c, int argc, char **argv)
 {
 	struct nw_err e;
 	int rc;
@@ -304,7 +311,7 @@ static char *dir_of(const char *path)
 	return nw_strndup(path, (size_t)(slash - path));
 }
 
-static int run_import(struct ctx *c, int argc, char **argv, int dry_run)
+static int run_import(struct cli *c, int argc, char **argv, int dry_run)
 {
 	static const struct option opts[] = {
 		{ "dir", required_argument, NULL, 'd' },
@@ -447,19 +454,19 @@ out:
 	return rc;
 }
 
-static int cmd_import(struct ctx *c, int argc, char **argv)
+static int cmd_import(struct cli *c, int argc, char **argv)
 {
 	return run_import(c, argc, argv, 0);
 }
 
-static int cmd_validate(struct ctx *c, int argc, char **argv)
+static int cmd_validate(struct cli *c, int argc, char **argv)
 {
 	return run_import(c, argc, argv, 1);
 }
 
 /* ---- export ---- */
 
-static int cmd_export(struct ctx *c, int argc, char **argv)
+static int cmd_export(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
@@ -599,7 +606,7 @@ static int write_file(const char *path, const char *data, size_t n, struct nw_er
 	return 0;
 }
 
-static int cmd_standard(struct ctx *c, int argc, char **argv)
+static int cmd_standard(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "out", required_argument, NULL, 'o' },
@@ -693,7 +700,52 @@ static int rm_tree(const char *dir)
 	return rmdir(dir);
 }
 
-static int cmd_demo(struct ctx *c, int argc, char **argv)
+/* Demo sign-ins, one per role, on a store that has no users yet. */
+#define DEMO_PASSWORD "demo-1234"
+
+static int demo_users(struct cli *c)
+{
+	static const struct { const char *name; enum role role; const char *scope_sql; } u[] = {
+		{ "admin", ROLE_CENTRAL, NULL },
+		{ "chiangmai", ROLE_AREA, "SELECT area_code FROM areas WHERE area_code = '50'" },
+		{ "banphui", ROLE_SCHOOL, "SELECT school_code FROM schools WHERE name_th = 'โรงเรียนบ้านพุย'" },
+		{ "teacher", ROLE_TEACHER, "SELECT school_code FROM schools WHERE name_th = 'โรงเรียนบ้านพุย'" },
+		{ "researcher", ROLE_RESEARCHER, NULL },
+	};
+	struct store_stmt *s;
+	struct nw_err e;
+	char scope[32];
+	size_t i;
+	int rc, n = 0;
+
+	err_clear(&e);
+	if ((rc = open_store(c, 0, &e)))
+		return fail(&e);
+	if (store_prepare(c->st, "SELECT count(*) FROM users", &s) == 0) {
+		if (store_step(s) == 1)
+			n = (int)store_col_int(s, 0);
+		store_finalize(s);
+	}
+	if (n)
+		return EXIT_OK;
+	for (i = 0; i < sizeof u / sizeof u[0]; i++) {
+		scope[0] = '\0';
+		if (u[i].scope_sql && store_prepare(c->st, u[i].scope_sql, &s) == 0) {
+			if (store_step(s) == 1)
+				snprintf(scope, sizeof scope, "%s", store_col_text(s, 0, NULL));
+			store_finalize(s);
+			if (!scope[0])
+				continue;
+		}
+		if ((rc = auth_user_add(c->st, u[i].name, u[i].role, scope, DEMO_PASSWORD, "demo", &e)))
+			return fail(&e);
+		printf("ผู้ใช้ตัวอย่าง / demo user: %-11s %-10s %-11s รหัสผ่าน / password: %s\n", u[i].name,
+		       role_name(u[i].role), scope[0] ? scope : "-", DEMO_PASSWORD);
+	}
+	return EXIT_OK;
+}
+
+static int cmd_demo(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "students", required_argument, NULL, 'n' },
@@ -770,7 +822,310 @@ static int cmd_demo(struct ctx *c, int argc, char **argv)
 	args[7] = NULL;
 	rc = run_import(c, 7, args, 0);
 	rm_tree(tmpl);
+	if (rc == EXIT_OK)
+		rc = demo_users(c);
 	return rc;
+}
+
+/* ---- users, tokens, audit ---- */
+
+/* The actor recorded in the audit log for command-line changes. */
+static const char *cli_actor(void)
+{
+	const char *u = getenv("USER");
+
+	return u && *u ? u : "cli";
+}
+
+/* A password from the terminal (asked twice, not echoed) or from stdin's first line. */
+static int read_password(char *out, size_t n, struct nw_err *e)
+{
+	struct termios old, noecho;
+	char again[256];
+	int tty = isatty(STDIN_FILENO);
+	size_t len;
+
+	if (tty) {
+		fprintf(stderr, "รหัสผ่าน / password: ");
+		tcgetattr(STDIN_FILENO, &old);
+		noecho = old;
+		noecho.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSANOW, &noecho);
+	}
+	if (!fgets(out, (int)n, stdin))
+		out[0] = '\0';
+	len = strcspn(out, "\r\n");
+	out[len] = '\0';
+	if (tty) {
+		fprintf(stderr, "\nอีกครั้ง / again: ");
+		if (!fgets(again, sizeof again, stdin))
+			again[0] = '\0';
+		again[strcspn(again, "\r\n")] = '\0';
+		tcsetattr(STDIN_FILENO, TCSANOW, &old);
+		fputc('\n', stderr);
+		if (strcmp(out, again))
+			return err_msg(e, NAWAT_EINVAL, "รหัสผ่านทั้งสองครั้งไม่ตรงกัน", "the passwords differ");
+	}
+	if (!out[0])
+		return err_msg(e, NAWAT_EINVAL, "ไม่ได้ให้รหัสผ่าน (ส่งทาง stdin)", "no password given (send it on stdin)");
+	return 0;
+}
+
+static int print_user(void *ctx, const struct user *u)
+{
+	(void)ctx;
+	printf("%-24s %-11s %-12s %s\n", u->name, role_name(u->role), u->scope[0] ? u->scope : "-",
+	       u->disabled ? "ระงับ/disabled" : "ใช้งาน/active");
+	return 0;
+}
+
+static int cmd_user(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "role", required_argument, NULL, 'r' },
+		{ "scope", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *role_s = NULL, *scope = NULL, *verb, *name;
+	char password[256];
+	struct nw_err e;
+	enum role role;
+	int ch, rc;
+
+	err_clear(&e);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'r')
+			role_s = optarg;
+		else if (ch == 's')
+			scope = optarg;
+		else
+			return usage_error("ตัวเลือกไม่ถูกต้อง", "bad option");
+	}
+	if (argc - optind < 1)
+		return usage_error("ระบุ add, passwd, disable, enable หรือ list", "give add, passwd, disable, enable or list");
+	verb = argv[optind];
+	name = argc - optind >= 2 ? argv[optind + 1] : NULL;
+	if (strcmp(verb, "list") && (!name || argc - optind != 2))
+		return usage_error("ระบุชื่อผู้ใช้หนึ่งชื่อ", "give one user name");
+	if ((rc = open_store(c, 0, &e)))
+		return fail(&e);
+	if (!strcmp(verb, "add")) {
+		if (!role_s || role_parse(role_s, &role))
+			return usage_error("ระบุ --role central|area|school|teacher|researcher",
+					   "give --role central|area|school|teacher|researcher");
+		if ((rc = read_password(password, sizeof password, &e)) ||
+		    (rc = auth_user_add(c->st, name, role, scope, password, cli_actor(), &e))) {
+			explicit_bzero(password, sizeof password);
+			return fail(&e);
+		}
+		explicit_bzero(password, sizeof password);
+		printf("เพิ่มผู้ใช้ %s (%s) แล้ว / added user %s (%s)\n", name, role_s, name, role_s);
+	} else if (!strcmp(verb, "passwd")) {
+		if ((rc = read_password(password, sizeof password, &e)) ||
+		    (rc = auth_user_passwd(c->st, name, password, cli_actor(), &e))) {
+			explicit_bzero(password, sizeof password);
+			return fail(&e);
+		}
+		explicit_bzero(password, sizeof password);
+		printf("เปลี่ยนรหัสผ่านของ %s แล้ว / changed the password of %s\n", name, name);
+	} else if (!strcmp(verb, "disable") || !strcmp(verb, "enable")) {
+		if ((rc = auth_user_disable(c->st, name, !strcmp(verb, "disable"), cli_actor(), &e)))
+			return fail(&e);
+		printf("%s %s แล้ว / %sd %s\n", !strcmp(verb, "disable") ? "ระงับ" : "เปิดใช้", name, verb, name);
+	} else if (!strcmp(verb, "list")) {
+		if ((rc = auth_user_list(c->st, print_user, NULL, &e)))
+			return fail(&e);
+	} else {
+		return usage_error("ไม่รู้จักคำสั่งย่อยของ user", "unknown user subcommand");
+	}
+	return EXIT_OK;
+}
+
+static int cmd_token(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "label", required_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char token[AUTH_TOKEN_LEN + 1], *end;
+	const char *label = NULL;
+	struct nw_err e;
+	int64_t id;
+	int ch, rc;
+
+	err_clear(&e);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'l')
+			label = optarg;
+		else
+			return usage_error("ตัวเลือกไม่ถูกต้อง", "bad option");
+	}
+	if (argc - optind != 2)
+		return usage_error("ใช้ nawat token create NAME หรือ nawat token revoke ID",
+				   "use nawat token create NAME or nawat token revoke ID");
+	if ((rc = open_store(c, 0, &e)))
+		return fail(&e);
+	if (!strcmp(argv[optind], "create")) {
+		if ((rc = auth_token_create(c->st, argv[optind + 1], label, token, &id, cli_actor(), &e)))
+			return fail(&e);
+		printf("โทเค็นหมายเลข %lld ของ %s แสดงครั้งเดียวเท่านั้น เก็บไว้ให้ดี"
+		       " / token %lld for %s, shown only once; keep it safe:\n%s\n",
+		       (long long)id, argv[optind + 1], (long long)id, argv[optind + 1], token);
+		explicit_bzero(token, sizeof token);
+	} else if (!strcmp(argv[optind], "revoke")) {
+		id = strtoll(argv[optind + 1], &end, 10);
+		if (*end || id <= 0)
+			return usage_error("ระบุหมายเลขโทเค็น", "give the token's number");
+		if ((rc = auth_token_revoke(c->st, id, cli_actor(), &e)))
+			return fail(&e);
+		printf("เพิกถอนโทเค็น %lld แล้ว / revoked token %lld\n", (long long)id, (long long)id);
+	} else {
+		return usage_error("ใช้ create หรือ revoke", "use create or revoke");
+	}
+	return EXIT_OK;
+}
+
+static int print_audit(void *ctx, const struct audit_entry *a)
+{
+	(void)ctx;
+	printf("%lld\t%s\t%s\t%s\t%s\t%s\t%s\n", (long long)a->id, a->at, a->user_name, a->action,
+	       a->dataset ? a->dataset : "-", a->item ? a->item : "-", a->detail ? a->detail : "");
+	return 0;
+}
+
+static int cmd_audit(struct cli *c, int argc, char **argv)
+{
+	struct nw_err e;
+	int64_t checked, bad;
+	long limit = 50;
+	int rc;
+
+	err_clear(&e);
+	if (argc < 2 || (strcmp(argv[1], "verify") && strcmp(argv[1], "list")))
+		return usage_error("ใช้ nawat audit verify หรือ nawat audit list [N]",
+				   "use nawat audit verify or nawat audit list [N]");
+	if (argc > 2)
+		limit = strtol(argv[2], NULL, 10);
+	if ((rc = open_store(c, 0, &e)))
+		return fail(&e);
+	if (!strcmp(argv[1], "list")) {
+		if ((rc = audit_list(c->st, limit, 0, print_audit, NULL))) {
+			e = c->st->err;
+			return fail(&e);
+		}
+		return EXIT_OK;
+	}
+	rc = audit_verify(c->st, &checked, &bad);
+	if (rc == NAWAT_EDATA) {
+		fprintf(stderr, "nawat: %s / %s\n", c->st->err.th, c->st->err.en);
+		return EXIT_DATA;
+	}
+	if (rc) {
+		e = c->st->err;
+		return fail(&e);
+	}
+	printf("บันทึกการตรวจสอบครบถ้วน %lld รายการ / the audit log is intact: %lld entries\n",
+	       (long long)checked, (long long)checked);
+	return EXIT_OK;
+}
+
+/* ---- serve ---- */
+
+static int cmd_serve(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "access-log", required_argument, NULL, 'a' },
+		{ "max-body-mb", required_argument, NULL, 'm' },
+		{ "secure-cookies", no_argument, NULL, 's' },
+		{ "port-file", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct http_opts ho;
+	struct http_server *srv = NULL;
+	struct app app;
+	struct nw_err e;
+	const char *access = NULL, *port_file = NULL;
+	sigset_t set;
+	char *end;
+	int ch, rc, sig, secure = 0;
+	long mb = 512;
+
+	err_clear(&e);
+	memset(&ho, 0, sizeof ho);
+	ho.listen = "127.0.0.1:8080";
+	ho.threads = 4;
+	ho.idle_timeout = 60;
+	ho.body_timeout = 300;
+	ho.max_header = 64 * 1024;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'l': ho.listen = optarg; break;
+		case 't':
+			ho.threads = (unsigned)strtoul(optarg, &end, 10);
+			if (*end || ho.threads < 1 || ho.threads > 256)
+				return usage_error("--threads ต้องเป็น 1 ถึง 256", "--threads must be 1 to 256");
+			break;
+		case 'a': access = optarg; break;
+		case 'm':
+			mb = strtol(optarg, &end, 10);
+			if (*end || mb < 1)
+				return usage_error("--max-body-mb ต้องเป็นจำนวนเต็มบวก", "--max-body-mb must be a positive integer");
+			break;
+		case 's': secure = 1; break;
+		case 'p': port_file = optarg; break;
+		default:
+			return usage_error("ตัวเลือกไม่ถูกต้อง", "bad option");
+		}
+	}
+	if (optind != argc)
+		return usage_error("serve ไม่รับอาร์กิวเมนต์เพิ่ม", "serve takes no arguments");
+	ho.max_body = (size_t)mb << 20;
+	if (access && strcmp(access, "-")) {
+		ho.access_log = fopen(access, "a");
+		if (!ho.access_log) {
+			err_set(&e, NAWAT_EIO, "เปิดไฟล์บันทึกการเข้าถึง %s ไม่ได้", "cannot open the access log %s", access);
+			return fail(&e);
+		}
+	} else if (access) {
+		ho.access_log = stderr;
+	}
+	if ((rc = open_store(c, 0, &e)))
+		return fail(&e);
+	/* the server threads inherit a mask without the stop signals */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	app_init(&app, c->pkg, c->key, c->db, &e);
+	app.secure_cookies = secure;
+	app.max_body = ho.max_body;
+	if ((rc = http_start(&ho, app_handle, &app, &srv, &e))) {
+		app_release(&app);
+		return fail(&e);
+	}
+	printf("nawat %s พร้อมให้บริการที่ / serving at http://%.*s:%u/\n", NAWAT_VERSION,
+	       (int)(strrchr(ho.listen, ':') - ho.listen), ho.listen, http_port(srv));
+	fflush(stdout);
+	if (port_file) {
+		FILE *pf = fopen(port_file, "w");
+
+		if (pf) {
+			fprintf(pf, "%u\n", http_port(srv));
+			fclose(pf);
+		}
+	}
+	sigwait(&set, &sig);
+	fprintf(stderr, "nawat: หยุดให้บริการ รอคำขอที่ค้างอยู่ / stopping, finishing requests in flight\n");
+	http_stop(srv, 120);
+	app_release(&app);
+	if (ho.access_log && ho.access_log != stderr)
+		fclose(ho.access_log);
+	return EXIT_OK;
 }
 
 /* ---- main ---- */
@@ -794,6 +1149,12 @@ static void usage(FILE *fp)
 	      "      [--pseudonymise] [--no-bom]  ส่งออก / export (real IDs for the operator, or pseudonyms)\n"
 	      "  standard [--out DIR] [--check]  มาตรฐานข้อมูล / print or write the data standard\n"
 	      "  demo [--students N] [--seed S] [--csv DIR]  ข้อมูลตัวอย่าง / load (or write) demo data\n"
+	      "  serve [--listen ADDR:PORT] [--threads N] [--access-log FILE|-] [--max-body-mb N] [--secure-cookies]\n"
+	      "                               เว็บและ API / serve the web UI and the JSON API (default 127.0.0.1:8080)\n"
+	      "  user add NAME --role central|area|school|teacher|researcher [--scope CODE]   (password on stdin)\n"
+	      "  user passwd NAME | user disable NAME | user enable NAME | user list\n"
+	      "  token create NAME [--label TEXT] | token revoke ID   โทเค็น API / API bearer tokens\n"
+	      "  audit verify | audit list [N]   บันทึกการตรวจสอบ / the audit log\n"
 	      "  version                      รุ่นของโปรแกรม / print the version\n"
 	      "\n"
 	      "ตัวแปรสภาพแวดล้อม / environment: NAWAT_DB (default ./nawat.db), NAWAT_KEY (default: the store's path with .key)\n"
@@ -805,12 +1166,13 @@ int main(int argc, char **argv)
 {
 	static const struct {
 		const char *name;
-		int (*fn)(struct ctx *, int, char **);
+		int (*fn)(struct cli *, int, char **);
 	} cmds[] = {
 		{ "init", cmd_init }, { "import", cmd_import }, { "validate", cmd_validate },
 		{ "export", cmd_export }, { "standard", cmd_standard }, { "demo", cmd_demo },
+		{ "serve", cmd_serve }, { "user", cmd_user }, { "token", cmd_token }, { "audit", cmd_audit },
 	};
-	struct ctx c;
+	struct cli c;
 	int i, rc;
 
 	memset(&c, 0, sizeof c);

@@ -5,6 +5,7 @@
 
 #include "../base/date.h"
 #include "../base/mem.h"
+#include <sodium.h>
 #include "../standard/validate.h"
 #include "csvout.h"
 
@@ -192,30 +193,118 @@ static int clear_id(struct store *st, const struct pii_key *key, const struct st
 	return 0;
 }
 
+/* ---- rendering values as the exchange format writes them ---- */
+
+struct exp_values {
+	struct store *st;
+	const struct pii_key *key;
+	const struct std_dataset *ds;
+	int pseudonymise;
+	struct pii_src src[8];
+	size_t nsrc;
+	char num[VAL_NUMBER_MAX];
+	char pseudo[PII_PSEUDONYM_LEN + 1];
+};
+
+int exp_values_open(struct store *st, const struct pii_key *key, const struct std_dataset *ds,
+		    int pseudonymise, struct exp_values **out, struct nw_err *err)
+{
+	struct exp_values *x = nw_calloc(1, sizeof *x);
+	int rc;
+
+	*out = NULL;
+	if (!x)
+		return err_generic(err, NAWAT_ENOMEM);
+	x->st = st;
+	x->key = key;
+	x->ds = ds;
+	x->pseudonymise = pseudonymise;
+	if (!pseudonymise && (rc = open_pii_sources(st, ds, x->src, &x->nsrc, err))) {
+		exp_values_close(x);
+		return rc;
+	}
+	*out = x;
+	return 0;
+}
+
+void exp_values_close(struct exp_values *x)
+{
+	size_t i;
+
+	if (!x)
+		return;
+	for (i = 0; i < x->nsrc; i++)
+		store_ref_close(x->src[i].ref);
+	sodium_memzero(x->src, sizeof x->src);
+	nw_free(x);
+}
+
+int exp_value(struct exp_values *x, const struct val_value *vals, int field, const char **s,
+	      size_t *n, int *quoted, struct nw_err *err)
+{
+	const struct std_field *f = &x->ds->fields[field];
+	const struct val_value *v = &vals[field];
+	size_t si;
+	int rc;
+
+	*s = NULL;
+	*n = 0;
+	*quoted = 1;
+	if (v->state != VAL_SET)
+		return 0;
+	if (f->pii) {
+		if (x->pseudonymise) {
+			pii_pseudonym(x->key, (const unsigned char *)v->s, x->pseudo);
+			*s = x->pseudo;
+			*n = strlen(x->pseudo);
+			return 0;
+		}
+		for (si = 0; si < x->nsrc && x->src[si].field != field; si++)
+			;
+		if (si == x->nsrc)
+			return err_generic(err, NAWAT_ECRYPTO);
+		if ((rc = clear_id(x->st, x->key, x->ds, &x->src[si], vals, err)))
+			return rc;
+		*s = x->src[si].last_clear;
+		*n = x->src[si].last_n;
+	} else if (f->type == STD_INTEGER) {
+		*n = (size_t)snprintf(x->num, sizeof x->num, "%lld", (long long)v->i);
+		*s = x->num;
+		*quoted = 0;
+	} else if (f->type == STD_NUMBER) {
+		*n = val_format_number(v->d, x->num, sizeof x->num);
+		*s = x->num;
+		*quoted = 0;
+	} else {
+		*s = v->s;
+		*n = v->n;
+	}
+	return 0;
+}
+
 int exp_run(struct store *st, const struct pii_key *key, const struct std_dataset *ds,
 	    const struct exp_opts *o, FILE *out, int64_t *nrows, struct nw_err *err)
 {
 	struct store_scan *sc = NULL;
+	struct exp_values *x = NULL;
+	struct store_query q;
 	struct val_value *vals;
-	struct pii_src src[8];
 	struct csvw w;
-	char num[VAL_NUMBER_MAX], pseudo[PII_PSEUDONYM_LEN + 1];
-	size_t i, nsrc = 0, si;
+	size_t i;
 	int64_t n = 0;
 	int rc;
 
 	*nrows = 0;
-	memset(src, 0, sizeof src);
 	vals = nw_calloc(ds->nfields, sizeof *vals);
 	if (!vals)
 		return err_generic(err, NAWAT_ENOMEM);
-	if (ds->nfields > 64) {
-		rc = err_generic(err, NAWAT_ELIMIT);
+	if ((rc = exp_values_open(st, key, ds, o->pseudonymise, &x, err)))
 		goto out;
-	}
-	if (!o->pseudonymise && (rc = open_pii_sources(st, ds, src, &nsrc, err)))
-		goto out;
-	if ((rc = store_scan_open(st, ds, o->filters, o->nfilters, &sc))) {
+	memset(&q, 0, sizeof q);
+	q.filters = o->filters;
+	q.nfilters = o->nfilters;
+	q.scope = o->scope;
+	if ((rc = store_scan_open(st, ds, &q, &sc))) {
 		*err = st->err;
 		goto out;
 	}
@@ -234,51 +323,20 @@ int exp_run(struct store *st, const struct pii_key *key, const struct std_datase
 			fputs(n ? ",\n" : "\n", out);
 		if (o->format != EXP_CSV)
 			putc('{', out);
-		for (i = 0, si = 0; i < ds->nfields; i++) {
-			const struct std_field *f = &ds->fields[i];
-			const struct val_value *v = &vals[i];
-			const char *s = NULL;
-			size_t len = 0;
-			int quoted = 1;
+		for (i = 0; i < ds->nfields; i++) {
+			const char *s;
+			size_t len;
+			int quoted;
 
-			if (v->state == VAL_SET) {
-				if (f->pii) {
-					if (o->pseudonymise) {
-						pii_pseudonym(key, (const unsigned char *)v->s, pseudo);
-						s = pseudo;
-						len = strlen(pseudo);
-					} else {
-						while (si < nsrc && src[si].field != (int)i)
-							si++;
-						if (si == nsrc) {
-							rc = err_generic(err, NAWAT_ECRYPTO);
-							goto out;
-						}
-						if ((rc = clear_id(st, key, ds, &src[si], vals, err)))
-							goto out;
-						s = src[si].last_clear;
-						len = src[si].last_n;
-					}
-				} else if (f->type == STD_INTEGER) {
-					len = (size_t)snprintf(num, sizeof num, "%lld", (long long)v->i);
-					s = num;
-					quoted = 0;
-				} else if (f->type == STD_NUMBER) {
-					len = val_format_number(v->d, num, sizeof num);
-					s = num;
-					quoted = 0;
-				} else {
-					s = v->s;
-					len = v->n;
-				}
-			}
+			if ((rc = exp_value(x, vals, (int)i, &s, &len, &quoted, err)))
+				goto out;
 			if (o->format == EXP_CSV) {
 				csvw_field(&w, s ? s : "", len);
 				continue;
 			}
 			if (i)
 				putc(',', out);
-			json_str(out, f->name, strlen(f->name));
+			json_str(out, ds->fields[i].name, strlen(ds->fields[i].name));
 			putc(':', out);
 			if (!s)
 				fputs("null", out);
@@ -307,8 +365,7 @@ int exp_run(struct store *st, const struct pii_key *key, const struct std_datase
 	rc = 0;
 out:
 	store_scan_close(sc);
-	for (i = 0; i < nsrc; i++)
-		store_ref_close(src[i].ref);
+	exp_values_close(x);
 	nw_free(vals);
 	return rc;
 }

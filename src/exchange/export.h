@@ -26,6 +26,7 @@ struct exp_opts {
 	int bom;                          /* CSV: a UTF-8 BOM, for spreadsheet programs */
 	const struct store_filter *filters;
 	size_t nfilters;
+	struct store_scope scope;         /* whose rows (zero: all) */
 };
 
 int exp_format_parse(const char *name, enum exp_format *out);
@@ -37,5 +38,17 @@ int exp_filter_parse(const struct std_dataset *ds, const struct pii_key *key, co
 
 int exp_run(struct store *st, const struct pii_key *key, const struct std_dataset *ds,
 	    const struct exp_opts *o, FILE *out, int64_t *nrows, struct nw_err *err);
+
+/* Values of stored rows as the exchange format writes them (the API and the
+ * pages use it too): numbers in their shortest form, dates ISO, personal data
+ * opened from its sealed copy, or a pseudonym. */
+struct exp_values;
+int exp_values_open(struct store *st, const struct pii_key *key, const struct std_dataset *ds,
+		    int pseudonymise, struct exp_values **out, struct nw_err *err);
+void exp_values_close(struct exp_values *x);
+/* *s is NULL for a missing value; quoted = 0 for numbers.  s stays valid
+ * until the next call. */
+int exp_value(struct exp_values *x, const struct val_value *vals, int field, const char **s,
+	      size_t *n, int *quoted, struct nw_err *err);
 
 #endif

@@ -24,6 +24,7 @@
 #include "../base/buf.h"
 #include "../base/mem.h"
 #include "../standard/validate.h"
+#include "../store/audit.h"
 #include "csvout.h"
 
 #define CHUNK_ROWS 512
@@ -100,6 +101,9 @@ struct ifile {
 	struct store_row srows[CHUNK_ROWS];
 	struct store_writer *w;
 	struct fkstate *fks;
+	struct fkstate scope_ref;  /* a school's area, for an area's scope */
+	int scope_field;           /* the field the scope is checked on, -1 none */
+	int scope_area_field;      /* schools.area_code */
 	struct piicache *pc;
 	struct val_cell *cells;
 	struct imp_count c;
@@ -528,6 +532,51 @@ static int check_refs(struct ifile *fi, struct crow *r, struct arena *mem)
 	return 0;
 }
 
+/* Rows outside the importing user's scope: a school's rows for a school, an
+ * area's (or its schools') for an area. */
+static int check_scope(struct ifile *fi, struct crow *r, struct arena *mem)
+{
+	const struct store_scope *sc = &fi->im->o->scope;
+	const struct val_value *v;
+	struct fkstate *fs = &fi->scope_ref;
+	int rc, found;
+
+	if (sc->kind == SCOPE_ALL)
+		return 0;
+	if (fi->scope_field < 0 || sc->kind == SCOPE_NONE)
+		return add_issue(mem, r, fi->ds->key[0], VC_SCOPE, 0);
+	v = &r->vals[fi->scope_field];
+	if (field_has_error(r, fi->scope_field))
+		return 0;
+	if (v->state != VAL_SET)
+		return add_issue(mem, r, fi->scope_field, VC_SCOPE, 0);
+	if (sc->kind == SCOPE_SCHOOL || fs->ref == NULL) {
+		/* the field is the scope's own code */
+		if (v->n != strlen(sc->code) || memcmp(v->s, sc->code, v->n))
+			return add_issue(mem, r, fi->scope_field, VC_SCOPE, 0);
+		return 0;
+	}
+	/* an area: the school's area_code */
+	if (!fs->have_last || !same_val(&fi->ds->fields[fi->scope_field], v, &fs->last_key[0])) {
+		if ((rc = store_ref_lookup(fs->ref, v, &found, fs->last_fetch)))
+			return rc;
+		arena_reset(&fs->mem);
+		fs->last_key[0] = *v;
+		if ((rc = keep_val(&fs->mem, &fs->last_key[0])))
+			return rc;
+		if (found && (rc = keep_val(&fs->mem, &fs->last_fetch[0])))
+			return rc;
+		fs->last_found = found;
+		fs->have_last = 1;
+	}
+	if (!fs->last_found)
+		return 0; /* a reference error already says it */
+	if (fs->last_fetch[0].state != VAL_SET || fs->last_fetch[0].n != strlen(sc->code) ||
+	    memcmp(fs->last_fetch[0].s, sc->code, fs->last_fetch[0].n))
+		return add_issue(mem, r, fi->scope_field, VC_SCOPE, 0);
+	return 0;
+}
+
 /* ---- the writer thread: references, the store, the report ---- */
 
 static int issue_col(const struct chunk *ch, const struct val_issue *is)
@@ -602,7 +651,8 @@ static int write_chunk(struct ifile *fi, struct chunk *ch)
 
 	if (!ch->file_error) {
 		for (i = 0; i < ch->nrows; i++)
-			if ((rc = check_refs(fi, &ch->rows[i], &ch->mem)))
+			if ((rc = check_refs(fi, &ch->rows[i], &ch->mem)) ||
+			    (rc = check_scope(fi, &ch->rows[i], &ch->mem)))
 				return rc;
 		for (i = 0; i < ch->nrows; i++) {
 			if (ch->rows[i].nerr)
@@ -784,6 +834,8 @@ static void ifile_release(struct ifile *fi)
 		nw_free(fi->fks[i].fetch);
 	}
 	nw_free(fi->fks);
+	store_ref_close(fi->scope_ref.ref);
+	arena_release(&fi->scope_ref.mem);
 	for (i = 0; i < fi->ncols; i++)
 		nw_free(fi->col_names[i]);
 	nw_free(fi->col_names);
@@ -815,7 +867,7 @@ static int sink_header_done_rej(void *ctx)
 }
 
 static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct imp_count *c,
-		    enum enc_kind *enc_out, char sha_hex[65])
+		    enum enc_kind *enc_out, char sha_hex[65], char old_hex[65])
 {
 	struct ifile fi;
 	struct rec_sink sink;
@@ -871,6 +923,29 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 			goto out;
 		}
 	}
+	/* the field a scope is checked on: a school's own code; for an area its
+	 * area_code, or else the area of the row's school */
+	arena_init(&fi.scope_ref.mem, 1024, 0);
+	if (im->o->scope.kind == SCOPE_SCHOOL) {
+		fi.scope_field = std_field_index(fi.ds, "school_code", 11);
+	} else {
+		fi.scope_field = std_field_index(fi.ds, "area_code", 9);
+		if (fi.scope_field < 0 && im->o->scope.kind == SCOPE_AREA) {
+			const struct std_dataset *schools = std_dataset(im->st->pkg, "schools");
+
+			fi.scope_field = std_field_index(fi.ds, "school_code", 11);
+			fi.scope_area_field = schools ? std_field_index(schools, "area_code", 9) : -1;
+			if (fi.scope_field >= 0 && (fi.scope_area_field < 0 ||
+						    (rc = store_ref_open(im->st, schools, &fi.scope_area_field, 1,
+									 &fi.scope_ref.ref)))) {
+				if (!rc)
+					rc = err_msg(im->err, NAWAT_EINVAL, "ไม่มีชุดข้อมูลสถานศึกษา", "no schools data set");
+				else
+					*im->err = im->st->err;
+				goto out;
+			}
+		}
+	}
 	if ((rc = store_writer_open(im->st, fi.ds, sub_id, &fi.w))) {
 		*im->err = im->st->err;
 		goto out;
@@ -911,6 +986,7 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 		err_generic(im->err, rc);
 		goto out;
 	}
+	store_writer_old_digest(fi.w, old_hex);
 	/* the writer's counts join the reader's */
 	fi.c.inserted += fi.wc.inserted;
 	fi.c.updated += fi.wc.updated;
@@ -1104,7 +1180,7 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 	const struct std_package *pkg = st->pkg;
 	struct store_sub *subs = NULL;
 	struct imp_count *fc = NULL;
-	char **shas = NULL, created[32];
+	char **shas = NULL, **olds = NULL, created[32], detail[512], item[64];
 	enum enc_kind *encs = NULL;
 	struct imp im;
 	size_t i;
@@ -1123,10 +1199,11 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 	fc = nw_calloc(nfiles ? nfiles : 1, sizeof *fc);
 	encs = nw_calloc(nfiles ? nfiles : 1, sizeof *encs);
 	shas = nw_calloc(nfiles ? nfiles : 1, sizeof *shas);
-	for (i = 0; shas && i < nfiles; i++)
-		if (!(shas[i] = nw_calloc(1, 65)))
+	olds = nw_calloc(nfiles ? nfiles : 1, sizeof *olds);
+	for (i = 0; shas && olds && i < nfiles; i++)
+		if (!(shas[i] = nw_calloc(1, 65)) || !(olds[i] = nw_calloc(1, 65)))
 			break;
-	if (!res->per_ds || !res->sub_ids || !subs || !fc || !encs || !shas || i < nfiles) {
+	if (!res->per_ds || !res->sub_ids || !subs || !fc || !encs || !shas || !olds || i < nfiles) {
 		rc = err_generic(err, NAWAT_ENOMEM);
 		goto out;
 	}
@@ -1167,7 +1244,7 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 			*err = st->err;
 			goto out;
 		}
-		rc = run_file(&im, &files[i], s->id, &fc[i], &encs[i], shas[i]);
+		rc = run_file(&im, &files[i], s->id, &fc[i], &encs[i], shas[i], olds[i]);
 		if (rc)
 			goto out;
 		if (fc[i].errors && fc[i].rejected == fc[i].rows) {
@@ -1208,6 +1285,17 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 				*err = st->err;
 				goto out;
 			}
+			/* the audit log: what changed, by whom; new values = the file */
+			snprintf(item, sizeof item, "submission %lld", (long long)subs[i].id);
+			snprintf(detail, sizeof detail,
+				 "file=%s inserted=%lld updated=%lld unchanged=%lld rejected=%lld",
+				 files[i].name, (long long)fc[i].inserted, (long long)fc[i].updated,
+				 (long long)fc[i].unchanged, (long long)fc[i].rejected);
+			if ((rc = audit_append(st, o->user, "import", files[i].ds->name, item, detail,
+					       olds[i], shas[i]))) {
+				*err = st->err;
+				goto out;
+			}
 		}
 		if ((rc = store_commit(st))) {
 			*err = st->err;
@@ -1232,6 +1320,14 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 			subs[i].errors = fc[i].errors;
 			subs[i].warnings = fc[i].warnings;
 			if ((rc = store_sub_create(st, &subs[i])) || (rc = store_sub_finish(st, &subs[i]))) {
+				*err = st->err;
+				goto out;
+			}
+			snprintf(item, sizeof item, "submission %lld", (long long)subs[i].id);
+			snprintf(detail, sizeof detail, "file=%s rejected, nothing written: errors=%lld",
+				 files[i].name, (long long)fc[i].errors);
+			if ((rc = audit_append(st, o->user, "import-rejected", files[i].ds->name, item,
+					       detail, NULL, shas[i]))) {
 				*err = st->err;
 				goto out;
 			}
@@ -1288,7 +1384,10 @@ out:
 	pthread_mutex_destroy(&im.rep_mu);
 	for (i = 0; shas && i < nfiles; i++)
 		nw_free(shas[i]);
+	for (i = 0; olds && i < nfiles; i++)
+		nw_free(olds[i]);
 	nw_free(shas);
+	nw_free(olds);
 	nw_free(subs);
 	nw_free(fc);
 	nw_free(encs);

@@ -34,6 +34,7 @@ struct imp_opts {
 	const char *report_path;   /* the report CSV; NULL = none */
 	const char *rejected_dir;  /* where NAME.rejected.csv go (accept_valid) */
 	FILE *report_fp;           /* alternatively, write the report here */
+	struct store_scope scope;  /* rows outside it are rejected (zero: all) */
 };
 
 struct imp_file {

@@ -15,7 +15,8 @@
 
 static const char *code_names[VC_COUNT] = {
 	"", "required", "type", "pattern", "checksum", "code_list", "range", "precision",
-	"date", "not_allowed", "reference", "mismatch", "duplicate", "unknown_column", "encoding"
+	"date", "not_allowed", "reference", "mismatch", "duplicate", "unknown_column", "encoding",
+	"reference"
 };
 
 const char *val_code_name(enum val_code c)
@@ -437,6 +438,10 @@ void val_message(const struct std_dataset *ds, const struct val_issue *is,
 	case VC_ENCODING:
 		snprintf(th, thn, "ไฟล์มีไบต์ที่ไม่ใช่ UTF-8 หรือ TIS-620");
 		snprintf(en, enn, "bytes that are neither UTF-8 nor TIS-620");
+		break;
+	case VC_SCOPE:
+		snprintf(th, thn, "%s อยู่นอกขอบเขตสิทธิ์ของผู้นำเข้า", tt);
+		snprintf(en, enn, "%s is outside the importing user's scope", name);
 		break;
 	default:
 		snprintf(th, thn, "ข้อผิดพลาด");

@@ -35,6 +35,7 @@ enum val_code {
 	VC_DUPLICATE,
 	VC_UNKNOWN_COLUMN,
 	VC_ENCODING,
+	VC_SCOPE,          /* reported as "reference": outside the caller's scope */
 	VC_COUNT
 };
 

@@ -1,5 +1,6 @@
 /* schema.c - SQL text generated from the standard (see schema.h). */
 #include "schema.h"
+#include "store.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -163,6 +164,72 @@ const char *schema_system_migration(const struct schema_dialect *d, int n, const
 			       d->t_int, d->t_int))
 			return NULL;
 		return buf_str(out);
+	case 2:
+		*name = "system tables: users, tokens, sessions, sign-in throttling, audit log";
+		if (buf_printf(out,
+			       "CREATE TABLE users (\n"
+			       "  id %s,\n  name TEXT NOT NULL UNIQUE,\n  role TEXT NOT NULL,\n  scope TEXT,\n"
+			       "  password TEXT NOT NULL,\n  disabled %s NOT NULL DEFAULT 0,\n"
+			       "  created_at TEXT NOT NULL,\n  updated_at TEXT NOT NULL\n);\n"
+			       "CREATE TABLE tokens (\n"
+			       "  id %s,\n  user_id %s NOT NULL REFERENCES users (id),\n  name TEXT NOT NULL,\n"
+			       "  token_hash %s NOT NULL UNIQUE,\n  created_at TEXT NOT NULL,\n"
+			       "  revoked_at TEXT,\n  last_used_at TEXT\n);\n"
+			       "CREATE TABLE sessions (\n"
+			       "  token_hash %s PRIMARY KEY,\n  user_id %s NOT NULL REFERENCES users (id),\n"
+			       "  csrf TEXT NOT NULL,\n  created_at %s NOT NULL,\n  expires_at %s NOT NULL,\n"
+			       "  last_seen_at %s NOT NULL\n);\n"
+			       "CREATE TABLE throttle (\n"
+			       "  key TEXT PRIMARY KEY,\n  failures %s NOT NULL,\n  window_start %s NOT NULL,\n"
+			       "  locked_until %s NOT NULL\n);\n"
+			       "CREATE TABLE audit (\n"
+			       "  id %s,\n  at TEXT NOT NULL,\n  user_name TEXT NOT NULL,\n  action TEXT NOT NULL,\n"
+			       "  dataset TEXT,\n  item TEXT,\n  detail TEXT,\n  old_hash TEXT,\n  new_hash TEXT,\n"
+			       "  prev_hash TEXT NOT NULL,\n  hash TEXT NOT NULL\n)",
+			       d->serial_pk, d->t_int, d->serial_pk, d->t_int, d->t_blob, d->t_blob, d->t_int,
+			       d->t_int, d->t_int, d->t_int, d->t_int, d->t_int, d->t_int, d->serial_pk))
+			return NULL;
+		return buf_str(out);
 	}
 	return NULL;
+}
+
+int schema_scope_where(const struct schema_dialect *d, const struct std_dataset *ds,
+		       const struct store_scope *sc, int param, struct buf *out, int *nparams)
+{
+	int has_school = std_field_index(ds, "school_code", 11) >= 0;
+	int has_area = std_field_index(ds, "area_code", 9) >= 0;
+	int rc;
+
+	*nparams = 0;
+	if (sc->kind == SCOPE_ALL)
+		return buf_puts(out, "1 = 1");
+	if (sc->kind == SCOPE_NONE)
+		return buf_puts(out, "1 = 0");
+	*nparams = 1;
+	if (sc->kind == SCOPE_SCHOOL) {
+		if (has_school)
+			rc = buf_puts(out, "school_code = ");
+		else if (has_area)
+			rc = buf_puts(out, "area_code = (SELECT area_code FROM schools WHERE school_code = ");
+		else
+			return (*nparams = 0, buf_puts(out, "1 = 0"));
+		if (!rc)
+			rc = schema_param(d, out, param);
+		if (!rc && !has_school)
+			rc = buf_putc(out, ')');
+		return rc;
+	}
+	/* an area: its own rows, or those of its schools */
+	if (has_area)
+		rc = buf_puts(out, "area_code = ");
+	else if (has_school)
+		rc = buf_puts(out, "school_code IN (SELECT school_code FROM schools WHERE area_code = ");
+	else
+		return (*nparams = 0, buf_puts(out, "1 = 0"));
+	if (!rc)
+		rc = schema_param(d, out, param);
+	if (!rc && !has_area)
+		rc = buf_putc(out, ')');
+	return rc;
 }

@@ -39,6 +39,14 @@ int schema_add_column(const struct schema_dialect *d, const struct std_dataset *
 const char *schema_system_migration(const struct schema_dialect *d, int n, const char **name,
 				    struct buf *out);
 
+/* The WHERE condition that keeps a scope's rows of a data set, with one
+ * parameter (the code) at index `param`; "1 = 1" for SCOPE_ALL and "1 = 0"
+ * for SCOPE_NONE.  Data sets reach a scope through a school_code field
+ * (rows of a school, or of the schools of an area) or an area_code field. */
+struct store_scope;
+int schema_scope_where(const struct schema_dialect *d, const struct std_dataset *ds,
+		       const struct store_scope *sc, int param, struct buf *out, int *nparams);
+
 /* Helpers for statement text. */
 int schema_param(const struct schema_dialect *d, struct buf *out, int n);
 /* "a = ? AND b = ?" over the key columns, parameters from `first`. */

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "../base/mem.h"
+#include "../base/sha256.h"
+#include "../standard/validate.h"
 #include "schema.h"
 
 int store_open(const char *url, const struct std_package *pkg, int create,
@@ -144,4 +146,76 @@ out:
 	buf_release(&cols);
 	buf_release(&name);
 	return rc;
+}
+
+void store_writer_note_old(struct store_writer *w, const struct std_dataset *ds,
+			   const struct val_value *old)
+{
+	struct sha256 *h = w->old_digest;
+	char num[VAL_NUMBER_MAX];
+	size_t i;
+	int n;
+
+	if (!h) {
+		h = nw_calloc(1, sizeof *h);
+		if (!h || sha256_init(h)) {
+			nw_free(h);
+			return;
+		}
+		w->old_digest = h;
+	}
+	w->replaced++;
+	for (i = 0; i < ds->nfields; i++) {
+		const struct val_value *v = &old[i];
+
+		if (v->state != VAL_SET) {
+			sha256_update(h, "\0", 1);
+			continue;
+		}
+		if (ds->fields[i].pii || (ds->fields[i].type != STD_INTEGER && ds->fields[i].type != STD_NUMBER)) {
+			n = snprintf(num, sizeof num, "%zu:", v->n);
+			sha256_update(h, num, (size_t)n);
+			sha256_update(h, v->s, v->n);
+		} else {
+			n = ds->fields[i].type == STD_INTEGER
+				    ? snprintf(num, sizeof num, "%lld", (long long)v->i)
+				    : (int)val_format_number(v->d, num, sizeof num);
+			sha256_update(h, num, (size_t)n);
+		}
+		sha256_update(h, ";", 1);
+	}
+}
+
+void store_writer_old_digest(struct store_writer *w, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char d[32];
+	struct sha256 h0;
+	int i;
+
+	if (!w->old_digest) {
+		if (sha256_init(&h0)) {
+			out[0] = '\0';
+			return;
+		}
+		sha256_final(&h0, d);
+	} else {
+		sha256_final(w->old_digest, d);
+		nw_free(w->old_digest);
+		w->old_digest = NULL;
+	}
+	for (i = 0; i < 32; i++) {
+		out[2 * i] = hex[d[i] >> 4];
+		out[2 * i + 1] = hex[d[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+void store_writer_release(struct store_writer *w)
+{
+	if (w->old_digest) {
+		sha256_release(w->old_digest);
+		nw_free(w->old_digest);
+		w->old_digest = NULL;
+	}
 }

@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "../base/buf.h"
 #include "../base/err.h"
@@ -30,7 +31,11 @@ struct store;
 struct schema_dialect;
 
 /* Handles; each backend's own struct starts with one of these. */
-struct store_writer { struct store *st; };
+struct store_writer {
+	struct store *st;
+	void *old_digest;     /* SHA-256 of the old values this writer replaced */
+	int64_t replaced;
+};
 struct store_ref { struct store *st; };
 struct store_scan { struct store *st; };
 
@@ -57,6 +62,27 @@ struct store_filter {
 	int field;
 	struct val_value value;
 };
+
+/* Whose rows a caller may see: all, an area's or a school's.  Every scan and
+ * count applies it, so that no handler can forget it. */
+enum store_scope_kind { SCOPE_ALL = 0, SCOPE_AREA, SCOPE_SCHOOL, SCOPE_NONE };
+
+struct store_scope {
+	enum store_scope_kind kind;
+	const char *code;         /* the area or school code */
+};
+
+struct store_query {
+	const struct store_filter *filters;
+	size_t nfilters;
+	struct store_scope scope;
+	const struct val_value *after; /* keyset paging: key values, rows after them */
+	int64_t limit;            /* 0 = all */
+};
+
+/* A prepared statement of fixed SQL text (never built from input) with
+ * '?' parameters, for the system tables (users, sessions, audit ...). */
+struct store_stmt { struct store *st; };
 
 /* A submission: one imported file. */
 struct store_sub {
@@ -108,11 +134,25 @@ struct store_ops {
 			  struct val_value *fetched);
 	void (*ref_close)(struct store_ref *r);
 
-	int (*scan_open)(struct store *st, const struct std_dataset *ds,
-			 const struct store_filter *filters, size_t nfilters, struct store_scan **sc);
+	int (*scan_open)(struct store *st, const struct std_dataset *ds, const struct store_query *q,
+			 struct store_scan **sc);
 	int (*scan_next)(struct store_scan *sc, struct val_value *vals);
 	void (*scan_close)(struct store_scan *sc);
-	int (*count)(struct store *st, const struct std_dataset *ds, int64_t *n);
+	int (*count)(struct store *st, const struct std_dataset *ds, const struct store_query *q,
+		     int64_t *n);
+
+	int (*prepare)(struct store *st, const char *sql, struct store_stmt **out);
+	void (*finalize)(struct store_stmt *s);
+	int (*bind_int)(struct store_stmt *s, int i, int64_t v);
+	int (*bind_text)(struct store_stmt *s, int i, const char *v, size_t n);
+	int (*bind_blob)(struct store_stmt *s, int i, const void *v, size_t n);
+	int (*bind_null)(struct store_stmt *s, int i);
+	int (*step)(struct store_stmt *s);
+	int (*reset)(struct store_stmt *s);
+	int (*col_null)(struct store_stmt *s, int i);
+	int64_t (*col_int)(struct store_stmt *s, int i);
+	const char *(*col_text)(struct store_stmt *s, int i, size_t *n);
+	const void *(*col_blob)(struct store_stmt *s, int i, size_t *n);
 
 	int (*sub_create)(struct store *st, struct store_sub *s);
 	int (*sub_finish)(struct store *st, const struct store_sub *s);
@@ -178,6 +218,14 @@ static inline void store_writer_close(struct store_writer *w)
 	if (w)
 		w->st->ops->writer_close(w);
 }
+/* For backends: fold the old values of a row being updated into the digest. */
+void store_writer_note_old(struct store_writer *w, const struct std_dataset *ds,
+			   const struct val_value *old);
+/* Hex SHA-256 of every old value the writer replaced, in order (the audit
+ * log's "old values" of an import); of nothing when it replaced none. */
+void store_writer_old_digest(struct store_writer *w, char out[65]);
+/* Frees the digest state (backends call it when closing a writer). */
+void store_writer_release(struct store_writer *w);
 
 /* Lookups by a data set's whole primary key (values in key order), fetching
  * some of its fields.  Fetched strings stay valid until the next lookup. */
@@ -197,12 +245,13 @@ static inline void store_ref_close(struct store_ref *r)
 		r->st->ops->ref_close(r);
 }
 
-/* Rows of a data set in key order.  scan_next returns 1 with a row (values
- * valid until the next call), 0 at the end, or an error. */
+/* Rows of a data set in key order, filtered, scoped and paged by q (NULL =
+ * all rows).  scan_next returns 1 with a row (values valid until the next
+ * call), 0 at the end, or an error. */
 static inline int store_scan_open(struct store *st, const struct std_dataset *ds,
-				  const struct store_filter *f, size_t nf, struct store_scan **sc)
+				  const struct store_query *q, struct store_scan **sc)
 {
-	return st->ops->scan_open(st, ds, f, nf, sc);
+	return st->ops->scan_open(st, ds, q, sc);
 }
 static inline int store_scan_next(struct store_scan *sc, struct val_value *vals)
 {
@@ -213,9 +262,48 @@ static inline void store_scan_close(struct store_scan *sc)
 	if (sc)
 		sc->st->ops->scan_close(sc);
 }
-static inline int store_count(struct store *st, const struct std_dataset *ds, int64_t *n)
+static inline int store_count(struct store *st, const struct std_dataset *ds,
+			      const struct store_query *q, int64_t *n)
 {
-	return st->ops->count(st, ds, n);
+	return st->ops->count(st, ds, q, n);
+}
+
+/* Statements: step returns 1 with a row, 0 when done, or an error.  Text and
+ * blob parameters are copied; column values are valid until the next step. */
+static inline int store_prepare(struct store *st, const char *sql, struct store_stmt **out)
+{
+	return st->ops->prepare(st, sql, out);
+}
+static inline void store_finalize(struct store_stmt *s)
+{
+	if (s)
+		s->st->ops->finalize(s);
+}
+static inline int store_bind_int(struct store_stmt *s, int i, int64_t v) { return s->st->ops->bind_int(s, i, v); }
+static inline int store_bind_text(struct store_stmt *s, int i, const char *v, size_t n)
+{
+	return v ? s->st->ops->bind_text(s, i, v, n) : s->st->ops->bind_null(s, i);
+}
+static inline int store_bind_str(struct store_stmt *s, int i, const char *v)
+{
+	return v ? s->st->ops->bind_text(s, i, v, strlen(v)) : s->st->ops->bind_null(s, i);
+}
+static inline int store_bind_blob(struct store_stmt *s, int i, const void *v, size_t n)
+{
+	return s->st->ops->bind_blob(s, i, v, n);
+}
+static inline int store_bind_null(struct store_stmt *s, int i) { return s->st->ops->bind_null(s, i); }
+static inline int store_step(struct store_stmt *s) { return s->st->ops->step(s); }
+static inline int store_reset(struct store_stmt *s) { return s->st->ops->reset(s); }
+static inline int store_col_null(struct store_stmt *s, int i) { return s->st->ops->col_null(s, i); }
+static inline int64_t store_col_int(struct store_stmt *s, int i) { return s->st->ops->col_int(s, i); }
+static inline const char *store_col_text(struct store_stmt *s, int i, size_t *n)
+{
+	return s->st->ops->col_text(s, i, n);
+}
+static inline const void *store_col_blob(struct store_stmt *s, int i, size_t *n)
+{
+	return s->st->ops->col_blob(s, i, n);
 }
 
 static inline int store_sub_create(struct store *st, struct store_sub *s) { return st->ops->sub_create(st, s); }

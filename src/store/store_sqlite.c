@@ -362,6 +362,7 @@ static void sq_writer_close(struct store_writer *bw)
 
 	if (!w)
 		return;
+	store_writer_release(&w->base);
 	sqlite3_finalize(w->ins);
 	sqlite3_finalize(w->sel);
 	sqlite3_finalize(w->upd);
@@ -541,6 +542,8 @@ static int write_one(struct sq_writer *w, struct store_row *row, const struct va
 				changed = 1;
 		}
 	}
+	if (changed) /* before the reset: old points into the statement */
+		store_writer_note_old(&w->base, ds, w->old);
 	sqlite3_reset(w->sel);
 	if (!changed) {
 		sqlite3_bind_int64(w->touch, 1, w->sub_id);
@@ -795,13 +798,74 @@ static void sq_scan_close(struct store_scan *bs)
 	nw_free(sc);
 }
 
-static int sq_scan_open(struct store *st, const struct std_dataset *ds,
-			const struct store_filter *filters, size_t nf, struct store_scan **out)
+/* SELECT ... WHERE filters AND scope AND key > after ORDER BY key LIMIT n,
+ * with its parameters bound. */
+static int query_sql(struct store *st, const struct std_dataset *ds, const struct store_query *q,
+		     const char *what, int ordered, sqlite3_stmt **out)
 {
-	struct sq_scan *sc;
 	struct buf sql;
 	char col[64];
 	size_t i;
+	int rc, np = 1, nscope = 0, scope_at = 0, after_at = 0;
+	const char *sep = " WHERE ";
+
+	buf_init(&sql, 1 << 16);
+	rc = buf_printf(&sql, "SELECT %s FROM %s", what, ds->name);
+	for (i = 0; q && i < q->nfilters && !rc; i++, np++) {
+		rc = buf_printf(&sql, "%s%s = ?", sep, schema_col(&ds->fields[q->filters[i].field], 0, col, sizeof col));
+		sep = " AND ";
+	}
+	if (!rc && q && q->scope.kind != SCOPE_ALL) {
+		scope_at = np;
+		rc = buf_puts(&sql, sep) || schema_scope_where(&schema_sqlite, ds, &q->scope, np, &sql, &nscope);
+		np += nscope;
+		sep = " AND ";
+	}
+	if (!rc && q && q->after) {
+		after_at = np;
+		rc = buf_printf(&sql, "%s(", sep);
+		for (i = 0; i < ds->nkey && !rc; i++)
+			rc = buf_printf(&sql, "%s%s", i ? ", " : "",
+					schema_col(&ds->fields[ds->key[i]], 0, col, sizeof col));
+		if (!rc)
+			rc = buf_puts(&sql, ") > (");
+		for (i = 0; i < ds->nkey && !rc; i++)
+			rc = buf_puts(&sql, i ? ", ?" : "?");
+		if (!rc)
+			rc = buf_putc(&sql, ')');
+	}
+	if (!rc && ordered) {
+		rc = buf_puts(&sql, " ORDER BY ");
+		for (i = 0; i < ds->nkey && !rc; i++)
+			rc = buf_printf(&sql, "%s%s", i ? ", " : "",
+					schema_col(&ds->fields[ds->key[i]], 0, col, sizeof col));
+	}
+	if (!rc && q && q->limit > 0)
+		rc = buf_printf(&sql, " LIMIT %lld", (long long)q->limit);
+	if (rc) {
+		buf_release(&sql);
+		return err_generic(&st->err, NAWAT_ENOMEM);
+	}
+	if (sqlite3_prepare_v2(SQ(st)->db, buf_str(&sql), -1, out, NULL) != SQLITE_OK) {
+		buf_release(&sql);
+		*out = NULL;
+		return sqerr(st, "query");
+	}
+	buf_release(&sql);
+	for (i = 0; q && i < q->nfilters; i++)
+		bind_col(*out, (int)i + 1, &ds->fields[q->filters[i].field], 0, &q->filters[i].value);
+	if (nscope)
+		sqlite3_bind_text(*out, scope_at, q->scope.code, -1, SQLITE_TRANSIENT);
+	if (after_at)
+		bind_key(*out, after_at, ds, q->after);
+	return 0;
+}
+
+static int sq_scan_open(struct store *st, const struct std_dataset *ds, const struct store_query *q,
+			struct store_scan **out)
+{
+	struct sq_scan *sc;
+	struct buf cols;
 	int rc;
 
 	*out = NULL;
@@ -810,34 +874,20 @@ static int sq_scan_open(struct store *st, const struct std_dataset *ds,
 		return err_generic(&st->err, NAWAT_ENOMEM);
 	sc->base.st = st;
 	sc->ds = ds;
-	buf_init(&sql, 1 << 16);
-	rc = buf_puts(&sql, "SELECT ") || schema_field_list(ds, &sql) ||
-	     buf_printf(&sql, " FROM %s", ds->name);
-	for (i = 0; i < nf && !rc; i++)
-		rc = buf_printf(&sql, "%s%s = ?", i ? " AND " : " WHERE ",
-				schema_col(&ds->fields[filters[i].field], 0, col, sizeof col));
-	if (!rc)
-		rc = buf_puts(&sql, " ORDER BY ");
-	for (i = 0; i < ds->nkey && !rc; i++)
-		rc = buf_printf(&sql, "%s%s", i ? ", " : "",
-				schema_col(&ds->fields[ds->key[i]], 0, col, sizeof col));
+	buf_init(&cols, 1 << 16);
+	if (schema_field_list(ds, &cols)) {
+		buf_release(&cols);
+		nw_free(sc);
+		return err_generic(&st->err, NAWAT_ENOMEM);
+	}
+	rc = query_sql(st, ds, q, buf_str(&cols), 1, &sc->sel);
+	buf_release(&cols);
 	if (rc) {
-		rc = err_generic(&st->err, NAWAT_ENOMEM);
-		goto fail;
+		sq_scan_close(&sc->base);
+		return rc;
 	}
-	if (sqlite3_prepare_v2(SQ(st)->db, buf_str(&sql), -1, &sc->sel, NULL) != SQLITE_OK) {
-		rc = sqerr(st, "scan");
-		goto fail;
-	}
-	for (i = 0; i < nf; i++)
-		bind_col(sc->sel, (int)i + 1, &ds->fields[filters[i].field], 0, &filters[i].value);
-	buf_release(&sql);
 	*out = &sc->base;
 	return 0;
-fail:
-	buf_release(&sql);
-	sq_scan_close(&sc->base);
-	return rc;
 }
 
 static int sq_scan_next(struct store_scan *bs, struct val_value *vals)
@@ -853,19 +903,132 @@ static int sq_scan_next(struct store_scan *bs, struct val_value *vals)
 	return 1;
 }
 
-static int sq_count(struct store *st, const struct std_dataset *ds, int64_t *n)
+static int sq_count(struct store *st, const struct std_dataset *ds, const struct store_query *q,
+		    int64_t *n)
 {
-	char sql[128];
+	struct store_query cq;
 	sqlite3_stmt *s;
 	int rc;
 
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", ds->name);
-	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, &s, NULL) != SQLITE_OK)
-		return sqerr(st, "count");
+	if (q) {
+		cq = *q;
+		cq.limit = 0;
+		cq.after = NULL;
+		q = &cq;
+	}
+	if ((rc = query_sql(st, ds, q, "count(*)", 0, &s)))
+		return rc;
 	rc = sqlite3_step(s);
 	*n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 	sqlite3_finalize(s);
 	return rc == SQLITE_ROW ? 0 : sqerr(st, "count");
+}
+
+/* ---- statements for the system tables ---- */
+
+struct sq_stmt {
+	struct store_stmt base;
+	sqlite3_stmt *s;
+};
+
+static int sq_prepare(struct store *st, const char *sql, struct store_stmt **out)
+{
+	struct sq_stmt *q = nw_calloc(1, sizeof *q);
+
+	*out = NULL;
+	if (!q)
+		return err_generic(&st->err, NAWAT_ENOMEM);
+	q->base.st = st;
+	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, &q->s, NULL) != SQLITE_OK) {
+		nw_free(q);
+		return sqerr(st, "prepare");
+	}
+	*out = &q->base;
+	return 0;
+}
+
+static void sq_finalize(struct store_stmt *bs)
+{
+	struct sq_stmt *q = (struct sq_stmt *)bs;
+
+	sqlite3_finalize(q->s);
+	nw_free(q);
+}
+
+#define SQS(bs) (((struct sq_stmt *)(bs))->s)
+
+static int bind_rc(struct store_stmt *bs, int rc)
+{
+	return rc == SQLITE_OK ? 0 : sqerr(bs->st, "bind");
+}
+
+static int sq_bind_int(struct store_stmt *bs, int i, int64_t v)
+{
+	return bind_rc(bs, sqlite3_bind_int64(SQS(bs), i, v));
+}
+
+static int sq_bind_text(struct store_stmt *bs, int i, const char *v, size_t n)
+{
+	return bind_rc(bs, sqlite3_bind_text(SQS(bs), i, v, (int)n, SQLITE_TRANSIENT));
+}
+
+static int sq_bind_blob(struct store_stmt *bs, int i, const void *v, size_t n)
+{
+	return bind_rc(bs, sqlite3_bind_blob(SQS(bs), i, v, (int)n, SQLITE_TRANSIENT));
+}
+
+static int sq_bind_null(struct store_stmt *bs, int i)
+{
+	return bind_rc(bs, sqlite3_bind_null(SQS(bs), i));
+}
+
+static int sq_step(struct store_stmt *bs)
+{
+	int rc = sqlite3_step(SQS(bs));
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc == SQLITE_CONSTRAINT)
+		return err_set(&bs->st->err, NAWAT_EEXIST, "ข้อมูลซ้ำหรือขัดกับข้อกำหนด: %s",
+			       "duplicate or constraint failed: %s", sqlite3_errmsg(SQ(bs->st)->db));
+	return sqerr(bs->st, "step");
+}
+
+static int sq_reset(struct store_stmt *bs)
+{
+	sqlite3_reset(SQS(bs));
+	sqlite3_clear_bindings(SQS(bs));
+	return 0;
+}
+
+static int sq_col_null(struct store_stmt *bs, int i)
+{
+	return sqlite3_column_type(SQS(bs), i) == SQLITE_NULL;
+}
+
+static int64_t sq_col_int(struct store_stmt *bs, int i)
+{
+	return sqlite3_column_int64(SQS(bs), i);
+}
+
+static const char *sq_col_text(struct store_stmt *bs, int i, size_t *n)
+{
+	const char *t = (const char *)sqlite3_column_text(SQS(bs), i);
+
+	if (n)
+		*n = t ? (size_t)sqlite3_column_bytes(SQS(bs), i) : 0;
+	return t;
+}
+
+static const void *sq_col_blob(struct store_stmt *bs, int i, size_t *n)
+{
+	const void *b = sqlite3_column_blob(SQS(bs), i);
+
+	if (n)
+		*n = (size_t)sqlite3_column_bytes(SQS(bs), i);
+	return b;
 }
 
 /* ---- submissions ---- */
@@ -979,6 +1142,18 @@ static const struct store_ops sqlite_ops = {
 	.scan_next = sq_scan_next,
 	.scan_close = sq_scan_close,
 	.count = sq_count,
+	.prepare = sq_prepare,
+	.finalize = sq_finalize,
+	.bind_int = sq_bind_int,
+	.bind_text = sq_bind_text,
+	.bind_blob = sq_bind_blob,
+	.bind_null = sq_bind_null,
+	.step = sq_step,
+	.reset = sq_reset,
+	.col_null = sq_col_null,
+	.col_int = sq_col_int,
+	.col_text = sq_col_text,
+	.col_blob = sq_col_blob,
 	.sub_create = sq_sub_create,
 	.sub_finish = sq_sub_finish,
 	.sub_issue = sq_sub_issue,

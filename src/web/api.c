@@ -1,0 +1,880 @@
+/*
+ * api.c - the JSON API, generated from the standard.
+ *
+ *   GET  /api/v1/datasets                      the data sets and their fields
+ *   GET  /api/v1/standard                      the data package (public)
+ *   GET  /api/v1/openapi.json                  this API, described (public)
+ *   GET  /api/v1/{dataset}?FIELD=VALUE&limit=&cursor=   rows, keyset paging
+ *   GET  /api/v1/{dataset}/{key}               one row (key parts joined by ',')
+ *   POST /api/v1/{dataset}[?dry_run=1][&accept_valid=1] import CSV, JSON, NDJSON
+ *   GET  /api/v1/submissions[?limit=]          the caller's latest imports
+ *   GET  /api/v1/submissions/{id}/report.csv   an import's validation report
+ *
+ * Errors are {"error":{"code","message_th","message_en"}} with their status.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <csv.h>
+#include <sodium.h>
+
+#include "../base/mem.h"
+#include "../exchange/csvout.h"
+#include "../exchange/export.h"
+#include "../exchange/import.h"
+#include "../standard/validate.h"
+#include "app.h"
+
+#define LIMIT_DEFAULT 100
+#define LIMIT_MAX 1000
+
+static void need_sign_in(struct ctx *c)
+{
+	api_error(c, 401, "unauthorized", "ต้องเข้าสู่ระบบหรือใช้โทเค็น (Authorization: Bearer ...)",
+		  "sign in or send a token (Authorization: Bearer ...)");
+}
+
+/* ---- JSON text by hand: the hot path of the API ---- */
+
+static void jstr(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, start = 0;
+
+	buf_putc(b, '"');
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch != '"' && ch != '\\' && ch >= 0x20)
+			continue;
+		buf_append(b, s + start, i - start);
+		if (ch == '"' || ch == '\\') {
+			buf_putc(b, '\\');
+			buf_putc(b, (char)ch);
+		} else {
+			buf_puts(b, "\\u00");
+			buf_putc(b, hex[ch >> 4]);
+			buf_putc(b, hex[ch & 15]);
+		}
+		start = i + 1;
+	}
+	buf_append(b, s + start, n - start);
+	buf_putc(b, '"');
+}
+
+static int row_json(struct exp_values *x, const struct std_dataset *ds, const struct val_value *vals,
+		    struct buf *b, struct nw_err *err)
+{
+	const char *s;
+	size_t i, n;
+	int quoted, rc;
+
+	buf_putc(b, '{');
+	for (i = 0; i < ds->nfields; i++) {
+		if ((rc = exp_value(x, vals, (int)i, &s, &n, &quoted, err)))
+			return rc;
+		if (i)
+			buf_putc(b, ',');
+		jstr(b, ds->fields[i].name, strlen(ds->fields[i].name));
+		buf_putc(b, ':');
+		if (!s)
+			buf_puts(b, "null");
+		else if (quoted)
+			jstr(b, s, n);
+		else
+			buf_append(b, s, n);
+	}
+	buf_putc(b, '}');
+	return 0;
+}
+
+/* ---- keys and cursors ---- */
+
+/* Parses one key part (clear text) into a typed value; personal data is
+ * hashed.  Strings are allocated from the request. */
+static int key_value(struct ctx *c, const struct std_field *f, const char *s, size_t n,
+		     struct val_value *v)
+{
+	int dec;
+
+	memset(v, 0, sizeof *v);
+	v->state = VAL_SET;
+	v->s = arena_strndup(&c->rq->mem, s, n);
+	v->n = n;
+	if (!v->s)
+		return NAWAT_ENOMEM;
+	if (f->pii) {
+		unsigned char *h = arena_alloc(&c->rq->mem, PII_HASH_LEN);
+
+		if (!h)
+			return NAWAT_ENOMEM;
+		pii_hash(c->app->key, s, n, h);
+		v->s = (const char *)h;
+		v->n = PII_HASH_LEN;
+		return 0;
+	}
+	if (f->type == STD_INTEGER)
+		return val_parse_int(s, n, &v->i) ? NAWAT_EINVAL : 0;
+	if (f->type == STD_NUMBER)
+		return val_parse_number(s, n, &v->d, &dec) ? NAWAT_EINVAL : 0;
+	return 0;
+}
+
+/* A cursor is the last row's key: base64url of "part\x1fpart..." where a
+ * personal-data part is its hash in hex. */
+static char *cursor_make(struct ctx *c, const struct std_dataset *ds, const struct val_value *vals)
+{
+	struct buf b;
+	char num[32], *out;
+	size_t k, len;
+
+	buf_init(&b, 4096);
+	for (k = 0; k < ds->nkey; k++) {
+		const struct std_field *f = &ds->fields[ds->key[k]];
+		const struct val_value *v = &vals[ds->key[k]];
+
+		if (k)
+			buf_putc(&b, '\x1f');
+		if (f->pii) {
+			char hex[2 * PII_HASH_LEN + 1];
+
+			sodium_bin2hex(hex, sizeof hex, (const unsigned char *)v->s, v->n);
+			buf_puts(&b, hex);
+		} else if (f->type == STD_INTEGER) {
+			snprintf(num, sizeof num, "%lld", (long long)v->i);
+			buf_puts(&b, num);
+		} else if (f->type == STD_NUMBER) {
+			val_format_number(v->d, num, sizeof num);
+			buf_puts(&b, num);
+		} else {
+			buf_append(&b, v->s, v->n);
+		}
+	}
+	len = sodium_base64_ENCODED_LEN(b.len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	out = arena_alloc(&c->rq->mem, len);
+	if (out)
+		sodium_bin2base64(out, len, (const unsigned char *)buf_str(&b), b.len,
+				  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	buf_release(&b);
+	return out;
+}
+
+static int cursor_parse(struct ctx *c, const struct std_dataset *ds, const char *cur,
+			struct val_value *out)
+{
+	unsigned char *raw;
+	size_t n, k, len = strlen(cur);
+	const char *p, *end, *sep;
+
+	raw = arena_alloc(&c->rq->mem, len + 1);
+	if (!raw || sodium_base642bin(raw, len, cur, len, NULL, &n, NULL,
+				      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+		return NAWAT_EINVAL;
+	p = (const char *)raw;
+	end = p + n;
+	for (k = 0; k < ds->nkey; k++) {
+		const struct std_field *f = &ds->fields[ds->key[k]];
+
+		sep = memchr(p, '\x1f', (size_t)(end - p));
+		if (!sep)
+			sep = end;
+		if (f->pii) {
+			unsigned char *h = arena_alloc(&c->rq->mem, PII_HASH_LEN);
+			size_t hl;
+
+			if (!h || sodium_hex2bin(h, PII_HASH_LEN, p, (size_t)(sep - p), NULL, &hl, NULL) ||
+			    hl != PII_HASH_LEN)
+				return NAWAT_EINVAL;
+			memset(&out[k], 0, sizeof out[k]);
+			out[k].state = VAL_SET;
+			out[k].s = (const char *)h;
+			out[k].n = PII_HASH_LEN;
+		} else if (key_value(c, f, p, (size_t)(sep - p), &out[k])) {
+			return NAWAT_EINVAL;
+		}
+		p = sep < end ? sep + 1 : end;
+	}
+	return 0;
+}
+
+/* ---- GET /api/v1/{dataset} ---- */
+
+struct list_args {
+	struct ctx *c;
+	const struct std_dataset *ds;
+	struct store_filter filters[16];
+	size_t nfilters;
+	int bad;
+	const char *bad_name;
+};
+
+static int list_arg(void *ctx, const char *k, const char *v)
+{
+	struct list_args *a = ctx;
+	struct nw_err e;
+	struct buf expr;
+	int f;
+
+	if (!strcmp(k, "limit") || !strcmp(k, "cursor"))
+		return 0;
+	f = std_field_index(a->ds, k, strlen(k));
+	if (f < 0 || a->nfilters == sizeof a->filters / sizeof a->filters[0]) {
+		a->bad = 1;
+		a->bad_name = k;
+		return 1;
+	}
+	buf_init(&expr, 4096);
+	buf_printf(&expr, "%s=%s", k, v);
+	if (exp_filter_parse(a->ds, a->c->app->key, buf_str(&expr), &a->c->rq->mem,
+			     &a->filters[a->nfilters], &e)) {
+		a->bad = 2;
+		a->bad_name = k;
+	} else {
+		a->nfilters++;
+	}
+	buf_release(&expr);
+	return a->bad;
+}
+
+static void list_rows(struct ctx *c, const struct std_dataset *ds)
+{
+	struct list_args a;
+	struct store_query q = ctx_query(c);
+	struct store_scan *sc = NULL;
+	struct exp_values *x = NULL;
+	struct val_value *vals, *after = NULL;
+	const char *lim = http_query(c->rq, "limit"), *cur = http_query(c->rq, "cursor");
+	struct nw_err e;
+	struct buf *b = &c->rs->body;
+	char *end, *next = NULL, *last = NULL;
+	long limit = LIMIT_DEFAULT;
+	int64_t n = 0;
+	int rc;
+
+	memset(&a, 0, sizeof a);
+	a.c = c;
+	a.ds = ds;
+	http_query_each(c->rq, list_arg, &a);
+	if (a.bad) {
+		char th[256], en[256];
+
+		snprintf(th, sizeof th, "ตัวกรอง %s ไม่ถูกต้อง", a.bad_name);
+		snprintf(en, sizeof en, "bad filter %s", a.bad_name);
+		api_error(c, 400, "bad_filter", th, en);
+		return;
+	}
+	if (lim) {
+		limit = strtol(lim, &end, 10);
+		if (*end || limit < 1 || limit > LIMIT_MAX) {
+			api_error(c, 400, "bad_limit", "limit ต้องเป็น 1 ถึง 1000", "limit must be 1 to 1000");
+			return;
+		}
+	}
+	vals = arena_alloc(&c->rq->mem, ds->nfields * sizeof *vals);
+	if (cur) {
+		after = arena_alloc(&c->rq->mem, ds->nkey * sizeof *after);
+		if (!after || cursor_parse(c, ds, cur, after)) {
+			api_error(c, 400, "bad_cursor", "cursor ไม่ถูกต้อง", "bad cursor");
+			return;
+		}
+	}
+	if (!vals) {
+		api_error(c, 500, "internal", "หน่วยความจำไม่พอ", "out of memory");
+		return;
+	}
+	q.filters = a.filters;
+	q.nfilters = a.nfilters;
+	q.after = after;
+	q.limit = limit + 1; /* one more tells whether there is a next page */
+	err_clear(&e);
+	if ((rc = exp_values_open(c->st, c->app->key, ds, !auth_sees_ids(&c->user), &x, &e)) ||
+	    (rc = store_scan_open(c->st, ds, &q, &sc))) {
+		api_error(c, 500, "store", rc == NAWAT_ESTORE ? c->st->err.th : e.th,
+			  rc == NAWAT_ESTORE ? c->st->err.en : e.en);
+		goto out;
+	}
+	c->rs->status = 200;
+	c->rs->content_type = "application/json; charset=utf-8";
+	buf_puts(b, "{\"data\":[");
+	while ((rc = store_scan_next(sc, vals)) == 1) {
+		if (n == limit) {
+			/* there is one more: the next page starts after the last shown */
+			next = last;
+			break;
+		}
+		if (n)
+			buf_putc(b, ',');
+		if ((rc = row_json(x, ds, vals, b, &e)))
+			break;
+		if (++n == limit)
+			last = cursor_make(c, ds, vals);
+	}
+	if (rc < 0) {
+		buf_reset(b);
+		api_error(c, 500, "store", "อ่านข้อมูลไม่สำเร็จ", "cannot read the data");
+		goto out;
+	}
+	buf_puts(b, "],\"next_cursor\":");
+	if (next)
+		jstr(b, next, strlen(next));
+	else
+		buf_puts(b, "null");
+	buf_puts(b, "}\n");
+out:
+	store_scan_close(sc);
+	exp_values_close(x);
+}
+
+/* ---- GET /api/v1/{dataset}/{key} ---- */
+
+static void get_row(struct ctx *c, const struct std_dataset *ds, const char *keytext)
+{
+	struct store_filter f[8];
+	struct store_query q = ctx_query(c);
+	struct store_scan *sc = NULL;
+	struct exp_values *x = NULL;
+	struct val_value *vals;
+	struct nw_err e;
+	const char *p = keytext, *comma;
+	size_t k;
+	int rc;
+
+	if (ds->nkey > 8) {
+		api_error(c, 400, "bad_key", "คีย์ไม่ถูกต้อง", "bad key");
+		return;
+	}
+	for (k = 0; k < ds->nkey; k++) {
+		comma = strchr(p, ',');
+		if ((k + 1 < ds->nkey) != (comma != NULL)) {
+			char th[256], en[256];
+
+			snprintf(th, sizeof th, "คีย์ของ %s มี %zu ส่วน คั่นด้วย ,", ds->name, ds->nkey);
+			snprintf(en, sizeof en, "a %s key has %zu parts separated by ,", ds->name, ds->nkey);
+			api_error(c, 400, "bad_key", th, en);
+			return;
+		}
+		f[k].field = ds->key[k];
+		if (key_value(c, &ds->fields[ds->key[k]], p, comma ? (size_t)(comma - p) : strlen(p), &f[k].value)) {
+			api_error(c, 400, "bad_key", "คีย์ไม่ถูกต้อง", "bad key");
+			return;
+		}
+		p = comma ? comma + 1 : p + strlen(p);
+	}
+	q.filters = f;
+	q.nfilters = ds->nkey;
+	q.limit = 1;
+	vals = arena_alloc(&c->rq->mem, ds->nfields * sizeof *vals);
+	err_clear(&e);
+	if (!vals || (rc = exp_values_open(c->st, c->app->key, ds, !auth_sees_ids(&c->user), &x, &e)) ||
+	    (rc = store_scan_open(c->st, ds, &q, &sc))) {
+		api_error(c, 500, "store", "อ่านข้อมูลไม่สำเร็จ", "cannot read the data");
+		goto out;
+	}
+	rc = store_scan_next(sc, vals);
+	if (rc == 0) {
+		api_error(c, 404, "not_found", "ไม่พบข้อมูล (หรืออยู่นอกขอบเขตสิทธิ์)",
+			  "no such row (or outside your scope)");
+	} else if (rc < 0 || row_json(x, ds, vals, &c->rs->body, &e)) {
+		buf_reset(&c->rs->body);
+		api_error(c, 500, "store", "อ่านข้อมูลไม่สำเร็จ", "cannot read the data");
+	} else {
+		c->rs->status = 200;
+		c->rs->content_type = "application/json; charset=utf-8";
+		buf_putc(&c->rs->body, '\n');
+	}
+out:
+	store_scan_close(sc);
+	exp_values_close(x);
+}
+
+/* ---- POST /api/v1/{dataset}: the import pipeline ---- */
+
+struct rep_ctx {
+	json_t *rows;
+	char *cell[8];
+	size_t col, row, total;
+};
+
+static void rep_field(void *s, size_t n, void *data)
+{
+	struct rep_ctx *r = data;
+
+	if (r->col < 8) {
+		nw_free(r->cell[r->col]);
+		r->cell[r->col] = nw_strndup(s ? s : "", s ? n : 0);
+	}
+	r->col++;
+}
+
+static void rep_row(int ch, void *data)
+{
+	struct rep_ctx *r = data;
+	json_t *o;
+	size_t i;
+
+	(void)ch;
+	if (!r->col)
+		return;
+	if (r->row++ > 0 && r->col == 8) {
+		r->total++;
+		for (i = 0; i < 8; i++)
+			if (!r->cell[i])
+				goto next;
+		o = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:s}", "file", r->cell[0], "row",
+			      (json_int_t)strtoll(r->cell[1], NULL, 10), "column", r->cell[2], "value", r->cell[3],
+			      "code", r->cell[4], "severity", r->cell[5], "message_th", r->cell[6],
+			      "message_en", r->cell[7]);
+		if (o && json_array_size(r->rows) < 10000)
+			json_array_append_new(r->rows, o);
+		else
+			json_decref(o);
+	}
+next:
+	r->col = 0;
+}
+
+static json_t *report_json(FILE *rep, size_t *total)
+{
+	struct csv_parser p;
+	struct rep_ctx r;
+	char block[65536];
+	size_t n, i;
+
+	memset(&r, 0, sizeof r);
+	r.rows = json_array();
+	if (!r.rows || csv_init(&p, 0)) {
+		json_decref(r.rows);
+		return NULL;
+	}
+	rewind(rep);
+	while ((n = fread(block, 1, sizeof block, rep)) > 0)
+		csv_parse(&p, block, n, rep_field, rep_row, &r);
+	csv_fini(&p, rep_field, rep_row, &r);
+	csv_free(&p);
+	for (i = 0; i < 8; i++)
+		nw_free(r.cell[i]);
+	*total = r.total;
+	return r.rows;
+}
+
+static int flag(struct ctx *c, const char *name)
+{
+	const char *v = http_query(c->rq, name);
+
+	return v && (!strcmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes"));
+}
+
+static void post_rows(struct ctx *c, const struct std_dataset *ds)
+{
+	const char *ctype = http_header(c->rq, "Content-Type"), *fmt = http_query(c->rq, "format");
+	struct imp_opts o;
+	struct imp_file f;
+	struct imp_result res;
+	struct nw_err e;
+	FILE *body = NULL, *rep = NULL;
+	json_t *j, *report;
+	size_t total = 0;
+	char name[128];
+	int rc;
+
+	if (!auth_can_write(&c->user, ds)) {
+		api_error(c, 403, "forbidden", "บทบาทของคุณนำเข้าชุดข้อมูลนี้ไม่ได้",
+			  "your role cannot import this data set");
+		return;
+	}
+	memset(&f, 0, sizeof f);
+	f.ds = ds;
+	if ((fmt && !strcmp(fmt, "csv")) || (!fmt && ctype && !strncasecmp(ctype, "text/csv", 8)))
+		f.fmt = REC_CSV;
+	else if ((fmt && (!strcmp(fmt, "json") || !strcmp(fmt, "ndjson"))) ||
+		 (!fmt && ctype && (!strncasecmp(ctype, "application/json", 16) ||
+				    !strncasecmp(ctype, "application/x-ndjson", 20))))
+		f.fmt = REC_JSON;
+	else {
+		api_error(c, 415, "unsupported_media_type",
+			  "ส่งข้อมูลเป็น text/csv, application/json หรือ application/x-ndjson",
+			  "send text/csv, application/json or application/x-ndjson");
+		return;
+	}
+	if (c->rq->body_file)
+		body = c->rq->body_file;
+	else
+		body = fmemopen(c->rq->body.data ? c->rq->body.data : (char *)"", c->rq->body.len, "rb");
+	rep = tmpfile();
+	if (!body || !rep) {
+		api_error(c, 500, "internal", "สร้างไฟล์ชั่วคราวไม่ได้", "cannot create a temporary file");
+		goto out;
+	}
+	snprintf(name, sizeof name, "api:%s", ds->name);
+	f.fp = body;
+	f.name = name;
+	memset(&o, 0, sizeof o);
+	o.dry_run = flag(c, "dry_run");
+	o.accept_valid = flag(c, "accept_valid");
+	o.ignore_unknown = flag(c, "ignore_unknown_columns");
+	o.user = c->user.name;
+	o.report_fp = rep;
+	o.scope = auth_scope(&c->user);
+	err_clear(&e);
+	rc = imp_run(c->st, c->app->key, &f, 1, &o, &res, &e);
+	if (rc) {
+		api_error(c, rc == NAWAT_EBUSY ? 503 : 500, rc == NAWAT_EBUSY ? "busy" : "store", e.th, e.en);
+		goto out;
+	}
+	report = report_json(rep, &total);
+	j = json_pack("{s:s,s:b,s:b,s:b,s:{s:I,s:I,s:I,s:I,s:I,s:I},s:o*,s:o,s:I}", "dataset", ds->name,
+		      "dry_run", o.dry_run, "committed", res.committed, "rolled_back", res.rolled_back,
+		      "counts", "rows", (json_int_t)res.total.rows, "inserted", (json_int_t)res.total.inserted,
+		      "updated", (json_int_t)res.total.updated, "unchanged", (json_int_t)res.total.unchanged,
+		      "rejected", (json_int_t)res.total.rejected, "warnings", (json_int_t)res.total.warnings,
+		      "submission_id", res.sub_ids[0] ? json_integer(res.sub_ids[0]) : NULL,
+		      "report", report ? report : json_array(), "report_total", (json_int_t)total);
+	api_json(c, res.total.errors ? 422 : 200, j);
+	imp_result_free(&res);
+out:
+	if (body && body != c->rq->body_file)
+		fclose(body);
+	if (rep)
+		fclose(rep);
+}
+
+/* ---- submissions ---- */
+
+static void list_submissions(struct ctx *c)
+{
+	struct store_stmt *s;
+	const char *lim = http_query(c->rq, "limit");
+	long limit = lim ? strtol(lim, NULL, 10) : 20;
+	json_t *arr = json_array();
+	int rc;
+
+	if (limit < 1 || limit > 200)
+		limit = 20;
+	/* the centre sees all; others their own */
+	if (store_prepare(c->st, "SELECT id, created_at, user_name, dataset, file_name, status, inserted, "
+				 "updated, unchanged, rejected, errors, warnings FROM submissions "
+				 "WHERE (? = 1 OR user_name = ?) ORDER BY id DESC LIMIT ?", &s)) {
+		json_decref(arr);
+		api_error(c, 500, "store", "อ่านข้อมูลไม่สำเร็จ", "cannot read the data");
+		return;
+	}
+	store_bind_int(s, 1, auth_is_central(&c->user));
+	store_bind_str(s, 2, c->user.name);
+	store_bind_int(s, 3, limit);
+	while ((rc = store_step(s)) == 1)
+		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I}",
+			"id", (json_int_t)store_col_int(s, 0), "created_at", store_col_text(s, 1, NULL),
+			"user", store_col_text(s, 2, NULL), "dataset", store_col_text(s, 3, NULL),
+			"file", store_col_text(s, 4, NULL), "status", store_col_text(s, 5, NULL),
+			"inserted", (json_int_t)store_col_int(s, 6), "updated", (json_int_t)store_col_int(s, 7),
+			"unchanged", (json_int_t)store_col_int(s, 8), "rejected", (json_int_t)store_col_int(s, 9),
+			"errors", (json_int_t)store_col_int(s, 10), "warnings", (json_int_t)store_col_int(s, 11)));
+	store_finalize(s);
+	api_json(c, 200, json_pack("{s:o}", "submissions", arr));
+}
+
+static void submission_report(struct ctx *c, const char *idtext)
+{
+	struct store_stmt *s;
+	struct csvw w;
+	char *end;
+	long long id = strtoll(idtext, &end, 10);
+	const char *owner = NULL, *file = NULL, *ds = NULL;
+	char *bufp = NULL;
+	size_t len = 0;
+	FILE *fp;
+	int rc;
+
+	if (strcmp(end, "/report.csv") || id <= 0) {
+		api_error(c, 404, "not_found", "ไม่พบ", "not found");
+		return;
+	}
+	if (store_prepare(c->st, "SELECT user_name, file_name, dataset FROM submissions WHERE id = ?", &s)) {
+		api_error(c, 500, "store", "อ่านข้อมูลไม่สำเร็จ", "cannot read the data");
+		return;
+	}
+	store_bind_int(s, 1, id);
+	if (store_step(s) == 1) {
+		owner = arena_strdup(&c->rq->mem, store_col_text(s, 0, NULL));
+		file = arena_strdup(&c->rq->mem, store_col_text(s, 1, NULL));
+		ds = arena_strdup(&c->rq->mem, store_col_text(s, 2, NULL));
+	}
+	store_finalize(s);
+	if (!owner || (!auth_is_central(&c->user) && strcmp(owner, c->user.name))) {
+		api_error(c, 404, "not_found", "ไม่พบการนำเข้านี้", "no such submission");
+		return;
+	}
+	fp = open_memstream(&bufp, &len);
+	if (!fp || store_prepare(c->st, "SELECT row_no, column_name, value, code, severity FROM submission_issues "
+					"WHERE sub_id = ? ORDER BY row_no", &s)) {
+		if (fp)
+			fclose(fp);
+		free(bufp);
+		api_error(c, 500, "store", "อ่านข้อมูลไม่สำเร็จ", "cannot read the data");
+		return;
+	}
+	csvw_init(&w, fp, 0);
+	imp_report_header(fp);
+	store_bind_int(s, 1, id);
+	while ((rc = store_step(s)) == 1) {
+		struct val_issue is = { -1, VC_NONE, 0 };
+		const struct std_dataset *d = std_dataset(c->app->pkg, ds);
+		const char *code = store_col_text(s, 3, NULL), *col = store_col_text(s, 1, NULL);
+		const char *val = store_col_text(s, 2, NULL);
+		char th[NW_ERR_MSG] = "", en[NW_ERR_MSG] = "";
+		int k;
+
+		for (k = VC_REQUIRED; k < VC_COUNT; k++)
+			if (code && !strcmp(val_code_name((enum val_code)k), code)) {
+				is.code = (enum val_code)k;
+				break;
+			}
+		is.field = d && col ? std_field_index(d, col, strlen(col)) : -1;
+		is.warning = !strcmp(store_col_text(s, 4, NULL) ?: "", "warning");
+		if (d)
+			val_message(d, &is, val, val ? strlen(val) : 0, th, sizeof th, en, sizeof en);
+		csvw_str(&w, file);
+		csvw_int(&w, store_col_int(s, 0));
+		csvw_str(&w, col);
+		csvw_str(&w, val);
+		csvw_str(&w, code);
+		csvw_str(&w, store_col_text(s, 4, NULL));
+		csvw_str(&w, th);
+		csvw_str(&w, en);
+		csvw_end(&w);
+	}
+	store_finalize(s);
+	fclose(fp);
+	c->rs->status = 200;
+	c->rs->content_type = "text/csv; charset=utf-8";
+	http_resp_header(c->rs, "Content-Disposition", "attachment; filename=\"nawat-report.csv\"");
+	buf_append(&c->rs->body, bufp ? bufp : "", len);
+	free(bufp);
+}
+
+/* ---- the standard, the data sets, OpenAPI ---- */
+
+static void get_standard(struct ctx *c)
+{
+	struct nw_err e;
+	char *json = std_to_json(c->app->pkg, 1, &e);
+
+	if (!json) {
+		api_error(c, 500, "internal", e.th, e.en);
+		return;
+	}
+	c->rs->status = 200;
+	c->rs->content_type = "application/json; charset=utf-8";
+	buf_puts(&c->rs->body, json);
+	buf_putc(&c->rs->body, '\n');
+	nw_free(json);
+}
+
+static json_t *fields_json(const struct std_dataset *ds)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < ds->nfields; i++) {
+		const struct std_field *f = &ds->fields[i];
+
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s,s:b,s:b,s:s*}", "name", f->name, "type",
+						     std_type_name(f->type), "title_th", f->title_th, "title_en",
+						     f->title_en, "required", f->required, "key", f->key_pos >= 0,
+						     "code_list", f->codelist ? f->codelist->name : NULL));
+	}
+	return arr;
+}
+
+static void list_datasets(struct ctx *c)
+{
+	const struct std_package *pkg = c->app->pkg;
+	json_t *arr = json_array(), *key;
+	size_t i, k;
+
+	for (i = 0; i < pkg->ndatasets; i++) {
+		const struct std_dataset *ds = &pkg->datasets[i];
+
+		key = json_array();
+		for (k = 0; k < ds->nkey; k++)
+			json_array_append_new(key, json_string(ds->fields[ds->key[k]].name));
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:o,s:o,s:b,s:s}", "name", ds->name,
+						     "title_th", ds->title_th, "title_en", ds->title_en, "key",
+						     key, "fields", fields_json(ds), "writable",
+						     auth_can_write(&c->user, ds), "url", ds->name));
+	}
+	api_json(c, 200, json_pack("{s:s,s:o}", "standard_version", pkg->version, "datasets", arr));
+}
+
+static json_t *schema_of(const struct std_field *f)
+{
+	const char *type = f->type == STD_INTEGER ? "integer" : f->type == STD_NUMBER ? "number" : "string";
+	json_t *s = json_object();
+	size_t k;
+
+	json_object_set_new(s, "type", json_pack("[s,s]", type, "null"));
+	if (f->type == STD_DATE)
+		json_object_set_new(s, "format", json_string("date"));
+	json_object_set_new(s, "title", json_string(f->title_th));
+	json_object_set_new(s, "description", json_string(f->title_en));
+	if (f->codelist) {
+		json_t *en = json_array();
+
+		for (k = 0; k < f->codelist->ncodes; k++)
+			json_array_append_new(en, json_string(f->codelist->codes[k].code));
+		json_object_set_new(s, "x-code-list", json_string(f->codelist->name));
+		json_object_set_new(s, "x-codes", en);
+	}
+	return s;
+}
+
+static json_t *ref_to(const char *name)
+{
+	char ref[128];
+
+	snprintf(ref, sizeof ref, "#/components/schemas/%s", name);
+	return json_pack("{s:s}", "$ref", ref);
+}
+
+static json_t *param(const char *name, const char *in, int required, const char *type, const char *desc)
+{
+	return json_pack("{s:s,s:s,s:b,s:{s:s},s:s}", "name", name, "in", in, "required", required, "schema",
+			 "type", type, "description", desc);
+}
+
+static json_t *response(const char *desc, json_t *schema)
+{
+	json_t *r = json_pack("{s:s}", "description", desc);
+
+	if (schema)
+		json_object_set_new(r, "content", json_pack("{s:{s:o}}", "application/json", "schema", schema));
+	return r;
+}
+
+static void openapi(struct ctx *c)
+{
+	const struct std_package *pkg = c->app->pkg;
+	json_t *paths = json_object(), *schemas = json_object(), *doc;
+	size_t i, k;
+	char path[128];
+
+	for (i = 0; i < pkg->ndatasets; i++) {
+		const struct std_dataset *ds = &pkg->datasets[i];
+		json_t *props = json_object(), *req = json_array(), *params = json_array(), *keys = json_array();
+		json_t *list, *get, *post, *one, *body, *responses;
+
+		for (k = 0; k < ds->nfields; k++) {
+			json_object_set_new(props, ds->fields[k].name, schema_of(&ds->fields[k]));
+			if (ds->fields[k].required)
+				json_array_append_new(req, json_string(ds->fields[k].name));
+			json_array_append_new(params, param(ds->fields[k].name, "query", 0, "string",
+							    "only rows with this value"));
+		}
+		for (k = 0; k < ds->nkey; k++)
+			json_array_append_new(keys, json_string(ds->fields[ds->key[k]].name));
+		json_array_append_new(params, param("limit", "query", 0, "integer", "rows per page, 1 to 1000"));
+		json_array_append_new(params, param("cursor", "query", 0, "string", "next_cursor of the last page"));
+		json_object_set_new(schemas, ds->name, json_pack("{s:s,s:s,s:s,s:o,s:o,s:o}", "type", "object",
+								 "title", ds->title_th, "description", ds->title_en,
+								 "properties", props, "required", req,
+								 "x-primary-key", keys));
+		list = json_pack("{s:s,s:{s:{s:s,s:o},s:{s:[s,s]}}}", "type", "object", "properties", "data",
+				 "type", "array", "items", ref_to(ds->name), "next_cursor", "type", "string", "null");
+		responses = json_object();
+		json_object_set_new(responses, "200", response("rows in key order", list));
+		json_object_set_new(responses, "default", response("error", ref_to("Error")));
+		get = json_pack("{s:s,s:o,s:o}", "summary", ds->title_en, "parameters", params, "responses",
+				responses);
+		body = json_pack("{s:{s:{s:s}},s:{s:{s:s}},s:{s:{s:s}}}", "text/csv", "schema", "type", "string",
+				 "application/json", "schema", "type", "array", "application/x-ndjson", "schema",
+				 "type", "string");
+		responses = json_object();
+		json_object_set_new(responses, "200", response("imported: counts and the validation report", NULL));
+		json_object_set_new(responses, "422", response("rejected: see the report", NULL));
+		json_object_set_new(responses, "403", response("not allowed for the caller's role", ref_to("Error")));
+		post = json_pack("{s:s,s:[o,o],s:{s:o},s:o}", "summary",
+				 "import rows through the validation pipeline", "parameters",
+				 param("dry_run", "query", 0, "boolean", "validate only"),
+				 param("accept_valid", "query", 0, "boolean", "write the valid rows, reject the others"),
+				 "requestBody", "content", body, "responses", responses);
+		snprintf(path, sizeof path, "/api/v1/%s", ds->name);
+		json_object_set_new(paths, path, json_pack("{s:o,s:o}", "get", get, "post", post));
+		responses = json_object();
+		json_object_set_new(responses, "200", response("the row", ref_to(ds->name)));
+		json_object_set_new(responses, "404", response("no such row, or outside the caller's scope",
+							       ref_to("Error")));
+		one = json_pack("{s:{s:s,s:[o],s:o}}", "get", "summary", ds->title_en, "parameters",
+				param("key", "path", 1, "string", "the key fields in order, separated by ','"),
+				"responses", responses);
+		snprintf(path, sizeof path, "/api/v1/%s/{key}", ds->name);
+		json_object_set_new(paths, path, one);
+	}
+	json_object_set_new(schemas, "Error", json_pack("{s:s,s:{s:{s:s,s:{s:{s:s},s:{s:s},s:{s:s}}}}}",
+		"type", "object", "properties", "error", "type", "object", "properties", "code", "type",
+		"string", "message_th", "type", "string", "message_en", "type", "string"));
+	doc = json_pack("{s:s,s:{s:s,s:s,s:s},s:o,s:{s:o,s:{s:{s:s,s:s}}},s:[{s:[]}]}", "openapi", "3.1.0",
+			"info", "title", "nawat API", "version", pkg->version, "description", pkg->title_en,
+			"paths", paths, "components", "schemas", schemas, "securitySchemes", "bearer", "type",
+			"http", "scheme", "bearer", "security", "bearer");
+	api_json(c, doc ? 200 : 500, doc);
+}
+
+/* ---- routing ---- */
+
+void api_route(struct ctx *c, const char *rest)
+{
+	const struct std_dataset *ds;
+	const char *slash = strchr(rest, '/');
+	const char *m = c->rq->method;
+	char name[64];
+
+	if (!strcmp(rest, "standard") && !strcmp(m, "GET")) {
+		get_standard(c);
+		return;
+	}
+	if (!strcmp(rest, "openapi.json") && !strcmp(m, "GET")) {
+		openapi(c);
+		return;
+	}
+	if (!c->signed_in) {
+		need_sign_in(c);
+		return;
+	}
+	if (!strcmp(rest, "datasets") && !strcmp(m, "GET")) {
+		list_datasets(c);
+		return;
+	}
+	if (!strcmp(rest, "submissions") && !strcmp(m, "GET")) {
+		list_submissions(c);
+		return;
+	}
+	if (!strncmp(rest, "submissions/", 12) && !strcmp(m, "GET")) {
+		submission_report(c, rest + 12);
+		return;
+	}
+	snprintf(name, sizeof name, "%.*s", (int)(slash ? (size_t)(slash - rest) : strlen(rest)), rest);
+	ds = std_dataset(c->app->pkg, name);
+	if (!ds) {
+		api_error(c, 404, "not_found", "ไม่มีชุดข้อมูลหรือบริการนี้", "no such data set or endpoint");
+		return;
+	}
+	if (!auth_can_read(&c->user, ds)) {
+		api_error(c, 403, "forbidden", "ไม่มีสิทธิ์", "not allowed");
+		return;
+	}
+	if (slash && slash[1]) {
+		if (strcmp(m, "GET")) {
+			api_error(c, 405, "method_not_allowed", "ใช้ GET", "use GET");
+			return;
+		}
+		get_row(c, ds, slash + 1);
+		return;
+	}
+	if (!strcmp(m, "GET"))
+		list_rows(c, ds);
+	else if (!strcmp(m, "POST"))
+		post_rows(c, ds);
+	else
+		api_error(c, 405, "method_not_allowed", "ใช้ GET หรือ POST", "use GET or POST");
+}
