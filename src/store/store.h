@@ -78,6 +78,11 @@ struct store_query {
 	struct store_scope scope;
 	const struct val_value *after; /* keyset paging: key values, rows after them */
 	int64_t limit;            /* 0 = all */
+	int64_t offset;           /* rows to skip (pages of a sorted list) */
+	int order_by;             /* field index + 1 (text in Thai order), then the key; 0 = key order */
+	const char *search;       /* a substring of any of the search fields, any case */
+	const int *search_fields;
+	size_t nsearch;
 };
 
 /* A prepared statement of fixed SQL text (never built from input) with

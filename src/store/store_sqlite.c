@@ -17,6 +17,7 @@
 
 #include "../base/arena.h"
 #include "../base/mem.h"
+#include "../base/thai.h"
 #include "schema.h"
 
 struct sq {
@@ -806,7 +807,7 @@ static int query_sql(struct store *st, const struct std_dataset *ds, const struc
 	struct buf sql;
 	char col[64];
 	size_t i;
-	int rc, np = 1, nscope = 0, scope_at = 0, after_at = 0;
+	int rc, np = 1, nscope = 0, scope_at = 0, after_at = 0, search_at = 0;
 	const char *sep = " WHERE ";
 
 	buf_init(&sql, 1 << 16);
@@ -819,6 +820,16 @@ static int query_sql(struct store *st, const struct std_dataset *ds, const struc
 		scope_at = np;
 		rc = buf_puts(&sql, sep) || schema_scope_where(&schema_sqlite, ds, &q->scope, np, &sql, &nscope);
 		np += nscope;
+		sep = " AND ";
+	}
+	if (!rc && q && q->search && *q->search && q->nsearch) {
+		search_at = np;
+		rc = buf_printf(&sql, "%s(", sep);
+		for (i = 0; i < q->nsearch && !rc; i++, np++)
+			rc = buf_printf(&sql, "%s%s LIKE ? ESCAPE '\\'", i ? " OR " : "",
+					schema_col(&ds->fields[q->search_fields[i]], 0, col, sizeof col));
+		if (!rc)
+			rc = buf_putc(&sql, ')');
 		sep = " AND ";
 	}
 	if (!rc && q && q->after) {
@@ -834,14 +845,24 @@ static int query_sql(struct store *st, const struct std_dataset *ds, const struc
 		if (!rc)
 			rc = buf_putc(&sql, ')');
 	}
-	if (!rc && ordered) {
+	if (!rc && ordered && q && q->order_by > 0 && (size_t)q->order_by <= ds->nfields) {
+		const struct std_field *of = &ds->fields[q->order_by - 1];
+
+		rc = buf_printf(&sql, " ORDER BY %s%s, ", schema_col(of, 0, col, sizeof col),
+				of->type == STD_STRING && !of->pii ? " COLLATE thai" : "");
+		for (i = 0; i < ds->nkey && !rc; i++)
+			rc = buf_printf(&sql, "%s%s", i ? ", " : "",
+					schema_col(&ds->fields[ds->key[i]], 0, col, sizeof col));
+	} else if (!rc && ordered) {
 		rc = buf_puts(&sql, " ORDER BY ");
 		for (i = 0; i < ds->nkey && !rc; i++)
 			rc = buf_printf(&sql, "%s%s", i ? ", " : "",
 					schema_col(&ds->fields[ds->key[i]], 0, col, sizeof col));
 	}
-	if (!rc && q && q->limit > 0)
-		rc = buf_printf(&sql, " LIMIT %lld", (long long)q->limit);
+	if (!rc && q && (q->limit > 0 || q->offset > 0))
+		rc = buf_printf(&sql, " LIMIT %lld", q->limit > 0 ? (long long)q->limit : -1LL);
+	if (!rc && q && q->offset > 0)
+		rc = buf_printf(&sql, " OFFSET %lld", (long long)q->offset);
 	if (rc) {
 		buf_release(&sql);
 		return err_generic(&st->err, NAWAT_ENOMEM);
@@ -856,6 +877,23 @@ static int query_sql(struct store *st, const struct std_dataset *ds, const struc
 		bind_col(*out, (int)i + 1, &ds->fields[q->filters[i].field], 0, &q->filters[i].value);
 	if (nscope)
 		sqlite3_bind_text(*out, scope_at, q->scope.code, -1, SQLITE_TRANSIENT);
+	if (search_at) {
+		/* %text% with the pattern characters escaped */
+		struct buf pat;
+		const char *t;
+
+		buf_init(&pat, 4096);
+		buf_putc(&pat, '%');
+		for (t = q->search; *t; t++) {
+			if (*t == '%' || *t == '_' || *t == '\\')
+				buf_putc(&pat, '\\');
+			buf_putc(&pat, *t);
+		}
+		buf_putc(&pat, '%');
+		for (i = 0; i < q->nsearch; i++)
+			sqlite3_bind_text(*out, search_at + (int)i, buf_str(&pat), (int)pat.len, SQLITE_TRANSIENT);
+		buf_release(&pat);
+	}
 	if (after_at)
 		bind_key(*out, after_at, ds, q->after);
 	return 0;
@@ -913,6 +951,7 @@ static int sq_count(struct store *st, const struct std_dataset *ds, const struct
 	if (q) {
 		cq = *q;
 		cq.limit = 0;
+		cq.offset = 0;
 		cq.after = NULL;
 		q = &cq;
 	}
@@ -1159,6 +1198,12 @@ static const struct store_ops sqlite_ops = {
 	.sub_issue = sq_sub_issue,
 };
 
+static int thai_cmp(void *arg, int na, const void *a, int nb, const void *b)
+{
+	(void)arg;
+	return thai_collate(a, (size_t)na, b, (size_t)nb);
+}
+
 /* No global statistics of memory use: they put a mutex on every allocation. */
 static void sq_global_init(void)
 {
@@ -1205,6 +1250,7 @@ int store_sqlite_open(const char *path, const struct std_package *pkg, int creat
 		return NAWAT_ESTORE;
 	}
 	sqlite3_extended_result_codes(q->db, 0);
+	sqlite3_create_collation(q->db, "thai", SQLITE_UTF8, NULL, thai_cmp);
 	sqlite3_busy_timeout(q->db, 10000);
 	/* A new store gets 16 KiB pages: a quarter of the pages (and of the WAL
 	 * frames and system calls) of the default for the same rows, which
