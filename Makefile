@@ -85,8 +85,9 @@ $(O)/nawat: $(O)/src/main.o $(O)/libnawat.a
 	@./$@.tmp standard --check >/dev/null || { ./$@.tmp standard --check; rm -f $@.tmp; exit 1; }
 	mv $@.tmp $@
 
+# (a new file renamed into place: the old binary may be running)
 nawat: $(O)/nawat
-	@cp $< $@
+	@cp $< $@.tmp && mv -f $@.tmp $@
 
 -include $(OBJ:.o=.d) $(O)/src/main.d
 

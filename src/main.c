@@ -31,6 +31,7 @@
 #include "store/audit.h"
 #include "store/store.h"
 #include "web/app.h"
+#include "web/cache.h"
 #include "web/http.h"
 
 #ifndef NAWAT_VERSION
@@ -1042,8 +1043,10 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 		{ "max-body-mb", required_argument, NULL, 'm' },
 		{ "secure-cookies", no_argument, NULL, 's' },
 		{ "port-file", required_argument, NULL, 'p' },
+		{ "cache-entries", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 }
 	};
+	long cache_entries = 64;
 	struct http_opts ho;
 	struct http_server *srv = NULL;
 	struct app app;
@@ -1078,12 +1081,18 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 			break;
 		case 's': secure = 1; break;
 		case 'p': port_file = optarg; break;
+		case 'c':
+			cache_entries = strtol(optarg, &end, 10);
+			if (*end || cache_entries < 0 || cache_entries > 100000)
+				return usage_error("--cache-entries ต้องเป็น 0 ถึง 100000", "--cache-entries must be 0 to 100000");
+			break;
 		default:
 			return usage_error("ตัวเลือกไม่ถูกต้อง", "bad option");
 		}
 	}
 	if (optind != argc)
 		return usage_error("serve ไม่รับอาร์กิวเมนต์เพิ่ม", "serve takes no arguments");
+	cache_configure((unsigned)cache_entries);
 	ho.max_body = (size_t)mb << 20;
 	if (access && strcmp(access, "-")) {
 		ho.access_log = fopen(access, "a");
@@ -1150,6 +1159,7 @@ static void usage(FILE *fp)
 	      "  standard [--out DIR] [--check]  มาตรฐานข้อมูล / print or write the data standard\n"
 	      "  demo [--students N] [--seed S] [--csv DIR]  ข้อมูลตัวอย่าง / load (or write) demo data\n"
 	      "  serve [--listen ADDR:PORT] [--threads N] [--access-log FILE|-] [--max-body-mb N] [--secure-cookies]\n"
+	      "        [--cache-entries N]    (answers kept per thread until the data changes; 0 = none)\n"
 	      "                               เว็บและ API / serve the web UI and the JSON API (default 127.0.0.1:8080)\n"
 	      "  user add NAME --role central|area|school|teacher|researcher [--scope CODE]   (password on stdin)\n"
 	      "  user passwd NAME | user disable NAME | user enable NAME | user list\n"

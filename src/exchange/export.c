@@ -268,11 +268,11 @@ int exp_value(struct exp_values *x, const struct val_value *vals, int field, con
 		*s = x->src[si].last_clear;
 		*n = x->src[si].last_n;
 	} else if (f->type == STD_INTEGER) {
-		*n = (size_t)snprintf(x->num, sizeof x->num, "%lld", (long long)v->i);
+		*n = val_format_int(v->i, x->num);
 		*s = x->num;
 		*quoted = 0;
 	} else if (f->type == STD_NUMBER) {
-		*n = val_format_number(v->d, x->num, sizeof x->num);
+		*n = val_format_decimal(v->d, f->decimals, x->num, sizeof x->num);
 		*s = x->num;
 		*quoted = 0;
 	} else {

@@ -81,13 +81,83 @@ int val_parse_number(const char *s, size_t n, double *out, int *decimals)
 	return 0;
 }
 
+/* Decimal text of v into buf (>= 21 bytes); returns the length.  A hand
+ * loop: snprintf was a visible share of import time. */
+size_t val_format_int(int64_t v, char *buf)
+{
+	char tmp[24];
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	size_t n = 0, i = 0;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		buf[i++] = '-';
+	while (n)
+		buf[i++] = tmp[--n];
+	buf[i] = '\0';
+	return i;
+}
+
+size_t val_format_decimal(double d, int decimals, char *buf, size_t n)
+{
+	static const double pow10[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9 };
+	char digits[24];
+	int64_t x;
+	size_t len, i, o = 0;
+	int neg;
+
+	/* a value read from text with at most `decimals` places is that text
+	 * again, rounded from d * 10^decimals: exact while it stays under 2^53 */
+	if (decimals < 0 || decimals > 9 || !(d > -1e9 && d < 1e9) || n < 32)
+		return val_format_number(d, buf, n);
+	x = llround(d * pow10[decimals]);
+	neg = x < 0;
+	len = val_format_int(neg ? -x : x, digits);
+	if (neg && x)
+		buf[o++] = '-';
+	if ((int)len <= decimals) {
+		/* 0.xx: pad with zeros */
+		buf[o++] = '0';
+		buf[o++] = '.';
+		for (i = 0; i < (size_t)decimals - len; i++)
+			buf[o++] = '0';
+		memcpy(buf + o, digits, len);
+		o += len;
+	} else {
+		memcpy(buf + o, digits, len - (size_t)decimals);
+		o += len - (size_t)decimals;
+		if (decimals) {
+			buf[o++] = '.';
+			memcpy(buf + o, digits + len - (size_t)decimals, (size_t)decimals);
+			o += (size_t)decimals;
+		}
+	}
+	/* no trailing zeros, no bare point */
+	if (decimals) {
+		while (buf[o - 1] == '0')
+			o--;
+		if (buf[o - 1] == '.')
+			o--;
+	}
+	buf[o] = '\0';
+	return o;
+}
+
 size_t val_format_number(double d, char *buf, size_t n)
 {
 	int prec, len = 0;
 
 	if (d == 0)
 		d = 0; /* no "-0" */
-	for (prec = 1; prec <= 17; prec++) {
+	/* whole numbers, the common case (48, 2567): no floating-point printing */
+	if (d > -1e15 && d < 1e15 && d == (double)(int64_t)d && n >= 24)
+		return val_format_int((int64_t)d, buf);
+	/* %g drops trailing zeros, so the first precision that reads back is
+	 * the shortest text for anything typed with up to 15 digits */
+	for (prec = 15; prec <= 17; prec++) {
 		len = snprintf(buf, n, "%.*g", prec, d);
 		if (strtod(buf, NULL) == d)
 			break;
@@ -106,26 +176,6 @@ size_t val_format_number(double d, char *buf, size_t n)
 	if ((size_t)len >= n)
 		len = n ? (int)n - 1 : 0;
 	return (size_t)len;
-}
-
-/* Decimal text of v into buf (>= 21 bytes); returns the length.  A hand
- * loop: snprintf was a visible share of import time. */
-static size_t fmt_int(int64_t v, char *buf)
-{
-	char tmp[24];
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	size_t n = 0, i = 0;
-
-	do {
-		tmp[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		buf[i++] = '-';
-	while (n)
-		buf[i++] = tmp[--n];
-	buf[i] = '\0';
-	return i;
 }
 
 static int cond_holds(const struct std_cond *c, const struct val_cell *cells)
@@ -211,7 +261,7 @@ static enum val_code check_cell(const struct std_dataset *ds, const struct std_f
 		if (val_parse_int(c->s, c->n, &v->i))
 			return VC_TYPE;
 		v->d = (double)v->i;
-		code_len = fmt_int(v->i, canon);
+		code_len = val_format_int(v->i, canon);
 		code = canon;
 		break;
 	case STD_NUMBER:

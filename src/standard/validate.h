@@ -90,5 +90,9 @@ int val_parse_number(const char *s, size_t n, double *out, int *decimals);
  * plain decimals (no exponent).  buf must hold VAL_NUMBER_MAX bytes. */
 #define VAL_NUMBER_MAX 400
 size_t val_format_number(double d, char *buf, size_t n);
+/* Decimal text of an integer into buf (>= 21 bytes); returns the length. */
+size_t val_format_int(int64_t v, char *buf);
+/* The same, fast, for a field with at most `decimals` places (x-decimals). */
+size_t val_format_decimal(double d, int decimals, char *buf, size_t n);
 
 #endif

@@ -146,6 +146,7 @@ struct store_ops {
 	int (*count)(struct store *st, const struct std_dataset *ds, const struct store_query *q,
 		     int64_t *n);
 
+	int (*data_version)(struct store *st, uint64_t *v);
 	int (*prepare)(struct store *st, const char *sql, struct store_stmt **out);
 	void (*finalize)(struct store_stmt *s);
 	int (*bind_int)(struct store_stmt *s, int i, int64_t v);
@@ -271,6 +272,13 @@ static inline int store_count(struct store *st, const struct std_dataset *ds,
 			      const struct store_query *q, int64_t *n)
 {
 	return st->ops->count(st, ds, q, n);
+}
+
+/* A number that changes whenever anything was written to the store, by this
+ * connection or any other (for caches of this connection's answers). */
+static inline int store_data_version(struct store *st, uint64_t *v)
+{
+	return st->ops->data_version(st, v);
 }
 
 /* Statements: step returns 1 with a row, 0 when done, or an error.  Text and

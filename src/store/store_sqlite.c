@@ -20,8 +20,21 @@
 #include "../base/thai.h"
 #include "schema.h"
 
+#define STMT_CACHE 48
+
+/* Prepared statements kept for reuse: the web server asks the same few
+ * questions thousands of times a second. */
+struct stmt_slot {
+	char *sql;
+	sqlite3_stmt *s;
+	int busy;
+	uint64_t used;
+};
+
 struct sq {
 	sqlite3 *db;
+	struct stmt_slot cache[STMT_CACHE];
+	uint64_t tick;
 	int64_t seq;         /* last sequence number used */
 	int seq_loaded;
 	int fk_off;          /* foreign_keys turned off for this transaction */
@@ -31,6 +44,64 @@ struct sq {
 static struct sq *SQ(struct store *st)
 {
 	return st->impl;
+}
+
+/* A statement for sql from the cache, or freshly prepared; release with
+ * cache_put. */
+static int cache_get(struct store *st, const char *sql, sqlite3_stmt **out)
+{
+	struct sq *q = SQ(st);
+	struct stmt_slot *free_slot = NULL, *lru = NULL;
+	size_t i;
+
+	for (i = 0; i < STMT_CACHE; i++) {
+		struct stmt_slot *e = &q->cache[i];
+
+		if (e->s && !e->busy && !strcmp(e->sql, sql)) {
+			e->busy = 1;
+			e->used = ++q->tick;
+			*out = e->s;
+			return 0;
+		}
+		if (!e->s && !free_slot)
+			free_slot = e;
+		if (e->s && !e->busy && (!lru || e->used < lru->used))
+			lru = e;
+	}
+	if (sqlite3_prepare_v3(q->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) != SQLITE_OK) {
+		*out = NULL;
+		return -1;
+	}
+	if (!free_slot && lru) {
+		sqlite3_finalize(lru->s);
+		nw_free(lru->sql);
+		lru->s = NULL;
+		lru->sql = NULL;
+		free_slot = lru;
+	}
+	if (free_slot && (free_slot->sql = nw_strdup(sql))) {
+		free_slot->s = *out;
+		free_slot->busy = 1;
+		free_slot->used = ++q->tick;
+	}
+	return 0;
+}
+
+static void cache_put(struct store *st, sqlite3_stmt *s)
+{
+	struct sq *q = SQ(st);
+	size_t i;
+
+	if (!s)
+		return;
+	for (i = 0; i < STMT_CACHE; i++)
+		if (q->cache[i].s == s) {
+			sqlite3_reset(s);
+			sqlite3_clear_bindings(s);
+			q->cache[i].busy = 0;
+			return;
+		}
+	sqlite3_finalize(s);
 }
 
 static int sqerr(struct store *st, const char *what)
@@ -795,7 +866,7 @@ static void sq_scan_close(struct store_scan *bs)
 
 	if (!sc)
 		return;
-	sqlite3_finalize(sc->sel);
+	cache_put(bs->st, sc->sel);
 	nw_free(sc);
 }
 
@@ -867,7 +938,7 @@ static int query_sql(struct store *st, const struct std_dataset *ds, const struc
 		buf_release(&sql);
 		return err_generic(&st->err, NAWAT_ENOMEM);
 	}
-	if (sqlite3_prepare_v2(SQ(st)->db, buf_str(&sql), -1, out, NULL) != SQLITE_OK) {
+	if (cache_get(st, buf_str(&sql), out)) {
 		buf_release(&sql);
 		*out = NULL;
 		return sqerr(st, "query");
@@ -959,8 +1030,27 @@ static int sq_count(struct store *st, const struct std_dataset *ds, const struct
 		return rc;
 	rc = sqlite3_step(s);
 	*n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_finalize(s);
-	return rc == SQLITE_ROW ? 0 : sqerr(st, "count");
+	if (rc != SQLITE_ROW)
+		rc = sqerr(st, "count");
+	else
+		rc = 0;
+	cache_put(st, s);
+	return rc;
+}
+
+/* PRAGMA data_version moves with other connections' commits; this
+ * connection's own changes are counted by total_changes. */
+static int sq_data_version(struct store *st, uint64_t *v)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (cache_get(st, "PRAGMA data_version", &s))
+		return sqerr(st, "data_version");
+	rc = sqlite3_step(s);
+	*v = ((uint64_t)sqlite3_column_int64(s, 0) << 40) ^ (uint64_t)sqlite3_total_changes64(SQ(st)->db);
+	cache_put(st, s);
+	return rc == SQLITE_ROW ? 0 : sqerr(st, "data_version");
 }
 
 /* ---- statements for the system tables ---- */
@@ -978,7 +1068,7 @@ static int sq_prepare(struct store *st, const char *sql, struct store_stmt **out
 	if (!q)
 		return err_generic(&st->err, NAWAT_ENOMEM);
 	q->base.st = st;
-	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, &q->s, NULL) != SQLITE_OK) {
+	if (cache_get(st, sql, &q->s)) {
 		nw_free(q);
 		return sqerr(st, "prepare");
 	}
@@ -990,7 +1080,7 @@ static void sq_finalize(struct store_stmt *bs)
 {
 	struct sq_stmt *q = (struct sq_stmt *)bs;
 
-	sqlite3_finalize(q->s);
+	cache_put(bs->st, q->s);
 	nw_free(q);
 }
 
@@ -1145,6 +1235,12 @@ static void sq_close(struct store *st)
 	struct sq *q = SQ(st);
 
 	if (q) {
+		size_t i;
+
+		for (i = 0; i < STMT_CACHE; i++) {
+			sqlite3_finalize(q->cache[i].s);
+			nw_free(q->cache[i].sql);
+		}
 		sqlite3_finalize(q->meta_get);
 		sqlite3_finalize(q->meta_set);
 		sqlite3_finalize(q->issue);
@@ -1181,6 +1277,7 @@ static const struct store_ops sqlite_ops = {
 	.scan_next = sq_scan_next,
 	.scan_close = sq_scan_close,
 	.count = sq_count,
+	.data_version = sq_data_version,
 	.prepare = sq_prepare,
 	.finalize = sq_finalize,
 	.bind_int = sq_bind_int,

@@ -25,6 +25,7 @@
 #include "../exchange/import.h"
 #include "../standard/validate.h"
 #include "app.h"
+#include "cache.h"
 
 #define LIMIT_DEFAULT 100
 #define LIMIT_MAX 1000
@@ -40,53 +41,92 @@ static void need_sign_in(struct ctx *c)
 static void jstr(struct buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i, start = 0;
+	char *o;
+	size_t i;
 
-	buf_putc(b, '"');
+	/* room for the worst case (every byte \u00XX), then write directly */
+	if (buf_reserve(b, n * 6 + 2))
+		return;
+	o = b->data + b->len;
+	*o++ = '"';
 	for (i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
+		unsigned char ch;
 
-		if (ch != '"' && ch != '\\' && ch >= 0x20)
-			continue;
-		buf_append(b, s + start, i - start);
-		if (ch == '"' || ch == '\\') {
-			buf_putc(b, '\\');
-			buf_putc(b, (char)ch);
-		} else {
-			buf_puts(b, "\\u00");
-			buf_putc(b, hex[ch >> 4]);
-			buf_putc(b, hex[ch & 15]);
+		/* eight bytes at a time while none needs escaping (no byte < 0x20,
+		 * no '"', no '\\') */
+		while (i + 8 <= n) {
+			uint64_t w, t;
+
+			memcpy(&w, s + i, 8);
+			t = (w - 0x2020202020202020ULL) & ~w;                    /* bytes < 0x20 */
+			t |= ((w ^ 0x2222222222222222ULL) - 0x0101010101010101ULL) &
+			     ~(w ^ 0x2222222222222222ULL);                         /* '"' */
+			t |= ((w ^ 0x5c5c5c5c5c5c5c5cULL) - 0x0101010101010101ULL) &
+			     ~(w ^ 0x5c5c5c5c5c5c5c5cULL);                         /* '\\' */
+			if (t & 0x8080808080808080ULL)
+				break;
+			memcpy(o, s + i, 8);
+			o += 8;
+			i += 8;
 		}
-		start = i + 1;
+		if (i >= n)
+			break;
+		ch = (unsigned char)s[i];
+
+		if (ch != '"' && ch != '\\' && ch >= 0x20) {
+			*o++ = (char)ch;
+		} else if (ch == '"' || ch == '\\') {
+			*o++ = '\\';
+			*o++ = (char)ch;
+		} else {
+			memcpy(o, "\\u00", 4);
+			o[4] = hex[ch >> 4];
+			o[5] = hex[ch & 15];
+			o += 6;
+		}
 	}
-	buf_append(b, s + start, n - start);
-	buf_putc(b, '"');
+	*o++ = '"';
+	b->len = (size_t)(o - b->data);
+	b->data[b->len] = '\0';
 }
 
 static int row_json(struct exp_values *x, const struct std_dataset *ds, const struct val_value *vals,
 		    struct buf *b, struct nw_err *err)
 {
+	const struct std_field *f;
 	const char *s;
-	size_t i, n;
+	size_t i, n, nl;
 	int quoted, rc;
 
-	buf_putc(b, '{');
+	if (buf_putc(b, '{'))
+		return NAWAT_ENOMEM;
 	for (i = 0; i < ds->nfields; i++) {
 		if ((rc = exp_value(x, vals, (int)i, &s, &n, &quoted, err)))
 			return rc;
+		f = &ds->fields[i];
+		nl = strlen(f->name);
+		/* ,"name": then the value: field names need no escaping */
+		if (buf_reserve(b, nl + 8 + (s && !quoted ? n : 0)))
+			return NAWAT_ENOMEM;
 		if (i)
-			buf_putc(b, ',');
-		jstr(b, ds->fields[i].name, strlen(ds->fields[i].name));
-		buf_putc(b, ':');
-		if (!s)
-			buf_puts(b, "null");
-		else if (quoted)
+			b->data[b->len++] = ',';
+		b->data[b->len++] = '"';
+		memcpy(b->data + b->len, f->name, nl);
+		b->len += nl;
+		b->data[b->len++] = '"';
+		b->data[b->len++] = ':';
+		if (!s) {
+			memcpy(b->data + b->len, "null", 4);
+			b->len += 4;
+		} else if (!quoted) {
+			memcpy(b->data + b->len, s, n);
+			b->len += n;
+		}
+		b->data[b->len] = '\0';
+		if (s && quoted)
 			jstr(b, s, n);
-		else
-			buf_append(b, s, n);
 	}
-	buf_putc(b, '}');
-	return 0;
+	return buf_putc(b, '}') ? NAWAT_ENOMEM : 0;
 }
 
 /* ---- keys and cursors ---- */
@@ -237,7 +277,7 @@ static int list_arg(void *ctx, const char *k, const char *v)
 	return a->bad;
 }
 
-static void list_rows(struct ctx *c, const struct std_dataset *ds)
+static void list_rows(struct ctx *c, const struct std_dataset *ds, const char *unused)
 {
 	struct list_args a;
 	struct store_query q = ctx_query(c);
@@ -252,6 +292,7 @@ static void list_rows(struct ctx *c, const struct std_dataset *ds)
 	int64_t n = 0;
 	int rc;
 
+	(void)unused;
 	memset(&a, 0, sizeof a);
 	a.c = c;
 	a.ds = ds;
@@ -296,6 +337,7 @@ static void list_rows(struct ctx *c, const struct std_dataset *ds)
 	}
 	c->rs->status = 200;
 	c->rs->content_type = "application/json; charset=utf-8";
+	buf_reserve(b, (size_t)limit * 512);
 	buf_puts(b, "{\"data\":[");
 	while ((rc = store_scan_next(sc, vals)) == 1) {
 		if (n == limit) {
@@ -820,6 +862,49 @@ static void openapi(struct ctx *c)
 	api_json(c, doc ? 200 : 500, doc);
 }
 
+/* ---- answers kept until the store changes ---- */
+
+static int add_arg(void *ctx, const char *k, const char *v)
+{
+	struct buf *b = ctx;
+
+	buf_printf(b, "&%s=%s", k, v);
+	return 0;
+}
+
+/* Everything an answer depends on: who asks, the path and the query. */
+static const char *cache_key(struct ctx *c)
+{
+	struct store_scope sc = auth_scope(&c->user);
+	struct buf b;
+	char *key;
+
+	buf_init(&b, 8192);
+	buf_printf(&b, "%d:%s:%d:%s?", (int)sc.kind, sc.code ? sc.code : "", auth_sees_ids(&c->user),
+		   c->rq->path);
+	http_query_each(c->rq, add_arg, &b);
+	key = b.len < 4096 ? arena_strndup(&c->rq->mem, buf_str(&b), b.len) : NULL;
+	buf_release(&b);
+	return key;
+}
+
+static void cached(struct ctx *c, const struct std_dataset *ds, const char *arg,
+		   void (*answer)(struct ctx *, const struct std_dataset *, const char *))
+{
+	const char *key = cache_key(c), *ctype = NULL;
+	uint64_t version = 0;
+	int have_version = store_data_version(c->st, &version) == 0;
+
+	if (key && have_version && cache_get(key, version, &c->rs->body, &ctype)) {
+		c->rs->status = 200;
+		c->rs->content_type = ctype;
+		return;
+	}
+	answer(c, ds, arg);
+	if (key && have_version && c->rs->status == 200)
+		cache_put(key, version, buf_str(&c->rs->body), c->rs->body.len, c->rs->content_type);
+}
+
 /* ---- routing ---- */
 
 void api_route(struct ctx *c, const char *rest)
@@ -868,11 +953,11 @@ void api_route(struct ctx *c, const char *rest)
 			api_error(c, 405, "method_not_allowed", "ใช้ GET", "use GET");
 			return;
 		}
-		get_row(c, ds, slash + 1);
+		cached(c, ds, slash + 1, get_row);
 		return;
 	}
 	if (!strcmp(m, "GET"))
-		list_rows(c, ds);
+		cached(c, ds, NULL, list_rows);
 	else if (!strcmp(m, "POST"))
 		post_rows(c, ds);
 	else
