@@ -10,6 +10,9 @@
 #   ? N                       expected exit status (default 0)
 # `nawat` is the binary under test; $BASE is the conformance suite's base
 # store, $CONF its cases, $SHARED the shared folder.
+#   # backends: sqlite (why)   the case runs on those backends only
+# With PG_DIR set (a server started by tests/pg.sh), every case gets a fresh
+# PostgreSQL database instead of a SQLite file.
 # Prints one line per case and "N passed, N failed".
 set -u
 nawat=$(realpath "$1")
@@ -24,7 +27,7 @@ trap 'rm -rf "$root"' EXIT
 split_case() {
 	awk -v cmds="$2" -v want="$3" '
 		function flush_status() { if (incmd) { print "? " status >> want; incmd = 0 } }
-		/^# / && !started { next }
+		/^#/ && !started { next }
 		/^\$ / {
 			flush_status(); started = 1; n++
 			print "$ " substr($0, 3) >> want
@@ -39,9 +42,22 @@ split_case() {
 	' "$1"
 }
 
+backend=sqlite
+[ -n "${PG_DIR:-}" ] && backend=postgresql
+n=0
 for case in "$dir"/*/; do
 	name=$(basename "$case")
 	work="$root/$name"
+	only=$(sed -n 's/^# backends: \([a-z, ]*\).*/\1/p' "$case/case.txt" | head -1)
+	if [ -n "$only" ] && ! echo "$only" | grep -qw "$backend"; then
+		echo "skip $name: $(sed -n 's/^# backends: //p' "$case/case.txt" | head -1)"
+		continue
+	fi
+	n=$((n + 1))
+	db=nawat.db
+	if [ -n "${PG_DIR:-}" ]; then
+		db=$("$(dirname "$0")/pg.sh" createdb "$PG_DIR" "case_$$_$n")
+	fi
 	cp -r "$case" "$work"
 	split_case "$case/case.txt" "$work/.cmds" "$work/.want"
 	(
@@ -55,7 +71,7 @@ for case in "$dir"/*/; do
 			[ -n "$out" ] && printf '%s\n' "$out"
 			printf '? %s\n' "$st"
 		}
-		export NAWAT_DB=nawat.db NAWAT_KEY=nawat.key USER=tester
+		export NAWAT_DB="$db" NAWAT_KEY=nawat.key USER=tester
 		. ./.cmds
 	) >"$work/.got" 2>&1
 	if cmp -s "$work/.want" "$work/.got"; then

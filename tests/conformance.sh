@@ -6,7 +6,8 @@
 #      (row, column, code, severity) of the report with expected.csv;
 #   3. the store is unchanged at the end (every data set exported before and
 #      after, byte for byte).
-# Prints one line per case and "N passed, N failed".
+# Prints one line per case and "N passed, N failed".  With PG_DIR set (a
+# server started by tests/pg.sh) the store is a fresh PostgreSQL database.
 set -u
 nawat=$(realpath "$1")
 csvcut=$(realpath "$2")
@@ -19,7 +20,10 @@ fi
 suite=$(realpath "$suite")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-export NAWAT_DB="$tmp/conformance.db"
+export NAWAT_DB="$tmp/conformance.db" NAWAT_KEY="$tmp/conformance.key"
+if [ -n "${PG_DIR:-}" ]; then
+	NAWAT_DB=$("$(dirname "$0")/pg.sh" createdb "$PG_DIR" "conformance_$$")
+fi
 pass=0 fail=0
 
 ok() { pass=$((pass + 1)); echo "ok   $1"; }

@@ -43,6 +43,23 @@ for b in "$@"; do
 	suite "$b: conformance" tests/conformance.sh "$b/nawat" build/tests/csvcut
 	suite "$b: command-line cases" tests/cases.sh "$b/nawat" tests/cases
 done
+# The same suites that touch the store, against a real PostgreSQL server the
+# tests start themselves (unit tests that need no store are not repeated).
+pgdir=$(mktemp -d /tmp/nawat-pg-XXXXXX)
+if tests/pg.sh start "$pgdir" >/dev/null 2>"$log"; then
+	export PG_DIR="$pgdir"
+	suite "postgresql: test_import" build/tests/test_import
+	suite "postgresql: conformance" tests/conformance.sh build/nawat build/tests/csvcut
+	suite "postgresql: command-line cases" tests/cases.sh build/nawat tests/cases
+	unset PG_DIR
+	tests/pg.sh stop "$pgdir"
+else
+	cat "$log"
+	echo "== postgresql: cannot start a server (see above)"
+	total_fail=$((total_fail + 1))
+	rm -rf "$pgdir"
+fi
+
 echo
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

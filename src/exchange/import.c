@@ -1,7 +1,8 @@
 /*
  * import.c - the import pipeline (see import.h).
  *
- * Rows stream from a reader into chunks of CHUNK_ROWS.  Each row is checked
+ * Rows stream from a reader into chunks (as many rows as suit the store's
+ * writer: store_batch_rows).  Each row is checked
  * by val_row() as it arrives (rules of one row) and its personal data hashed
  * and sealed; at each chunk the rules that need the store run in a batch:
  * references, x-match and, inside the writer, duplicates.  The whole batch is
@@ -27,7 +28,6 @@
 #include "../store/audit.h"
 #include "csvout.h"
 
-#define CHUNK_ROWS 512
 #define MAX_FK_KEY 8
 
 /* An issue found in a row (field) or a file (column by name). */
@@ -42,14 +42,21 @@ struct crow {
 	int extra_cells;          /* more non-empty cells than the header */
 };
 
+/* The lookups of one reference for a chunk: its distinct keys are looked up
+ * at once (one round trip on a server store), then each row finds its own. */
 struct fkstate {
-	const struct std_fk *fk;
+	const struct std_fk *fk;   /* NULL for the scope lookup */
 	struct store_ref *ref;
 	int *fetch;
-	int have_last, last_found;
-	struct val_value last_key[MAX_FK_KEY];
-	struct val_value last_fetch[MAX_FK_KEY];
-	struct arena mem;         /* copies of the cached key and fetched values */
+	size_t nkey, nfetch;
+	const int *key_fields;     /* the row's fields that make the target's key */
+	/* per chunk */
+	struct val_value *keys;    /* distinct keys, nkey values each */
+	int *found;
+	struct val_value *fetched; /* from the store: valid until the next chunk */
+	int *slot;                 /* hash table over the distinct keys, -1 empty */
+	int *row_key;              /* per row: its key's index, -1 none */
+	size_t nkeys;
 };
 
 struct piicache {
@@ -66,7 +73,7 @@ struct imp;
 /* A chunk of rows on its way from the reading thread to the writing one. */
 struct chunk {
 	struct arena mem;         /* the rows' bytes */
-	struct crow rows[CHUNK_ROWS];
+	struct crow *rows;         /* fi->chunk_rows of them */
 	size_t nrows;
 	int *field_col;           /* the column map when the chunk was queued */
 	int file_error;           /* likewise */
@@ -98,7 +105,8 @@ struct ifile {
 	int writer_running, done, abort;
 	struct imp_count wc;      /* the writer's counts */
 	struct nw_err werr;
-	struct store_row srows[CHUNK_ROWS];
+	struct store_row *srows;   /* chunk_rows */
+	size_t chunk_rows;
 	struct store_writer *w;
 	struct fkstate *fks;
 	struct fkstate scope_ref;  /* a school's area, for an area's scope */
@@ -447,7 +455,7 @@ static int sink_row(void *ctx, size_t line, const struct rec_view *vals,
 			r->vals[i].s = r->vals[i].date;
 	if ((rc = protect(fi, r, mem)))
 		return rc;
-	if (++fi->cur->nrows == CHUNK_ROWS)
+	if (++fi->cur->nrows == fi->chunk_rows)
 		return queue_chunk(fi);
 	return 0;
 }
@@ -465,115 +473,151 @@ static int same_val(const struct std_field *f, const struct val_value *a, const 
 	return a->n == b->n && !memcmp(a->s, b->s, a->n);
 }
 
-static int keep_val(struct arena *a, struct val_value *v)
+static uint64_t key_hash(const struct std_dataset *ds, const int *fields, size_t n,
+			 const struct val_value *vals)
 {
-	if (v->state == VAL_SET && v->s) {
-		if (!(v->s = arena_strndup(a, v->s, v->n)))
-			return NAWAT_ENOMEM;
+	uint64_t h = 1469598103934665603ULL;
+	size_t k, i;
+
+	for (k = 0; k < n; k++) {
+		const struct val_value *v = &vals[fields[k]];
+		const struct std_field *f = &ds->fields[fields[k]];
+
+		if (f->type == STD_INTEGER && !f->pii) {
+			h = (h ^ (uint64_t)v->i) * 1099511628211ULL;
+		} else {
+			for (i = 0; i < v->n; i++)
+				h = (h ^ (unsigned char)v->s[i]) * 1099511628211ULL;
+		}
+		h = (h ^ 0xff) * 1099511628211ULL;
 	}
-	if (v->blob_n) {
-		if (!(v->blob = (const unsigned char *)arena_strndup(a, (const char *)v->blob, v->blob_n)))
-			return NAWAT_ENOMEM;
-	}
-	return 0;
+	return h;
 }
 
-static int check_refs(struct ifile *fi, struct crow *r, struct arena *mem)
+/* Looks up the distinct keys of the chunk's rows (those with a valid key). */
+static int prefetch(struct ifile *fi, struct fkstate *fs, struct chunk *ch)
 {
 	const struct std_dataset *ds = fi->ds;
-	size_t k, j;
-	int rc, found;
+	size_t i, k, nslot = 2 * fi->chunk_rows;
+	int rc;
+
+	fs->nkeys = 0;
+	for (i = 0; i < nslot; i++)
+		fs->slot[i] = -1;
+	for (i = 0; i < ch->nrows; i++) {
+		struct crow *r = &ch->rows[i];
+		uint64_t h;
+		size_t pos;
+		int ok = 1;
+
+		fs->row_key[i] = -1;
+		for (k = 0; k < fs->nkey && ok; k++)
+			ok = r->vals[fs->key_fields[k]].state == VAL_SET && !field_has_error(r, fs->key_fields[k]);
+		if (!ok)
+			continue;
+		h = key_hash(ds, fs->key_fields, fs->nkey, r->vals);
+		for (pos = h % nslot;; pos = (pos + 1) % nslot) {
+			int e = fs->slot[pos];
+
+			if (e < 0) {
+				fs->slot[pos] = (int)fs->nkeys;
+				for (k = 0; k < fs->nkey; k++)
+					fs->keys[fs->nkeys * fs->nkey + k] = r->vals[fs->key_fields[k]];
+				fs->row_key[i] = (int)fs->nkeys++;
+				break;
+			}
+			for (k = 0; k < fs->nkey; k++)
+				if (!same_val(&ds->fields[fs->key_fields[k]], &r->vals[fs->key_fields[k]],
+					      &fs->keys[(size_t)e * fs->nkey + k]))
+					break;
+			if (k == fs->nkey) {
+				fs->row_key[i] = e;
+				break;
+			}
+		}
+	}
+	if (!fs->nkeys)
+		return 0;
+	rc = store_ref_lookup_many(fs->ref, fs->nkeys, fs->keys, fs->found, fs->fetched);
+	return rc;
+}
+
+static int check_refs(struct ifile *fi, struct chunk *ch)
+{
+	const struct std_dataset *ds = fi->ds;
+	size_t k, j, i;
+	int rc;
 
 	for (k = 0; k < ds->nfk; k++) {
 		struct fkstate *fs = &fi->fks[k];
 		const struct std_fk *fk = fs->fk;
-		struct val_value key[MAX_FK_KEY];
-		int ok = 1, same = fs->have_last;
 
-		for (j = 0; j < fk->n; j++) {
-			key[j] = r->vals[fk->fields[j]];
-			if (key[j].state != VAL_SET || field_has_error(r, fk->fields[j]))
-				ok = 0;
-			else if (same && !same_val(&ds->fields[fk->fields[j]], &key[j], &fs->last_key[j]))
-				same = 0;
-		}
-		if (!ok)
-			continue;
-		if (!same) {
-			rc = store_ref_lookup(fs->ref, key, &found, fs->last_fetch);
-			if (rc)
-				return rc;
-			arena_reset(&fs->mem);
-			for (j = 0; j < fk->n; j++) {
-				fs->last_key[j] = key[j];
-				if ((rc = keep_val(&fs->mem, &fs->last_key[j])))
+		if ((rc = prefetch(fi, fs, ch)))
+			return rc;
+		for (i = 0; i < ch->nrows; i++) {
+			struct crow *r = &ch->rows[i];
+			int e = fs->row_key[i];
+
+			if (e < 0)
+				continue;
+			if (!fs->found[e]) {
+				if ((rc = add_issue(&ch->mem, r, fk->fields[0], VC_REFERENCE, 0)))
 					return rc;
+				continue;
 			}
-			for (j = 0; found && j < fk->nmatch; j++)
-				if ((rc = keep_val(&fs->mem, &fs->last_fetch[j])))
-					return rc;
-			fs->last_found = found;
-			fs->have_last = 1;
-		}
-		if (!fs->last_found) {
-			if ((rc = add_issue(mem, r, fk->fields[0], VC_REFERENCE, 0)))
-				return rc;
-			continue;
-		}
-		for (j = 0; j < fk->nmatch; j++) {
-			int mf = fk->match_field[j];
+			for (j = 0; j < fk->nmatch; j++) {
+				int mf = fk->match_field[j];
 
-			if (r->vals[mf].state == VAL_SET && !field_has_error(r, mf) &&
-			    !same_val(&ds->fields[mf], &r->vals[mf], &fs->last_fetch[j]))
-				if ((rc = add_issue(mem, r, mf, VC_MISMATCH, 0)))
-					return rc;
+				if (r->vals[mf].state == VAL_SET && !field_has_error(r, mf) &&
+				    !same_val(&ds->fields[mf], &r->vals[mf], &fs->fetched[(size_t)e * fs->nfetch + j]))
+					if ((rc = add_issue(&ch->mem, r, mf, VC_MISMATCH, 0)))
+						return rc;
+			}
 		}
 	}
 	return 0;
 }
 
+static int code_is(const struct val_value *v, const char *code)
+{
+	return v->state == VAL_SET && v->n == strlen(code) && !memcmp(v->s, code, v->n);
+}
+
 /* Rows outside the importing user's scope: a school's rows for a school, an
  * area's (or its schools') for an area. */
-static int check_scope(struct ifile *fi, struct crow *r, struct arena *mem)
+static int check_scope(struct ifile *fi, struct chunk *ch)
 {
 	const struct store_scope *sc = &fi->im->o->scope;
-	const struct val_value *v;
 	struct fkstate *fs = &fi->scope_ref;
-	int rc, found;
+	size_t i;
+	int rc;
 
 	if (sc->kind == SCOPE_ALL)
 		return 0;
-	if (fi->scope_field < 0 || sc->kind == SCOPE_NONE)
-		return add_issue(mem, r, fi->ds->key[0], VC_SCOPE, 0);
-	v = &r->vals[fi->scope_field];
-	if (field_has_error(r, fi->scope_field))
-		return 0;
-	if (v->state != VAL_SET)
-		return add_issue(mem, r, fi->scope_field, VC_SCOPE, 0);
-	if (sc->kind == SCOPE_SCHOOL || fs->ref == NULL) {
-		/* the field is the scope's own code */
-		if (v->n != strlen(sc->code) || memcmp(v->s, sc->code, v->n))
-			return add_issue(mem, r, fi->scope_field, VC_SCOPE, 0);
-		return 0;
+	if (fs->ref && (rc = prefetch(fi, fs, ch)))
+		return rc;
+	for (i = 0; i < ch->nrows; i++) {
+		struct crow *r = &ch->rows[i];
+		const struct val_value *v;
+		int out = 0;
+
+		if (fi->scope_field < 0 || sc->kind == SCOPE_NONE) {
+			if ((rc = add_issue(&ch->mem, r, fi->ds->key[0], VC_SCOPE, 0)))
+				return rc;
+			continue;
+		}
+		v = &r->vals[fi->scope_field];
+		if (field_has_error(r, fi->scope_field))
+			continue;
+		if (v->state != VAL_SET)
+			out = 1;
+		else if (!fs->ref) /* the field is the scope's own code */
+			out = !code_is(v, sc->code);
+		else if (fs->row_key[i] >= 0 && fs->found[fs->row_key[i]]) /* the school's area */
+			out = !code_is(&fs->fetched[fs->row_key[i]], sc->code);
+		if (out && (rc = add_issue(&ch->mem, r, fi->scope_field, VC_SCOPE, 0)))
+			return rc;
 	}
-	/* an area: the school's area_code */
-	if (!fs->have_last || !same_val(&fi->ds->fields[fi->scope_field], v, &fs->last_key[0])) {
-		if ((rc = store_ref_lookup(fs->ref, v, &found, fs->last_fetch)))
-			return rc;
-		arena_reset(&fs->mem);
-		fs->last_key[0] = *v;
-		if ((rc = keep_val(&fs->mem, &fs->last_key[0])))
-			return rc;
-		if (found && (rc = keep_val(&fs->mem, &fs->last_fetch[0])))
-			return rc;
-		fs->last_found = found;
-		fs->have_last = 1;
-	}
-	if (!fs->last_found)
-		return 0; /* a reference error already says it */
-	if (fs->last_fetch[0].state != VAL_SET || fs->last_fetch[0].n != strlen(sc->code) ||
-	    memcmp(fs->last_fetch[0].s, sc->code, fs->last_fetch[0].n))
-		return add_issue(mem, r, fi->scope_field, VC_SCOPE, 0);
 	return 0;
 }
 
@@ -650,10 +694,8 @@ static int write_chunk(struct ifile *fi, struct chunk *ch)
 	int rc;
 
 	if (!ch->file_error) {
-		for (i = 0; i < ch->nrows; i++)
-			if ((rc = check_refs(fi, &ch->rows[i], &ch->mem)) ||
-			    (rc = check_scope(fi, &ch->rows[i], &ch->mem)))
-				return rc;
+		if ((rc = check_refs(fi, ch)) || (rc = check_scope(fi, ch)))
+			return rc;
 		for (i = 0; i < ch->nrows; i++) {
 			if (ch->rows[i].nerr)
 				continue;
@@ -823,19 +865,47 @@ static int open_rejected(struct ifile *fi)
 	return 0;
 }
 
+static void fkstate_release(struct fkstate *fs)
+{
+	store_ref_close(fs->ref);
+	nw_free(fs->fetch);
+	nw_free(fs->keys);
+	nw_free(fs->found);
+	nw_free(fs->fetched);
+	nw_free(fs->slot);
+	nw_free(fs->row_key);
+}
+
+/* Opens a lookup of target by the row's key_fields, fetching `fetch`. */
+static int fkstate_open(struct store *st, struct fkstate *fs, const struct std_dataset *target,
+			const int *key_fields, size_t nkey, const int *fetch, size_t nfetch, size_t rows)
+{
+	fs->nkey = nkey;
+	fs->nfetch = nfetch;
+	fs->key_fields = key_fields;
+	fs->fetch = nw_calloc(nfetch ? nfetch : 1, sizeof(int));
+	fs->keys = nw_calloc(rows * nkey, sizeof *fs->keys);
+	fs->found = nw_calloc(rows, sizeof *fs->found);
+	fs->fetched = nw_calloc(rows * (nfetch ? nfetch : 1), sizeof *fs->fetched);
+	fs->slot = nw_calloc(2 * rows, sizeof *fs->slot);
+	fs->row_key = nw_calloc(rows, sizeof *fs->row_key);
+	if (!fs->fetch || !fs->keys || !fs->found || !fs->fetched || !fs->slot || !fs->row_key)
+		return err_generic(&st->err, NAWAT_ENOMEM);
+	if (nfetch)
+		memcpy(fs->fetch, fetch, nfetch * sizeof(int));
+	return store_ref_open(st, target, fs->fetch, nfetch, &fs->ref);
+}
+
 static void ifile_release(struct ifile *fi)
 {
 	size_t i;
 
 	store_writer_close(fi->w);
 	for (i = 0; fi->fks && i < fi->ds->nfk; i++) {
-		store_ref_close(fi->fks[i].ref);
-		arena_release(&fi->fks[i].mem);
-		nw_free(fi->fks[i].fetch);
+		fkstate_release(&fi->fks[i]);
 	}
 	nw_free(fi->fks);
-	store_ref_close(fi->scope_ref.ref);
-	arena_release(&fi->scope_ref.mem);
+	fkstate_release(&fi->scope_ref);
 	for (i = 0; i < fi->ncols; i++)
 		nw_free(fi->col_names[i]);
 	nw_free(fi->col_names);
@@ -846,8 +916,11 @@ static void ifile_release(struct ifile *fi)
 	if (fi->pc)
 		sodium_memzero(fi->pc, fi->ds->nfields * sizeof *fi->pc);
 	nw_free(fi->pc);
-	for (i = 0; i < NCHUNKS; i++)
+	for (i = 0; i < NCHUNKS; i++) {
 		arena_release(&fi->chunks[i].mem);
+		nw_free(fi->chunks[i].rows);
+	}
+	nw_free(fi->srows);
 	pthread_mutex_destroy(&fi->mu);
 	pthread_cond_destroy(&fi->cv);
 	if (fi->rej)
@@ -875,7 +948,7 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 	struct nw_err rerr;
 	struct val_issue is;
 	FILE *fp = f->fp;
-	size_t i, j;
+	size_t i;
 	int rc = 0, rrc;
 
 	memset(&fi, 0, sizeof fi);
@@ -885,8 +958,11 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 	fi.sub_id = sub_id;
 	pthread_mutex_init(&fi.mu, NULL);
 	pthread_cond_init(&fi.cv, NULL);
+	fi.chunk_rows = store_batch_rows(im->st);
+	fi.srows = nw_calloc(fi.chunk_rows, sizeof *fi.srows);
 	for (i = 0; i < NCHUNKS; i++) {
 		arena_init(&fi.chunks[i].mem, 256 * 1024, 0);
+		fi.chunks[i].rows = nw_calloc(fi.chunk_rows, sizeof *fi.chunks[i].rows);
 		fi.freeq[fi.nfree++] = &fi.chunks[i];
 	}
 	fi.cur = fi.freeq[--fi.nfree];
@@ -896,7 +972,8 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 	fi.missing = nw_calloc(fi.ds->nfields, 1);
 	fi.pc = nw_calloc(fi.ds->nfields, sizeof *fi.pc);
 	fi.fks = nw_calloc(fi.ds->nfk ? fi.ds->nfk : 1, sizeof *fi.fks);
-	if (!fi.field_col || !fi.cells || !fi.missing || !fi.pc || !fi.fks) {
+	if (!fi.field_col || !fi.cells || !fi.missing || !fi.pc || !fi.fks || !fi.srows ||
+	    !fi.chunks[0].rows || !fi.chunks[1].rows || !fi.chunks[2].rows) {
 		rc = err_generic(im->err, NAWAT_ENOMEM);
 		goto out;
 	}
@@ -906,26 +983,18 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 		const struct std_fk *fk = &fi.ds->fks[i];
 
 		fi.fks[i].fk = fk;
-		arena_init(&fi.fks[i].mem, 4096, 0);
 		if (fk->n > MAX_FK_KEY || fk->nmatch > MAX_FK_KEY) {
 			rc = err_msg(im->err, NAWAT_ELIMIT, "คีย์อ้างอิงยาวเกินไป", "foreign key too long");
 			goto out;
 		}
-		fi.fks[i].fetch = nw_calloc(fk->nmatch ? fk->nmatch : 1, sizeof(int));
-		if (!fi.fks[i].fetch) {
-			rc = err_generic(im->err, NAWAT_ENOMEM);
-			goto out;
-		}
-		for (j = 0; j < fk->nmatch; j++)
-			fi.fks[i].fetch[j] = fk->match_target_field[j];
-		if ((rc = store_ref_open(im->st, fk->target, fi.fks[i].fetch, fk->nmatch, &fi.fks[i].ref))) {
+		if ((rc = fkstate_open(im->st, &fi.fks[i], fk->target, fk->fields, fk->n, fk->match_target_field,
+				       fk->nmatch, fi.chunk_rows))) {
 			*im->err = im->st->err;
 			goto out;
 		}
 	}
 	/* the field a scope is checked on: a school's own code; for an area its
 	 * area_code, or else the area of the row's school */
-	arena_init(&fi.scope_ref.mem, 1024, 0);
 	if (im->o->scope.kind == SCOPE_SCHOOL) {
 		fi.scope_field = std_field_index(fi.ds, "school_code", 11);
 	} else {
@@ -935,14 +1004,16 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 
 			fi.scope_field = std_field_index(fi.ds, "school_code", 11);
 			fi.scope_area_field = schools ? std_field_index(schools, "area_code", 9) : -1;
-			if (fi.scope_field >= 0 && (fi.scope_area_field < 0 ||
-						    (rc = store_ref_open(im->st, schools, &fi.scope_area_field, 1,
-									 &fi.scope_ref.ref)))) {
-				if (!rc)
+			if (fi.scope_field >= 0) {
+				if (fi.scope_area_field < 0) {
 					rc = err_msg(im->err, NAWAT_EINVAL, "ไม่มีชุดข้อมูลสถานศึกษา", "no schools data set");
-				else
+					goto out;
+				}
+				if ((rc = fkstate_open(im->st, &fi.scope_ref, schools, &fi.scope_field, 1,
+						       &fi.scope_area_field, 1, fi.chunk_rows))) {
 					*im->err = im->st->err;
-				goto out;
+					goto out;
+				}
 			}
 		}
 	}

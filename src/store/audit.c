@@ -86,7 +86,8 @@ int audit_append(struct store *st, const char *user_name, const char *action, co
 	e.detail = detail;
 	e.old_hash = old_hash;
 	e.new_hash = new_hash;
-	if ((rc = last_hash(st, prev)))
+	/* one append at a time, or two would chain to the same entry */
+	if ((rc = store_lock(st, "nawat-audit")) || (rc = last_hash(st, prev)))
 		return rc;
 	entry_hash(prev, &e, hash);
 	if ((rc = store_prepare(st, "INSERT INTO audit (at, user_name, action, dataset, item, detail, "

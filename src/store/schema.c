@@ -14,6 +14,8 @@ const struct schema_dialect schema_sqlite = {
 	 * is a separate, smaller index. */
 	.table_suffix = "",
 	.numbered_params = 0,
+	.limit_all = "-1",
+	.extra_setup = "SELECT 1",
 };
 
 const struct schema_dialect schema_pg = {
@@ -23,6 +25,12 @@ const struct schema_dialect schema_pg = {
 	.serial_pk = "BIGSERIAL PRIMARY KEY",
 	.table_suffix = "",
 	.numbered_params = 1,
+	.limit_all = "ALL",
+	/* a sequence for change numbers, Thai ordering, and a counter that moves
+	 * with every committed write (for answer caches) */
+	.extra_setup = "CREATE SEQUENCE IF NOT EXISTS nawat_seq;\n"
+		       "CREATE COLLATION IF NOT EXISTS thai (provider = icu, locale = 'th-TH');\n"
+		       "INSERT INTO nawat_meta (name, value) VALUES ('data_version', '0') ON CONFLICT DO NOTHING",
 };
 
 size_t schema_ncols(const struct std_field *f)
@@ -190,6 +198,11 @@ const char *schema_system_migration(const struct schema_dialect *d, int n, const
 			       d->t_int, d->t_int, d->t_int, d->t_int, d->t_int, d->t_int, d->serial_pk))
 			return NULL;
 		return buf_str(out);
+	case 3:
+		*name = "backend setup (sequence, collation, data version)";
+		if (buf_puts(out, d->extra_setup))
+			return NULL;
+		return buf_str(out);
 	}
 	return NULL;
 }
@@ -231,5 +244,112 @@ int schema_scope_where(const struct schema_dialect *d, const struct std_dataset 
 		rc = schema_param(d, out, param);
 	if (!rc && !has_area)
 		rc = buf_putc(out, ')');
+	return rc;
+}
+
+int schema_like_pattern(const char *text, struct buf *out)
+{
+	const char *t;
+	int rc = buf_putc(out, '%');
+
+	for (t = text; *t && !rc; t++) {
+		if (*t == '%' || *t == '_' || *t == '\\')
+			rc = buf_putc(out, '\\');
+		if (!rc)
+			rc = buf_putc(out, *t);
+	}
+	return rc ? rc : buf_putc(out, '%');
+}
+
+static int add_param(const struct schema_dialect *d, struct buf *sql, struct qparam *params, int *np,
+		     int cap, enum qparam_kind kind, int index)
+{
+	if (*np >= cap)
+		return NAWAT_ELIMIT;
+	params[*np].kind = kind;
+	params[*np].index = index;
+	(*np)++;
+	return schema_param(d, sql, *np);
+}
+
+static int key_list(const struct std_dataset *ds, struct buf *sql)
+{
+	char col[64];
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < ds->nkey && !rc; i++)
+		rc = buf_printf(sql, "%s%s", i ? ", " : "", schema_col(&ds->fields[ds->key[i]], 0, col, sizeof col));
+	return rc;
+}
+
+int schema_query(const struct schema_dialect *d, const struct std_dataset *ds,
+		 const struct store_query *q, const char *what, int ordered, struct buf *sql,
+		 struct qparam *params, int *nparams)
+{
+	const char *sep = " WHERE ";
+	int cap = *nparams, np = 0, rc, nscope;
+	char col[64];
+	size_t i;
+
+	*nparams = 0;
+	rc = buf_printf(sql, "SELECT %s FROM %s", what, ds->name);
+	for (i = 0; q && i < q->nfilters && !rc; i++) {
+		rc = buf_printf(sql, "%s%s = ", sep, schema_col(&ds->fields[q->filters[i].field], 0, col, sizeof col));
+		if (!rc)
+			rc = add_param(d, sql, params, &np, cap, QP_FILTER, (int)i);
+		sep = " AND ";
+	}
+	if (!rc && q && q->scope.kind != SCOPE_ALL) {
+		rc = buf_puts(sql, sep) || schema_scope_where(d, ds, &q->scope, np + 1, sql, &nscope);
+		if (!rc && nscope) {
+			if (np >= cap)
+				return NAWAT_ELIMIT;
+			params[np].kind = QP_SCOPE;
+			params[np].index = 0;
+			np++;
+		}
+		sep = " AND ";
+	}
+	if (!rc && q && q->search && *q->search && q->nsearch) {
+		rc = buf_printf(sql, "%s(", sep);
+		for (i = 0; i < q->nsearch && !rc; i++) {
+			rc = buf_printf(sql, "%s%s LIKE ", i ? " OR " : "",
+					schema_col(&ds->fields[q->search_fields[i]], 0, col, sizeof col));
+			if (!rc)
+				rc = add_param(d, sql, params, &np, cap, QP_SEARCH, (int)i);
+			if (!rc)
+				rc = buf_puts(sql, " ESCAPE '\\'");
+		}
+		if (!rc)
+			rc = buf_putc(sql, ')');
+		sep = " AND ";
+	}
+	if (!rc && q && q->after) {
+		rc = buf_printf(sql, "%s(", sep) || key_list(ds, sql) || buf_puts(sql, ") > (");
+		for (i = 0; i < ds->nkey && !rc; i++) {
+			rc = i ? buf_puts(sql, ", ") : 0;
+			if (!rc)
+				rc = add_param(d, sql, params, &np, cap, QP_AFTER, (int)i);
+		}
+		if (!rc)
+			rc = buf_putc(sql, ')');
+	}
+	if (!rc && ordered && q && q->order_by > 0 && (size_t)q->order_by <= ds->nfields) {
+		const struct std_field *of = &ds->fields[q->order_by - 1];
+
+		rc = buf_printf(sql, " ORDER BY %s%s, ", schema_col(of, 0, col, sizeof col),
+				of->type == STD_STRING && !of->pii ? " COLLATE thai" : "") ||
+		     key_list(ds, sql);
+	} else if (!rc && ordered) {
+		rc = buf_puts(sql, " ORDER BY ") || key_list(ds, sql);
+	}
+	if (!rc && q && q->limit > 0)
+		rc = buf_printf(sql, " LIMIT %lld", (long long)q->limit);
+	else if (!rc && q && q->offset > 0)
+		rc = buf_printf(sql, " LIMIT %s", d->limit_all);
+	if (!rc && q && q->offset > 0)
+		rc = buf_printf(sql, " OFFSET %lld", (long long)q->offset);
+	*nparams = np;
 	return rc;
 }

@@ -19,6 +19,8 @@ struct schema_dialect {
 	const char *serial_pk;      /* an auto-increment primary key column type */
 	const char *table_suffix;   /* after the closing parenthesis */
 	int numbered_params;        /* $1 ($2 ...) instead of ? */
+	const char *limit_all;      /* LIMIT without a limit, for OFFSET */
+	const char *extra_setup;    /* run once by the system migrations */
 };
 
 extern const struct schema_dialect schema_sqlite;
@@ -46,6 +48,21 @@ const char *schema_system_migration(const struct schema_dialect *d, int n, const
 struct store_scope;
 int schema_scope_where(const struct schema_dialect *d, const struct std_dataset *ds,
 		       const struct store_scope *sc, int param, struct buf *out, int *nparams);
+
+/* A query of a data set (store_query) as SQL text and the list of what to
+ * bind, in parameter order. */
+enum qparam_kind { QP_FILTER, QP_SCOPE, QP_SEARCH, QP_AFTER };
+struct qparam {
+	enum qparam_kind kind;
+	int index;                /* filter number, or key part for QP_AFTER */
+};
+#define QPARAM_MAX 64
+struct store_query;
+int schema_query(const struct schema_dialect *d, const struct std_dataset *ds,
+		 const struct store_query *q, const char *what, int ordered, struct buf *sql,
+		 struct qparam *params, int *nparams);
+/* "%text%" for LIKE, with % _ and \ escaped by a backslash. */
+int schema_like_pattern(const char *text, struct buf *out);
 
 /* Helpers for statement text. */
 int schema_param(const struct schema_dialect *d, struct buf *out, int n);

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "../base/arena.h"
 #include "../base/mem.h"
 #include "../base/sha256.h"
 #include "../standard/validate.h"
@@ -12,10 +13,10 @@ int store_open(const char *url, const struct std_package *pkg, int create,
 	       struct store **out, struct nw_err *err)
 {
 	*out = NULL;
-	if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11))
-		return err_msg(err, NAWAT_EINVAL,
-			       "ยังไม่รองรับ PostgreSQL ในรุ่นนี้",
-			       "PostgreSQL is not supported by this build yet");
+	if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11)) {
+		(void)create; /* a server database is made by its administrator */
+		return store_pg_open(url, pkg, out, err);
+	}
 	if (!strncmp(url, "sqlite:", 7))
 		url += 7;
 	return store_sqlite_open(url, pkg, create, out, err);
@@ -217,5 +218,50 @@ void store_writer_release(struct store_writer *w)
 		sha256_release(w->old_digest);
 		nw_free(w->old_digest);
 		w->old_digest = NULL;
+	}
+}
+
+static int keep_copy(struct arena *a, struct val_value *v)
+{
+	if (v->state == VAL_SET && v->s && !(v->s = arena_strndup(a, v->s, v->n)))
+		return NAWAT_ENOMEM;
+	if (v->blob_n && !(v->blob = (const unsigned char *)arena_strndup(a, (const char *)v->blob, v->blob_n)))
+		return NAWAT_ENOMEM;
+	return 0;
+}
+
+int store_ref_lookup_many(struct store_ref *r, size_t n, const struct val_value *keys, int *found,
+			  struct val_value *fetched)
+{
+	struct arena *a = r->many_mem;
+	size_t i, j, nkey = r->target->nkey;
+	int rc;
+
+	if (r->st->ops->ref_lookup_many)
+		return r->st->ops->ref_lookup_many(r, n, keys, found, fetched);
+	/* one lookup at a time; the answers are copied, as the next overwrites */
+	if (!a) {
+		if (!(a = nw_malloc(sizeof *a)))
+			return err_generic(&r->st->err, NAWAT_ENOMEM);
+		arena_init(a, 16 * 1024, 0);
+		r->many_mem = a;
+	}
+	arena_reset(a);
+	for (i = 0; i < n; i++) {
+		if ((rc = r->st->ops->ref_lookup(r, &keys[i * nkey], &found[i], &fetched[i * r->nfetch])))
+			return rc;
+		for (j = 0; found[i] && j < r->nfetch; j++)
+			if (keep_copy(a, &fetched[i * r->nfetch + j]))
+				return err_generic(&r->st->err, NAWAT_ENOMEM);
+	}
+	return 0;
+}
+
+void store_ref_base_release(struct store_ref *r)
+{
+	if (r->many_mem) {
+		arena_release(r->many_mem);
+		nw_free(r->many_mem);
+		r->many_mem = NULL;
 	}
 }

@@ -36,7 +36,12 @@ struct store_writer {
 	void *old_digest;     /* SHA-256 of the old values this writer replaced */
 	int64_t replaced;
 };
-struct store_ref { struct store *st; };
+struct store_ref {
+	struct store *st;
+	const struct std_dataset *target;
+	size_t nfetch;
+	void *many_mem;       /* the store layer's copies for ref_lookup_many */
+};
 struct store_scan { struct store *st; };
 
 /* What happened to a row given to the writer. */
@@ -114,6 +119,7 @@ struct store_issue {
 struct store_ops {
 	const char *name;
 	const struct schema_dialect *dialect;
+	size_t batch_rows;        /* rows per writer call that suit the backend (0 = 512) */
 	void (*close)(struct store *st);
 	/* Fixed SQL only (migrations); never text derived from input. */
 	int (*exec)(struct store *st, const char *sql);
@@ -127,6 +133,8 @@ struct store_ops {
 	int (*rollback_to)(struct store *st, const char *name);
 	int (*meta_get)(struct store *st, const char *name, char *out, size_t n);
 	int (*meta_set)(struct store *st, const char *name, const char *value);
+	/* A lock held until the transaction ends (NULL: one writer at a time anyway). */
+	int (*lock)(struct store *st, const char *name);
 
 	int (*writer_open)(struct store *st, const struct std_dataset *ds, int64_t sub_id,
 			   struct store_writer **w);
@@ -137,6 +145,10 @@ struct store_ops {
 			size_t nfetch, struct store_ref **r);
 	int (*ref_lookup)(struct store_ref *r, const struct val_value *key, int *found,
 			  struct val_value *fetched);
+	/* n lookups at once (a server backend makes them one round trip); NULL
+	 * = the store layer loops ref_lookup. */
+	int (*ref_lookup_many)(struct store_ref *r, size_t n, const struct val_value *keys, int *found,
+			       struct val_value *fetched);
 	void (*ref_close)(struct store_ref *r);
 
 	int (*scan_open)(struct store *st, const struct std_dataset *ds, const struct store_query *q,
@@ -245,6 +257,11 @@ static inline int store_ref_lookup(struct store_ref *r, const struct val_value *
 {
 	return r->st->ops->ref_lookup(r, key, found, fetched);
 }
+/* n keys (n * nkey values, key after key); found[i] and fetched (n * nfetch
+ * values) are filled.  Fetched values stay valid until the next call. */
+void store_ref_base_release(struct store_ref *r);
+int store_ref_lookup_many(struct store_ref *r, size_t n, const struct val_value *keys, int *found,
+			  struct val_value *fetched);
 static inline void store_ref_close(struct store_ref *r)
 {
 	if (r)
@@ -326,8 +343,20 @@ static inline int store_sub_issue(struct store *st, int64_t id, const struct sto
 	return st->ops->sub_issue(st, id, is);
 }
 
+static inline int store_lock(struct store *st, const char *name)
+{
+	return st->ops->lock ? st->ops->lock(st, name) : 0;
+}
+
+static inline size_t store_batch_rows(const struct store *st)
+{
+	return st->ops->batch_rows ? st->ops->batch_rows : 512;
+}
+
 /* Backends. */
 int store_sqlite_open(const char *path, const struct std_package *pkg, int create,
 		      struct store **out, struct nw_err *err);
+int store_pg_open(const char *url, const struct std_package *pkg, struct store **out,
+		  struct nw_err *err);
 
 #endif

@@ -693,6 +693,7 @@ static void sq_ref_close(struct store_ref *br)
 
 	if (!r)
 		return;
+	store_ref_base_release(&r->base);
 	sqlite3_finalize(r->sel);
 	sqlite3_finalize(r->ahead);
 	arena_release(&r->mem);
@@ -715,6 +716,8 @@ static int sq_ref_open(struct store *st, const struct std_dataset *ds, const int
 	if (!r)
 		return err_generic(&st->err, NAWAT_ENOMEM);
 	r->base.st = st;
+	r->base.target = ds;
+	r->base.nfetch = nfetch;
 	r->ds = ds;
 	r->fetch = fetch;
 	r->nfetch = nfetch;
@@ -872,102 +875,49 @@ static void sq_scan_close(struct store_scan *bs)
 
 /* SELECT ... WHERE filters AND scope AND key > after ORDER BY key LIMIT n,
  * with its parameters bound. */
+/* A query of a data set, prepared (from the cache) and bound. */
 static int query_sql(struct store *st, const struct std_dataset *ds, const struct store_query *q,
 		     const char *what, int ordered, sqlite3_stmt **out)
 {
-	struct buf sql;
-	char col[64];
-	size_t i;
-	int rc, np = 1, nscope = 0, scope_at = 0, after_at = 0, search_at = 0;
-	const char *sep = " WHERE ";
+	struct qparam params[QPARAM_MAX];
+	struct buf sql, pat;
+	int np = QPARAM_MAX, i, rc;
 
 	buf_init(&sql, 1 << 16);
-	rc = buf_printf(&sql, "SELECT %s FROM %s", what, ds->name);
-	for (i = 0; q && i < q->nfilters && !rc; i++, np++) {
-		rc = buf_printf(&sql, "%s%s = ?", sep, schema_col(&ds->fields[q->filters[i].field], 0, col, sizeof col));
-		sep = " AND ";
-	}
-	if (!rc && q && q->scope.kind != SCOPE_ALL) {
-		scope_at = np;
-		rc = buf_puts(&sql, sep) || schema_scope_where(&schema_sqlite, ds, &q->scope, np, &sql, &nscope);
-		np += nscope;
-		sep = " AND ";
-	}
-	if (!rc && q && q->search && *q->search && q->nsearch) {
-		search_at = np;
-		rc = buf_printf(&sql, "%s(", sep);
-		for (i = 0; i < q->nsearch && !rc; i++, np++)
-			rc = buf_printf(&sql, "%s%s LIKE ? ESCAPE '\\'", i ? " OR " : "",
-					schema_col(&ds->fields[q->search_fields[i]], 0, col, sizeof col));
-		if (!rc)
-			rc = buf_putc(&sql, ')');
-		sep = " AND ";
-	}
-	if (!rc && q && q->after) {
-		after_at = np;
-		rc = buf_printf(&sql, "%s(", sep);
-		for (i = 0; i < ds->nkey && !rc; i++)
-			rc = buf_printf(&sql, "%s%s", i ? ", " : "",
-					schema_col(&ds->fields[ds->key[i]], 0, col, sizeof col));
-		if (!rc)
-			rc = buf_puts(&sql, ") > (");
-		for (i = 0; i < ds->nkey && !rc; i++)
-			rc = buf_puts(&sql, i ? ", ?" : "?");
-		if (!rc)
-			rc = buf_putc(&sql, ')');
-	}
-	if (!rc && ordered && q && q->order_by > 0 && (size_t)q->order_by <= ds->nfields) {
-		const struct std_field *of = &ds->fields[q->order_by - 1];
-
-		rc = buf_printf(&sql, " ORDER BY %s%s, ", schema_col(of, 0, col, sizeof col),
-				of->type == STD_STRING && !of->pii ? " COLLATE thai" : "");
-		for (i = 0; i < ds->nkey && !rc; i++)
-			rc = buf_printf(&sql, "%s%s", i ? ", " : "",
-					schema_col(&ds->fields[ds->key[i]], 0, col, sizeof col));
-	} else if (!rc && ordered) {
-		rc = buf_puts(&sql, " ORDER BY ");
-		for (i = 0; i < ds->nkey && !rc; i++)
-			rc = buf_printf(&sql, "%s%s", i ? ", " : "",
-					schema_col(&ds->fields[ds->key[i]], 0, col, sizeof col));
-	}
-	if (!rc && q && (q->limit > 0 || q->offset > 0))
-		rc = buf_printf(&sql, " LIMIT %lld", q->limit > 0 ? (long long)q->limit : -1LL);
-	if (!rc && q && q->offset > 0)
-		rc = buf_printf(&sql, " OFFSET %lld", (long long)q->offset);
+	buf_init(&pat, 4096);
+	rc = schema_query(&schema_sqlite, ds, q, what, ordered, &sql, params, &np);
+	if (!rc && q && q->search)
+		rc = schema_like_pattern(q->search, &pat);
 	if (rc) {
-		buf_release(&sql);
-		return err_generic(&st->err, NAWAT_ENOMEM);
+		rc = err_generic(&st->err, rc == NAWAT_ELIMIT ? NAWAT_ELIMIT : NAWAT_ENOMEM);
+		goto out;
 	}
 	if (cache_get(st, buf_str(&sql), out)) {
-		buf_release(&sql);
 		*out = NULL;
-		return sqerr(st, "query");
+		rc = sqerr(st, "query");
+		goto out;
 	}
-	buf_release(&sql);
-	for (i = 0; q && i < q->nfilters; i++)
-		bind_col(*out, (int)i + 1, &ds->fields[q->filters[i].field], 0, &q->filters[i].value);
-	if (nscope)
-		sqlite3_bind_text(*out, scope_at, q->scope.code, -1, SQLITE_TRANSIENT);
-	if (search_at) {
-		/* %text% with the pattern characters escaped */
-		struct buf pat;
-		const char *t;
-
-		buf_init(&pat, 4096);
-		buf_putc(&pat, '%');
-		for (t = q->search; *t; t++) {
-			if (*t == '%' || *t == '_' || *t == '\\')
-				buf_putc(&pat, '\\');
-			buf_putc(&pat, *t);
+	for (i = 0; i < np; i++) {
+		switch (params[i].kind) {
+		case QP_FILTER:
+			bind_col(*out, i + 1, &ds->fields[q->filters[params[i].index].field], 0,
+				 &q->filters[params[i].index].value);
+			break;
+		case QP_SCOPE:
+			sqlite3_bind_text(*out, i + 1, q->scope.code, -1, SQLITE_TRANSIENT);
+			break;
+		case QP_SEARCH:
+			sqlite3_bind_text(*out, i + 1, buf_str(&pat), (int)pat.len, SQLITE_TRANSIENT);
+			break;
+		case QP_AFTER:
+			bind_col(*out, i + 1, &ds->fields[ds->key[params[i].index]], 0, &q->after[params[i].index]);
+			break;
 		}
-		buf_putc(&pat, '%');
-		for (i = 0; i < q->nsearch; i++)
-			sqlite3_bind_text(*out, search_at + (int)i, buf_str(&pat), (int)pat.len, SQLITE_TRANSIENT);
-		buf_release(&pat);
 	}
-	if (after_at)
-		bind_key(*out, after_at, ds, q->after);
-	return 0;
+out:
+	buf_release(&sql);
+	buf_release(&pat);
+	return rc;
 }
 
 static int sq_scan_open(struct store *st, const struct std_dataset *ds, const struct store_query *q,

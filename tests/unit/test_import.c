@@ -48,14 +48,41 @@ static void write_text(const char *name, const char *text)
 	fclose(fp);
 }
 
+/* The store under test: a SQLite file, or with PG_DIR set (a server from
+ * tests/pg.sh) a fresh PostgreSQL database. */
+static char urls[16][512];
+
+static const char *store_url(int n)
+{
+	const char *pg = getenv("PG_DIR");
+	char cmd[1024];
+	FILE *fp;
+
+	if (urls[n][0])
+		return urls[n];
+	if (!pg || !*pg) {
+		char name[64];
+
+		snprintf(name, sizeof name, "t%d.db", n);
+		snprintf(urls[n], sizeof urls[n], "%s", path_of(name));
+		return urls[n];
+	}
+	snprintf(cmd, sizeof cmd, "tests/pg.sh createdb '%s' unit_%d_%d", pg, (int)getpid(), n);
+	fp = popen(cmd, "r");
+	if (!fp || !fgets(urls[n], sizeof urls[n], fp))
+		fail_msg("cannot create a test database: %s", cmd);
+	pclose(fp);
+	urls[n][strcspn(urls[n], "\n")] = '\0';
+	return urls[n];
+}
+
 static struct store *new_store(void)
 {
 	struct store *st;
 	struct nw_err e;
-	char name[64];
 
-	snprintf(name, sizeof name, "t%d.db", ++nstore);
-	assert_int_equal(store_open(path_of(name), pkg, 1, &st, &e), 0);
+	assert_true(nstore + 1 < 16);
+	assert_int_equal(store_open(store_url(++nstore), pkg, 1, &st, &e), 0);
 	assert_int_equal(store_migrate(st), 0);
 	return st;
 }
@@ -301,7 +328,7 @@ static void test_migration_adds_column(void **state)
 	snprintf(text, len, "%.*s%s%s", (int)(at - json), json, field, at);
 	assert_int_equal(std_load(text, strlen(text), read_embedded_codelist, NULL, &pkg2, &e), 0);
 	store_close(st);
-	assert_int_equal(store_open(path_of("t1.db") /* any earlier store */, pkg2, 0, &st2, &e), 0);
+	assert_int_equal(store_open(store_url(1) /* an earlier store */, pkg2, 0, &st2, &e), 0);
 	assert_int_equal(store_migrate(st2), 0);
 	buf_init(&cols, 1 << 16);
 	assert_int_equal(st2->ops->table_columns(st2, "students", &cols, &exists), 0);

@@ -1,0 +1,1634 @@
+/*
+ * store_pg.c - the PostgreSQL backend of the store (see store.h), on libpq.
+ *
+ * The same tables and migrations as SQLite, from the same generated SQL
+ * (schema.c, dialect schema_pg).  What differs is how rows travel:
+ *   - imports COPY each batch into a temporary staging table, classify it
+ *     against the table in one query (new, duplicate, unchanged, changed)
+ *     and apply it with one INSERT ... SELECT and at most two UPDATE ... FROM;
+ *   - reference lookups of a batch are one query over unnest()ed arrays;
+ *   - scans stream in single-row mode, so exports stay flat in memory.
+ * Change numbers come from the sequence nawat_seq; nawat_meta's
+ * data_version moves in every transaction that changed data (answer caches).
+ */
+#include "store.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/arena.h"
+#include "../base/mem.h"
+#include "../standard/validate.h"
+#include "schema.h"
+
+#define PG_BATCH 4096
+
+struct pg {
+	PGconn *conn;
+	int wrote;               /* this transaction changed data */
+};
+
+static struct pg *PG(struct store *st)
+{
+	return st->impl;
+}
+
+/* ---- errors ---- */
+
+static int pgerr(struct store *st, PGresult *res, const char *what)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(PG(st)->conn);
+	int rc = NAWAT_ESTORE;
+	char clean[400];
+	size_t n;
+
+	snprintf(clean, sizeof clean, "%s", msg && *msg ? msg : "connection lost");
+	n = strlen(clean);
+	while (n && (clean[n - 1] == '\n' || clean[n - 1] == ' '))
+		clean[--n] = '\0';
+	if (state && (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03")))
+		rc = NAWAT_EBUSY;
+	else if (state && !strcmp(state, "23505"))
+		rc = NAWAT_EEXIST;
+	return err_set(&st->err, rc, "ฐานข้อมูลผิดพลาด (%s): %s", "database error (%s): %s", what, clean);
+}
+
+static int ok(PGresult *res)
+{
+	ExecStatusType s = PQresultStatus(res);
+
+	return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_SINGLE_TUPLE;
+}
+
+static int ex(struct store *st, const char *sql)
+{
+	PGresult *res = PQexec(PG(st)->conn, sql);
+	int rc = ok(res) ? 0 : pgerr(st, res, "exec");
+
+	PQclear(res);
+	return rc;
+}
+
+/* ---- parameters: text, except bytea (binary) ---- */
+
+struct params {
+	const char *v[QPARAM_MAX + 8];
+	int len[QPARAM_MAX + 8];
+	int fmt[QPARAM_MAX + 8];
+	int n;
+	struct arena mem;
+};
+
+static void params_init(struct params *p)
+{
+	p->n = 0;
+	arena_init(&p->mem, 1024, 0);
+}
+
+static void params_release(struct params *p)
+{
+	arena_release(&p->mem);
+}
+
+static void param_text(struct params *p, const char *s, size_t n)
+{
+	p->v[p->n] = s ? arena_strndup(&p->mem, s, n) : NULL;
+	p->len[p->n] = (int)n;
+	p->fmt[p->n] = 0;
+	p->n++;
+}
+
+static void param_blob(struct params *p, const void *b, size_t n)
+{
+	p->v[p->n] = b;
+	p->len[p->n] = (int)n;
+	p->fmt[p->n] = 1;
+	p->n++;
+}
+
+/* A field's value (column `which`) as a parameter. */
+static void param_val(struct params *p, const struct std_field *f, int which, const struct val_value *v)
+{
+	char num[VAL_NUMBER_MAX];
+	size_t n;
+
+	if (v->state != VAL_SET) {
+		param_text(p, NULL, 0);
+		return;
+	}
+	if (f->pii) {
+		if (which)
+			param_blob(p, v->blob, v->blob_n);
+		else
+			param_blob(p, v->s, v->n);
+		return;
+	}
+	switch (f->type) {
+	case STD_INTEGER:
+		n = val_format_int(v->i, num);
+		param_text(p, num, n);
+		break;
+	case STD_NUMBER:
+		n = val_format_number(v->d, num, sizeof num);
+		param_text(p, num, n);
+		break;
+	default:
+		param_text(p, v->s, v->n);
+	}
+}
+
+static PGresult *run(struct store *st, const char *sql, struct params *p)
+{
+	return PQexecParams(PG(st)->conn, sql, p ? p->n : 0, NULL, p ? p->v : NULL, p ? p->len : NULL,
+			    p ? p->fmt : NULL, 0);
+}
+
+/* ---- values from text results ---- */
+
+static int hexv(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : 0;
+}
+
+/* "\x0a1b..." to bytes, in a */
+static const unsigned char *unhex(struct arena *a, const char *t, size_t *n)
+{
+	size_t len = strlen(t), i;
+	unsigned char *out;
+
+	if (len < 2 || t[0] != '\\' || t[1] != 'x') {
+		*n = 0;
+		return (const unsigned char *)"";
+	}
+	*n = (len - 2) / 2;
+	out = arena_alloc(a, *n ? *n : 1);
+	if (!out) {
+		*n = 0;
+		return NULL;
+	}
+	for (i = 0; i < *n; i++)
+		out[i] = (unsigned char)(hexv(t[2 + 2 * i]) * 16 + hexv(t[3 + 2 * i]));
+	return out;
+}
+
+/* Reads field values from columns from col on; returns the next column. */
+static int read_fields(PGresult *res, int row, int col, const struct std_dataset *ds, const int *fields,
+		       size_t nfields, struct val_value *out, struct arena *a)
+{
+	size_t i, w;
+	int dec;
+
+	for (i = 0; i < nfields; i++) {
+		const struct std_field *f = &ds->fields[fields ? fields[i] : (int)i];
+		struct val_value *v = &out[i];
+
+		memset(v, 0, sizeof *v);
+		for (w = 0; w < schema_ncols(f); w++, col++) {
+			const char *t;
+
+			if (w == 0)
+				v->state = PQgetisnull(res, row, col) ? VAL_NULL : VAL_SET;
+			if (PQgetisnull(res, row, col))
+				continue;
+			t = PQgetvalue(res, row, col);
+			if (f->pii) {
+				if (w)
+					v->blob = unhex(a, t, &v->blob_n);
+				else
+					v->s = (const char *)unhex(a, t, &v->n);
+				continue;
+			}
+			switch (f->type) {
+			case STD_INTEGER:
+				val_parse_int(t, strlen(t), &v->i);
+				v->d = (double)v->i;
+				break;
+			case STD_NUMBER:
+				val_parse_number(t, strlen(t), &v->d, &dec);
+				break;
+			default:
+				v->s = t;
+				v->n = (size_t)PQgetlength(res, row, col);
+			}
+		}
+	}
+	return col;
+}
+
+/* ---- connection, transactions, meta ---- */
+
+static int pg_exec(struct store *st, const char *sql)
+{
+	return ex(st, sql);
+}
+
+static int pg_table_columns(struct store *st, const char *table, struct buf *out, int *exists)
+{
+	struct params p;
+	PGresult *res;
+	int i, rc = 0;
+
+	params_init(&p);
+	param_text(&p, table, strlen(table));
+	res = run(st, "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+		      "AND table_name = $1 ORDER BY ordinal_position", &p);
+	params_release(&p);
+	if (!ok(res)) {
+		rc = pgerr(st, res, "columns");
+		PQclear(res);
+		return rc;
+	}
+	for (i = 0; i < PQntuples(res) && !rc; i++)
+		rc = buf_append(out, PQgetvalue(res, i, 0), strlen(PQgetvalue(res, i, 0)) + 1);
+	*exists = PQntuples(res) > 0;
+	PQclear(res);
+	return rc ? err_generic(&st->err, NAWAT_ENOMEM) : 0;
+}
+
+static int pg_begin(struct store *st, int flags)
+{
+	(void)flags; /* foreign keys stay on: PostgreSQL checks them cheaply in bulk */
+	if (ex(st, "BEGIN"))
+		return st->err.code;
+	st->in_tx = 1;
+	PG(st)->wrote = 0;
+	return 0;
+}
+
+static int pg_commit(struct store *st)
+{
+	int rc;
+
+	/* readers' caches: a counter that moves with the commit that changed data */
+	if (PG(st)->wrote &&
+	    (rc = ex(st, "UPDATE nawat_meta SET value = (value::bigint + 1)::text WHERE name = 'data_version'"))) {
+		return rc;
+	}
+	if ((rc = ex(st, "COMMIT")))
+		return rc;
+	st->in_tx = 0;
+	PG(st)->wrote = 0;
+	return 0;
+}
+
+static int pg_rollback(struct store *st)
+{
+	st->in_tx = 0;
+	PG(st)->wrote = 0;
+	if (PQtransactionStatus(PG(st)->conn) == PQTRANS_IDLE)
+		return 0;
+	return ex(st, "ROLLBACK");
+}
+
+static int sp(struct store *st, const char *verb, const char *name)
+{
+	char sql[128];
+	size_t i;
+
+	for (i = 0; name[i]; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || name[i] == '_' || (name[i] >= '0' && name[i] <= '9')))
+			return err_msg(&st->err, NAWAT_EINVAL, "ชื่อ savepoint ไม่ถูกต้อง", "bad savepoint name");
+	snprintf(sql, sizeof sql, verb, name);
+	return ex(st, sql);
+}
+
+static int pg_savepoint(struct store *st, const char *name)
+{
+	return sp(st, "SAVEPOINT %s", name);
+}
+
+static int pg_release(struct store *st, const char *name)
+{
+	return sp(st, "RELEASE SAVEPOINT %s", name);
+}
+
+static int pg_rollback_to(struct store *st, const char *name)
+{
+	int rc = sp(st, "ROLLBACK TO SAVEPOINT %s", name);
+
+	return rc ? rc : sp(st, "RELEASE SAVEPOINT %s", name);
+}
+
+static int pg_meta_get(struct store *st, const char *name, char *out, size_t n)
+{
+	struct params p;
+	PGresult *res;
+	int rc;
+
+	params_init(&p);
+	param_text(&p, name, strlen(name));
+	res = run(st, "SELECT value FROM nawat_meta WHERE name = $1", &p);
+	params_release(&p);
+	if (!ok(res))
+		rc = pgerr(st, res, "meta");
+	else if (PQntuples(res) == 0)
+		rc = NAWAT_ENOTFOUND;
+	else {
+		snprintf(out, n, "%s", PQgetvalue(res, 0, 0));
+		rc = 0;
+	}
+	PQclear(res);
+	return rc;
+}
+
+static int pg_meta_set(struct store *st, const char *name, const char *value)
+{
+	struct params p;
+	PGresult *res;
+	int rc;
+
+	params_init(&p);
+	param_text(&p, name, strlen(name));
+	param_text(&p, value, strlen(value));
+	res = run(st, "INSERT INTO nawat_meta (name, value) VALUES ($1, $2) "
+		      "ON CONFLICT (name) DO UPDATE SET value = excluded.value", &p);
+	params_release(&p);
+	rc = ok(res) ? 0 : pgerr(st, res, "meta");
+	PQclear(res);
+	return rc;
+}
+
+static int pg_data_version(struct store *st, uint64_t *v)
+{
+	PGresult *res = PQexec(PG(st)->conn, "SELECT value FROM nawat_meta WHERE name = 'data_version'");
+	int rc = 0;
+
+	if (!ok(res))
+		rc = pgerr(st, res, "data_version");
+	else
+		*v = PQntuples(res) ? strtoull(PQgetvalue(res, 0, 0), NULL, 10) : 0;
+	PQclear(res);
+	return rc;
+}
+
+/* ---- COPY text format ---- */
+
+static int copy_text(struct buf *b, const char *s, size_t n)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n && !rc; i++) {
+		switch (s[i]) {
+		case '\\': rc = buf_puts(b, "\\\\"); break;
+		case '\t': rc = buf_puts(b, "\\t"); break;
+		case '\n': rc = buf_puts(b, "\\n"); break;
+		case '\r': rc = buf_puts(b, "\\r"); break;
+		default: rc = buf_putc(b, s[i]);
+		}
+	}
+	return rc;
+}
+
+static int copy_bytea(struct buf *b, const unsigned char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+	int rc = buf_puts(b, "\\\\x");
+
+	for (i = 0; i < n && !rc; i++) {
+		rc = buf_putc(b, hex[p[i] >> 4]);
+		if (!rc)
+			rc = buf_putc(b, hex[p[i] & 15]);
+	}
+	return rc;
+}
+
+static int copy_val(struct buf *b, const struct std_field *f, int which, const struct val_value *v)
+{
+	char num[VAL_NUMBER_MAX];
+	size_t n;
+
+	if (v->state != VAL_SET)
+		return buf_puts(b, "\\N");
+	if (f->pii)
+		return which ? copy_bytea(b, v->blob, v->blob_n) : copy_bytea(b, (const unsigned char *)v->s, v->n);
+	switch (f->type) {
+	case STD_INTEGER:
+		n = val_format_int(v->i, num);
+		return buf_append(b, num, n);
+	case STD_NUMBER:
+		n = val_format_number(v->d, num, sizeof num);
+		return buf_append(b, num, n);
+	default:
+		return copy_text(b, v->s, v->n);
+	}
+}
+
+/* ---- the writer ---- */
+
+struct pg_writer {
+	struct store_writer base;
+	const struct std_dataset *ds;
+	int64_t sub_id;
+	char stage[80];
+	char *sql_classify, *sql_insert_all, *sql_insert_some, *sql_update, *sql_touch, *copy_cmd;
+	struct buf line;         /* the COPY data of a batch */
+	struct arena mem;        /* old values of changed rows */
+	struct val_value *old;
+	int *idx;                /* staged row -> index in the caller's batch */
+};
+
+static void pg_writer_close(struct store_writer *bw)
+{
+	struct pg_writer *w = (struct pg_writer *)bw;
+
+	if (!w)
+		return;
+	store_writer_release(&w->base);
+	nw_free(w->sql_classify);
+	nw_free(w->sql_insert_all);
+	nw_free(w->sql_insert_some);
+	nw_free(w->sql_update);
+	nw_free(w->sql_touch);
+	nw_free(w->copy_cmd);
+	nw_free(w->old);
+	nw_free(w->idx);
+	buf_release(&w->line);
+	arena_release(&w->mem);
+	nw_free(w);
+}
+
+/* "col, col, ..." of every field column, each prefixed */
+static int cols(const struct std_dataset *ds, const char *prefix, struct buf *b)
+{
+	char col[64];
+	size_t i, k;
+	int rc = 0, n = 0;
+
+	for (i = 0; i < ds->nfields && !rc; i++)
+		for (k = 0; k < schema_ncols(&ds->fields[i]) && !rc; k++)
+			rc = buf_printf(b, "%s%s%s", n++ ? ", " : "", prefix,
+					schema_col(&ds->fields[i], (int)k, col, sizeof col));
+	return rc;
+}
+
+static int key_join(const struct std_dataset *ds, struct buf *b)
+{
+	char col[64];
+	size_t k;
+	int rc = 0;
+
+	for (k = 0; k < ds->nkey && !rc; k++) {
+		schema_col(&ds->fields[ds->key[k]], 0, col, sizeof col);
+		rc = buf_printf(b, "%st.%s = s.%s", k ? " AND " : "", col, col);
+	}
+	return rc;
+}
+
+/* the merged value of column (field i, which): the stored one when the
+ * file had no such column */
+static int merged(const struct std_dataset *ds, size_t i, int which, struct buf *b)
+{
+	char col[64];
+
+	schema_col(&ds->fields[i], which, col, sizeof col);
+	return buf_printf(b, "CASE WHEN (s.nw_absent & %lld) <> 0 THEN t.%s ELSE s.%s END",
+			  (long long)(1LL << i), col, col);
+}
+
+static int pg_writer_open(struct store *st, const struct std_dataset *ds, int64_t sub_id,
+			  struct store_writer **out)
+{
+	struct pg_writer *w;
+	struct buf b;
+	char col[64];
+	size_t i, k;
+	int rc = 0, n;
+
+	*out = NULL;
+	if (ds->nfields > 62)
+		return err_msg(&st->err, NAWAT_ELIMIT, "ชุดข้อมูลมีเขตข้อมูลมากเกินไป", "too many fields");
+	w = nw_calloc(1, sizeof *w);
+	if (!w)
+		return err_generic(&st->err, NAWAT_ENOMEM);
+	w->base.st = st;
+	w->ds = ds;
+	w->sub_id = sub_id;
+	buf_init(&w->line, (size_t)1 << 30);
+	arena_init(&w->mem, 16 * 1024, 0);
+	w->old = nw_calloc(ds->nfields, sizeof *w->old);
+	w->idx = nw_calloc(PG_BATCH, sizeof *w->idx);
+	snprintf(w->stage, sizeof w->stage, "nw_stage_%s", ds->name);
+	buf_init(&b, 1 << 16);
+	if (!w->old || !w->idx)
+		goto nomem;
+
+	/* the staging table: the field columns without constraints, the row's
+	 * place in the batch, and which fields the file did not have */
+	rc = buf_printf(&b, "CREATE TEMP TABLE IF NOT EXISTS %s (", w->stage);
+	for (i = 0, n = 0; i < ds->nfields && !rc; i++)
+		for (k = 0; k < schema_ncols(&ds->fields[i]) && !rc; k++)
+			rc = buf_printf(&b, "%s%s %s", n++ ? ", " : "", schema_col(&ds->fields[i], (int)k, col, sizeof col),
+					schema_col_type(&schema_pg, &ds->fields[i], (int)k));
+	if (rc || buf_puts(&b, ", nw_i INTEGER, nw_absent BIGINT)"))
+		goto nomem;
+	if ((rc = ex(st, buf_str(&b))))
+		goto fail;
+	buf_reset(&b);
+	if (buf_printf(&b, "TRUNCATE %s", w->stage) || (rc = ex(st, buf_str(&b))))
+		goto fail_or_nomem;
+
+	buf_reset(&b);
+	if (buf_printf(&b, "COPY %s (", w->stage) || cols(ds, "", &b) || buf_puts(&b, ", nw_i, nw_absent) FROM STDIN"))
+		goto nomem;
+	w->copy_cmd = buf_detach(&b, NULL);
+
+	/* classify the staged rows that match a stored one */
+	buf_init(&b, 1 << 16);
+	if (buf_puts(&b, "SELECT s.nw_i, t.nw_sub, (ROW("))
+		goto nomem;
+	for (i = 0, n = 0; i < ds->nfields; i++)
+		for (k = 0; k < schema_ncols(&ds->fields[i]); k++)
+			if (buf_printf(&b, "%st.%s", n++ ? ", " : "", schema_col(&ds->fields[i], (int)k, col, sizeof col)))
+				goto nomem;
+	if (buf_puts(&b, ") IS DISTINCT FROM ROW("))
+		goto nomem;
+	for (i = 0, n = 0; i < ds->nfields; i++)
+		for (k = 0; k < schema_ncols(&ds->fields[i]); k++)
+			if ((n++ && buf_puts(&b, ", ")) || merged(ds, i, (int)k, &b))
+				goto nomem;
+	if (buf_puts(&b, ")) AS changed, ") || cols(ds, "t.", &b) ||
+	    buf_printf(&b, " FROM %s s JOIN %s t ON ", w->stage, ds->name) || key_join(ds, &b))
+		goto nomem;
+	w->sql_classify = buf_detach(&b, NULL);
+
+	/* new rows: all of the batch, or some; a concurrent import of the same
+	 * key makes this an update (one consistent result) */
+	buf_init(&b, 1 << 16);
+	if (buf_printf(&b, "INSERT INTO %s (", ds->name) || cols(ds, "", &b) || buf_puts(&b, ", nw_seq, nw_sub) SELECT ") ||
+	    cols(ds, "s.", &b) || buf_printf(&b, ", nextval('nawat_seq'), $1 FROM %s s", w->stage))
+		goto nomem;
+	{
+		struct buf tail;
+
+		buf_init(&tail, 1 << 16);
+		if (buf_puts(&tail, " ON CONFLICT ("))
+			goto nomem;
+		for (k = 0; k < ds->nkey; k++)
+			if (buf_printf(&tail, "%s%s", k ? ", " : "", schema_col(&ds->fields[ds->key[k]], 0, col, sizeof col)))
+				goto nomem;
+		if (buf_puts(&tail, ") DO UPDATE SET "))
+			goto nomem;
+		for (i = 0, n = 0; i < ds->nfields; i++)
+			for (k = 0; k < schema_ncols(&ds->fields[i]); k++) {
+				schema_col(&ds->fields[i], (int)k, col, sizeof col);
+				if (buf_printf(&tail, "%s%s = excluded.%s", n++ ? ", " : "", col, col))
+					goto nomem;
+			}
+		if (buf_puts(&tail, ", nw_seq = excluded.nw_seq, nw_sub = excluded.nw_sub"))
+			goto nomem;
+		if (buf_printf(&b, "%s", buf_str(&tail)))
+			goto nomem;
+		w->sql_insert_all = nw_strdup(buf_str(&b));
+		buf_reset(&b);
+		if (buf_printf(&b, "INSERT INTO %s (", ds->name) || cols(ds, "", &b) ||
+		    buf_puts(&b, ", nw_seq, nw_sub) SELECT ") || cols(ds, "s.", &b) ||
+		    buf_printf(&b, ", nextval('nawat_seq'), $1 FROM %s s WHERE s.nw_i = ANY ($2::int[])%s", w->stage,
+			       buf_str(&tail)))
+			goto nomem;
+		w->sql_insert_some = buf_detach(&b, NULL);
+		buf_release(&tail);
+	}
+	/* changed rows, and unchanged ones (confirmed by this submission) */
+	buf_init(&b, 1 << 16);
+	if (buf_printf(&b, "UPDATE %s t SET ", ds->name))
+		goto nomem;
+	for (i = 0, n = 0; i < ds->nfields; i++)
+		for (k = 0; k < schema_ncols(&ds->fields[i]); k++) {
+			if (buf_printf(&b, "%s%s = ", n++ ? ", " : "", schema_col(&ds->fields[i], (int)k, col, sizeof col)) ||
+			    merged(ds, i, (int)k, &b))
+				goto nomem;
+		}
+	if (buf_printf(&b, ", nw_seq = nextval('nawat_seq'), nw_sub = $1 FROM %s s WHERE s.nw_i = ANY ($2::int[]) AND ",
+		       w->stage) || key_join(ds, &b))
+		goto nomem;
+	w->sql_update = buf_detach(&b, NULL);
+	buf_init(&b, 1 << 16);
+	if (buf_printf(&b, "UPDATE %s t SET nw_sub = $1 FROM %s s WHERE s.nw_i = ANY ($2::int[]) AND ", ds->name,
+		       w->stage) || key_join(ds, &b))
+		goto nomem;
+	w->sql_touch = buf_detach(&b, NULL);
+	if (!w->copy_cmd || !w->sql_classify || !w->sql_insert_all || !w->sql_insert_some || !w->sql_update ||
+	    !w->sql_touch)
+		goto nomem;
+	*out = &w->base;
+	return 0;
+fail_or_nomem:
+	if (!rc)
+		goto nomem;
+	goto fail;
+nomem:
+	rc = err_generic(&st->err, NAWAT_ENOMEM);
+fail:
+	buf_release(&b);
+	pg_writer_close(&w->base);
+	return rc;
+}
+
+/* "{1,2,3}" of staged row numbers */
+static int int_array(struct buf *b, const int *v, size_t n)
+{
+	size_t i;
+	int rc = buf_putc(b, '{');
+
+	for (i = 0; i < n && !rc; i++)
+		rc = buf_printf(b, "%s%d", i ? "," : "", v[i]);
+	return rc ? rc : buf_putc(b, '}');
+}
+
+static int apply(struct store *st, const char *sql, int64_t sub_id, const int *list, size_t n)
+{
+	struct params p;
+	struct buf arr;
+	char sub[32];
+	PGresult *res;
+	int rc;
+
+	buf_init(&arr, 1 << 20);
+	params_init(&p);
+	snprintf(sub, sizeof sub, "%lld", (long long)sub_id);
+	param_text(&p, sub, strlen(sub));
+	if (list) {
+		if (int_array(&arr, list, n)) {
+			params_release(&p);
+			buf_release(&arr);
+			return err_generic(&st->err, NAWAT_ENOMEM);
+		}
+		param_text(&p, buf_str(&arr), arr.len);
+	}
+	res = run(st, sql, &p);
+	rc = ok(res) ? 0 : pgerr(st, res, "write");
+	PQclear(res);
+	params_release(&p);
+	buf_release(&arr);
+	return rc;
+}
+
+/* Same key twice in one batch: the later rows are duplicates. */
+static int key_equal(const struct std_dataset *ds, const struct val_value *a, const struct val_value *b)
+{
+	size_t k;
+
+	for (k = 0; k < ds->nkey; k++) {
+		const struct std_field *f = &ds->fields[ds->key[k]];
+		const struct val_value *x = &a[ds->key[k]], *y = &b[ds->key[k]];
+
+		if (f->type == STD_INTEGER && !f->pii ? x->i != y->i : (x->n != y->n || memcmp(x->s, y->s, x->n)))
+			return 0;
+	}
+	return 1;
+}
+
+static uint64_t key_hash(const struct std_dataset *ds, const struct val_value *v)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t k, i;
+
+	for (k = 0; k < ds->nkey; k++) {
+		const struct std_field *f = &ds->fields[ds->key[k]];
+		const struct val_value *x = &v[ds->key[k]];
+
+		if (f->type == STD_INTEGER && !f->pii)
+			h = (h ^ (uint64_t)x->i) * 1099511628211ULL;
+		else
+			for (i = 0; i < x->n; i++)
+				h = (h ^ (unsigned char)x->s[i]) * 1099511628211ULL;
+	}
+	return h;
+}
+
+static int put_batch(struct pg_writer *w, struct store_row *rows, size_t n)
+{
+	struct store *st = w->base.st;
+	const struct std_dataset *ds = w->ds;
+	PGconn *c = PG(st)->conn;
+	PGresult *res;
+	int *slot = NULL, *changed = NULL, *same = NULL, *fresh = NULL;
+	size_t i, k, nslot = 2 * n + 1, nstaged = 0, nchanged = 0, nsame = 0, nfresh = 0, matched = 0;
+	int rc = 0;
+
+	slot = nw_malloc(nslot * sizeof *slot);
+	changed = nw_malloc(n * sizeof *changed);
+	same = nw_malloc(n * sizeof *same);
+	fresh = nw_malloc(n * sizeof *fresh);
+	if (!slot || !changed || !same || !fresh) {
+		rc = err_generic(&st->err, NAWAT_ENOMEM);
+		goto out;
+	}
+	for (i = 0; i < nslot; i++)
+		slot[i] = -1;
+	/* stage every first occurrence of a key */
+	buf_reset(&w->line);
+	for (i = 0; i < n; i++) {
+		size_t pos = key_hash(ds, rows[i].vals) % nslot;
+		int64_t absent = 0;
+		size_t col = 0;
+
+		while (slot[pos] >= 0 && !key_equal(ds, rows[slot[pos]].vals, rows[i].vals))
+			pos = (pos + 1) % nslot;
+		if (slot[pos] >= 0) {
+			rows[i].result = STORE_DUPLICATE;
+			continue;
+		}
+		slot[pos] = (int)i;
+		rows[i].result = STORE_INSERTED; /* until the store says otherwise */
+		for (k = 0; k < ds->nfields && !rc; k++) {
+			size_t wch;
+
+			if (rows[i].vals[k].state == VAL_ABSENT)
+				absent |= 1LL << k;
+			for (wch = 0; wch < schema_ncols(&ds->fields[k]) && !rc; wch++) {
+				if (col++)
+					rc = buf_putc(&w->line, '\t');
+				if (!rc)
+					rc = copy_val(&w->line, &ds->fields[k], (int)wch, &rows[i].vals[k]);
+			}
+		}
+		if (!rc)
+			rc = buf_printf(&w->line, "\t%zu\t%lld\n", i, (long long)absent);
+		if (rc) {
+			rc = err_generic(&st->err, rc);
+			goto out;
+		}
+		nstaged++;
+	}
+	if (!nstaged)
+		goto out;
+	res = PQexec(c, w->copy_cmd);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		rc = pgerr(st, res, "copy");
+		PQclear(res);
+		goto out;
+	}
+	PQclear(res);
+	if (PQputCopyData(c, w->line.data, (int)w->line.len) != 1 || PQputCopyEnd(c, NULL) != 1) {
+		rc = pgerr(st, NULL, "copy");
+		goto out;
+	}
+	res = PQgetResult(c);
+	if (!ok(res)) {
+		rc = pgerr(st, res, "copy");
+		PQclear(res);
+		while ((res = PQgetResult(c)))
+			PQclear(res);
+		goto out;
+	}
+	PQclear(res);
+	while ((res = PQgetResult(c)))
+		PQclear(res);
+
+	/* which staged rows match a stored one, and how */
+	res = PQexec(c, w->sql_classify);
+	if (!ok(res)) {
+		rc = pgerr(st, res, "classify");
+		PQclear(res);
+		goto out;
+	}
+	arena_reset(&w->mem);
+	for (i = 0; i < (size_t)PQntuples(res); i++) {
+		size_t r = strtoul(PQgetvalue(res, (int)i, 0), NULL, 10);
+		int64_t old_sub = strtoll(PQgetvalue(res, (int)i, 1), NULL, 10);
+		int is_changed = PQgetvalue(res, (int)i, 2)[0] == 't';
+
+		if (r >= n)
+			continue;
+		matched++;
+		if (old_sub == w->sub_id) {
+			rows[r].result = STORE_DUPLICATE;
+		} else if (is_changed) {
+			rows[r].result = STORE_UPDATED;
+			changed[nchanged++] = (int)r;
+			read_fields(res, (int)i, 3, ds, NULL, ds->nfields, w->old, &w->mem);
+			store_writer_note_old(&w->base, ds, w->old);
+		} else {
+			rows[r].result = STORE_UNCHANGED;
+			same[nsame++] = (int)r;
+		}
+	}
+	PQclear(res);
+	for (i = 0; i < n; i++)
+		if (rows[i].result == STORE_INSERTED)
+			fresh[nfresh++] = (int)i;
+	if (nfresh && (rc = matched ? apply(st, w->sql_insert_some, w->sub_id, fresh, nfresh)
+				    : apply(st, w->sql_insert_all, w->sub_id, NULL, 0)))
+		goto out;
+	if (nchanged && (rc = apply(st, w->sql_update, w->sub_id, changed, nchanged)))
+		goto out;
+	if (nsame && (rc = apply(st, w->sql_touch, w->sub_id, same, nsame)))
+		goto out;
+	if (nfresh || nchanged)
+		PG(st)->wrote = 1;
+	{
+		char sql[128];
+
+		snprintf(sql, sizeof sql, "TRUNCATE %s", w->stage);
+		rc = ex(st, sql);
+	}
+out:
+	nw_free(slot);
+	nw_free(changed);
+	nw_free(same);
+	nw_free(fresh);
+	return rc;
+}
+
+static int pg_writer_put(struct store_writer *bw, struct store_row *rows, size_t n)
+{
+	struct pg_writer *w = (struct pg_writer *)bw;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i += PG_BATCH)
+		if ((rc = put_batch(w, rows + i, n - i < PG_BATCH ? n - i : PG_BATCH)))
+			return rc;
+	return 0;
+}
+
+/* ---- lookups ---- */
+
+struct pg_ref {
+	struct store_ref base;
+	const struct std_dataset *ds;
+	const int *fetch;
+	size_t nfetch;
+	char *sql_one, *sql_many;
+	PGresult *last;          /* the fetched values point into it */
+	struct arena mem;
+};
+
+static void pg_ref_close(struct store_ref *br)
+{
+	struct pg_ref *r = (struct pg_ref *)br;
+
+	if (!r)
+		return;
+	store_ref_base_release(&r->base);
+	PQclear(r->last);
+	nw_free(r->sql_one);
+	nw_free(r->sql_many);
+	arena_release(&r->mem);
+	nw_free(r);
+}
+
+static const char *array_type(const struct std_field *f)
+{
+	if (f->pii)
+		return "bytea";
+	switch (f->type) {
+	case STD_INTEGER: return "bigint";
+	case STD_NUMBER: return "double precision";
+	case STD_DATE: return "date";
+	default: return "text";
+	}
+}
+
+static int pg_ref_open(struct store *st, const struct std_dataset *ds, const int *fetch, size_t nfetch,
+		       struct store_ref **out)
+{
+	struct pg_ref *r;
+	struct buf b, f;
+	char col[64];
+	size_t i, w;
+	int rc = 0;
+
+	*out = NULL;
+	r = nw_calloc(1, sizeof *r);
+	if (!r)
+		return err_generic(&st->err, NAWAT_ENOMEM);
+	r->base.st = st;
+	r->base.target = ds;
+	r->base.nfetch = nfetch;
+	r->ds = ds;
+	r->fetch = fetch;
+	r->nfetch = nfetch;
+	arena_init(&r->mem, 16 * 1024, 0);
+	buf_init(&b, 1 << 16);
+	buf_init(&f, 1 << 16);
+	for (i = 0; i < nfetch && !rc; i++)
+		for (w = 0; w < schema_ncols(&ds->fields[fetch[i]]) && !rc; w++)
+			rc = buf_printf(&f, ", t.%s", schema_col(&ds->fields[fetch[i]], (int)w, col, sizeof col));
+	if (!rc)
+		rc = buf_printf(&b, "SELECT 1%s FROM %s t WHERE ", buf_str(&f), ds->name) ||
+		     schema_key_where(&schema_pg, ds, &b, 1);
+	if (!rc)
+		r->sql_one = buf_detach(&b, NULL);
+	/* many: WITH k(i, k1, k2) AS (SELECT * FROM unnest($1::int[], $2::type[], ...)) */
+	buf_init(&b, 1 << 16);
+	if (!rc)
+		rc = buf_puts(&b, "WITH k AS (SELECT * FROM unnest($1::int[]");
+	for (i = 0; i < ds->nkey && !rc; i++)
+		rc = buf_printf(&b, ", $%zu::%s[]", i + 2, array_type(&ds->fields[ds->key[i]]));
+	if (!rc)
+		rc = buf_puts(&b, ") AS k (nw_i");
+	for (i = 0; i < ds->nkey && !rc; i++)
+		rc = buf_printf(&b, ", k%zu", i);
+	if (!rc)
+		rc = buf_printf(&b, ")) SELECT k.nw_i%s FROM k JOIN %s t ON ", buf_str(&f), ds->name);
+	for (i = 0; i < ds->nkey && !rc; i++)
+		rc = buf_printf(&b, "%st.%s = k.k%zu", i ? " AND " : "",
+				schema_col(&ds->fields[ds->key[i]], 0, col, sizeof col), i);
+	if (!rc)
+		r->sql_many = buf_detach(&b, NULL);
+	buf_release(&b);
+	buf_release(&f);
+	if (rc || !r->sql_one || !r->sql_many) {
+		pg_ref_close(&r->base);
+		return err_generic(&st->err, NAWAT_ENOMEM);
+	}
+	*out = &r->base;
+	return 0;
+}
+
+static int pg_ref_lookup(struct store_ref *br, const struct val_value *key, int *found,
+			 struct val_value *fetched)
+{
+	struct pg_ref *r = (struct pg_ref *)br;
+	struct params p;
+	size_t k;
+
+	params_init(&p);
+	for (k = 0; k < r->ds->nkey; k++)
+		param_val(&p, &r->ds->fields[r->ds->key[k]], 0, &key[k]);
+	PQclear(r->last);
+	r->last = run(br->st, r->sql_one, &p);
+	params_release(&p);
+	if (!ok(r->last))
+		return pgerr(br->st, r->last, "lookup");
+	*found = PQntuples(r->last) > 0;
+	arena_reset(&r->mem);
+	if (*found && r->nfetch)
+		read_fields(r->last, 0, 1, r->ds, r->fetch, r->nfetch, fetched, &r->mem);
+	return 0;
+}
+
+/* An array literal element: "text" with \ and " escaped; bytea as "\\x..". */
+static int array_elem(struct buf *b, const struct std_field *f, const struct val_value *v)
+{
+	static const char hex[] = "0123456789abcdef";
+	char num[VAL_NUMBER_MAX];
+	size_t i, n;
+	int rc;
+
+	if (f->pii) {
+		rc = buf_puts(b, "\"\\\\x");
+		for (i = 0; i < v->n && !rc; i++) {
+			rc = buf_putc(b, hex[(unsigned char)v->s[i] >> 4]);
+			if (!rc)
+				rc = buf_putc(b, hex[(unsigned char)v->s[i] & 15]);
+		}
+		return rc ? rc : buf_putc(b, '"');
+	}
+	if (f->type == STD_INTEGER) {
+		n = val_format_int(v->i, num);
+		return buf_append(b, num, n);
+	}
+	if (f->type == STD_NUMBER) {
+		n = val_format_number(v->d, num, sizeof num);
+		return buf_append(b, num, n);
+	}
+	rc = buf_putc(b, '"');
+	for (i = 0; i < v->n && !rc; i++) {
+		if (v->s[i] == '"' || v->s[i] == '\\')
+			rc = buf_putc(b, '\\');
+		if (!rc)
+			rc = buf_putc(b, v->s[i]);
+	}
+	return rc ? rc : buf_putc(b, '"');
+}
+
+static int pg_ref_lookup_many(struct store_ref *br, size_t n, const struct val_value *keys, int *found,
+			      struct val_value *fetched)
+{
+	struct pg_ref *r = (struct pg_ref *)br;
+	const struct std_dataset *ds = r->ds;
+	struct buf arr[1 + 8];
+	struct params p;
+	size_t i, k;
+	int rc = 0;
+
+	if (ds->nkey > 8)
+		return err_msg(&br->st->err, NAWAT_ELIMIT, "คีย์ยาวเกินไป", "key too long");
+	for (k = 0; k <= ds->nkey; k++) {
+		buf_init(&arr[k], (size_t)1 << 28);
+		rc = rc ? rc : buf_putc(&arr[k], '{');
+	}
+	for (i = 0; i < n && !rc; i++) {
+		rc = buf_printf(&arr[0], "%s%zu", i ? "," : "", i);
+		for (k = 0; k < ds->nkey && !rc; k++) {
+			if (i)
+				rc = buf_putc(&arr[k + 1], ',');
+			if (!rc)
+				rc = array_elem(&arr[k + 1], &ds->fields[ds->key[k]], &keys[i * ds->nkey + k]);
+		}
+		found[i] = 0;
+	}
+	params_init(&p);
+	for (k = 0; k <= ds->nkey && !rc; k++) {
+		rc = buf_putc(&arr[k], '}');
+		p.v[p.n] = buf_str(&arr[k]);
+		p.len[p.n] = (int)arr[k].len;
+		p.fmt[p.n] = 0;
+		p.n++;
+	}
+	if (!rc) {
+		PQclear(r->last);
+		r->last = run(br->st, r->sql_many, &p);
+		if (!ok(r->last)) {
+			rc = pgerr(br->st, r->last, "lookup");
+		} else {
+			arena_reset(&r->mem);
+			for (i = 0; i < (size_t)PQntuples(r->last); i++) {
+				size_t at = strtoul(PQgetvalue(r->last, (int)i, 0), NULL, 10);
+
+				if (at >= n)
+					continue;
+				found[at] = 1;
+				if (r->nfetch)
+					read_fields(r->last, (int)i, 1, ds, r->fetch, r->nfetch, &fetched[at * r->nfetch],
+						    &r->mem);
+			}
+		}
+	} else {
+		rc = err_generic(&br->st->err, NAWAT_ENOMEM);
+	}
+	params_release(&p);
+	for (k = 0; k <= ds->nkey; k++)
+		buf_release(&arr[k]);
+	return rc;
+}
+
+/* ---- scans: a cursor fetched a thousand rows at a time ----
+ * (flat memory, and the connection stays free for lookups between fetches,
+ * which single-row mode would not allow) */
+
+#define FETCH_ROWS 1000
+
+struct pg_scan {
+	struct store_scan base;
+	const struct std_dataset *ds;
+	PGresult *rows;
+	int at, n, done, own_tx, open;
+	char name[32];
+	struct arena mem;
+};
+
+static void pg_scan_close(struct store_scan *bs)
+{
+	struct pg_scan *sc = (struct pg_scan *)bs;
+	char sql[64];
+
+	if (!sc)
+		return;
+	PQclear(sc->rows);
+	if (sc->open) {
+		snprintf(sql, sizeof sql, "CLOSE %s", sc->name);
+		ex(bs->st, sql);
+	}
+	if (sc->own_tx) {
+		ex(bs->st, "COMMIT");
+		bs->st->in_tx = 0;
+	}
+	arena_release(&sc->mem);
+	nw_free(sc);
+}
+
+static int bind_query(struct store *st, const struct std_dataset *ds, const struct store_query *q,
+		      const struct qparam *qp, int np, struct params *p, struct buf *pat)
+{
+	int i;
+
+	for (i = 0; i < np; i++) {
+		switch (qp[i].kind) {
+		case QP_FILTER:
+			param_val(p, &ds->fields[q->filters[qp[i].index].field], 0, &q->filters[qp[i].index].value);
+			break;
+		case QP_SCOPE:
+			param_text(p, q->scope.code, strlen(q->scope.code));
+			break;
+		case QP_SEARCH:
+			param_text(p, buf_str(pat), pat->len);
+			break;
+		case QP_AFTER:
+			param_val(p, &ds->fields[ds->key[qp[i].index]], 0, &q->after[qp[i].index]);
+			break;
+		}
+	}
+	(void)st;
+	return 0;
+}
+
+static int pg_scan_open(struct store *st, const struct std_dataset *ds, const struct store_query *q,
+			struct store_scan **out)
+{
+	static int counter;
+	struct qparam qp[QPARAM_MAX];
+	struct buf sql, what, pat;
+	struct params p;
+	struct pg_scan *sc;
+	PGresult *res;
+	int np = QPARAM_MAX, rc;
+
+	*out = NULL;
+	sc = nw_calloc(1, sizeof *sc);
+	if (!sc)
+		return err_generic(&st->err, NAWAT_ENOMEM);
+	sc->base.st = st;
+	sc->ds = ds;
+	snprintf(sc->name, sizeof sc->name, "nw_cur_%d", __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED));
+	arena_init(&sc->mem, 16 * 1024, 0);
+	buf_init(&sql, 1 << 16);
+	buf_init(&what, 1 << 16);
+	buf_init(&pat, 4096);
+	params_init(&p);
+	rc = buf_printf(&sql, "DECLARE %s NO SCROLL CURSOR FOR ", sc->name) || schema_field_list(ds, &what) ||
+	     schema_query(&schema_pg, ds, q, buf_str(&what), 1, &sql, qp, &np);
+	if (!rc && q && q->search)
+		rc = schema_like_pattern(q->search, &pat);
+	if (rc) {
+		rc = err_generic(&st->err, NAWAT_ENOMEM);
+		goto out;
+	}
+	bind_query(st, ds, q, qp, np, &p, &pat);
+	if (!st->in_tx) {
+		/* a cursor lives in a transaction: a read-only one of the scan's own */
+		if ((rc = ex(st, "BEGIN READ ONLY")))
+			goto out;
+		sc->own_tx = 1;
+		st->in_tx = 1;
+	}
+	res = run(st, buf_str(&sql), &p);
+	if (!ok(res))
+		rc = pgerr(st, res, "scan");
+	else
+		sc->open = 1;
+	PQclear(res);
+out:
+	params_release(&p);
+	buf_release(&sql);
+	buf_release(&what);
+	buf_release(&pat);
+	if (rc) {
+		pg_scan_close(&sc->base);
+		return rc;
+	}
+	*out = &sc->base;
+	return 0;
+}
+
+static int pg_scan_next(struct store_scan *bs, struct val_value *vals)
+{
+	struct pg_scan *sc = (struct pg_scan *)bs;
+	char sql[64];
+
+	if (sc->at >= sc->n) {
+		if (sc->done)
+			return 0;
+		PQclear(sc->rows);
+		snprintf(sql, sizeof sql, "FETCH %d FROM %s", FETCH_ROWS, sc->name);
+		sc->rows = PQexec(PG(bs->st)->conn, sql);
+		if (!ok(sc->rows))
+			return pgerr(bs->st, sc->rows, "scan");
+		sc->n = PQntuples(sc->rows);
+		sc->at = 0;
+		if (sc->n < FETCH_ROWS)
+			sc->done = 1;
+		if (!sc->n)
+			return 0;
+	}
+	arena_reset(&sc->mem);
+	read_fields(sc->rows, sc->at++, 0, sc->ds, NULL, sc->ds->nfields, vals, &sc->mem);
+	return 1;
+}
+
+static int pg_count(struct store *st, const struct std_dataset *ds, const struct store_query *q, int64_t *n)
+{
+	struct qparam qp[QPARAM_MAX];
+	struct store_query cq;
+	struct buf sql, pat;
+	struct params p;
+	PGresult *res;
+	int np = QPARAM_MAX, rc;
+
+	if (q) {
+		cq = *q;
+		cq.limit = cq.offset = 0;
+		cq.after = NULL;
+		q = &cq;
+	}
+	buf_init(&sql, 1 << 16);
+	buf_init(&pat, 4096);
+	params_init(&p);
+	rc = schema_query(&schema_pg, ds, q, "count(*)", 0, &sql, qp, &np);
+	if (!rc && q && q->search)
+		rc = schema_like_pattern(q->search, &pat);
+	if (rc) {
+		rc = err_generic(&st->err, NAWAT_ENOMEM);
+		goto out;
+	}
+	bind_query(st, ds, q, qp, np, &p, &pat);
+	res = run(st, buf_str(&sql), &p);
+	if (!ok(res))
+		rc = pgerr(st, res, "count");
+	else
+		*n = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+out:
+	params_release(&p);
+	buf_release(&sql);
+	buf_release(&pat);
+	return rc;
+}
+
+/* ---- statements: '?' become $n; the whole result is read at the first step ---- */
+
+struct pg_stmt {
+	struct store_stmt base;
+	char *sql;
+	struct params p;
+	PGresult *res;
+	int row;                 /* the current row, -1 before the first */
+	struct arena mem;
+};
+
+static int pg_prepare(struct store *st, const char *sql, struct store_stmt **out)
+{
+	struct pg_stmt *s = nw_calloc(1, sizeof *s);
+	struct buf b;
+	const char *c;
+	int n = 0, quote = 0;
+
+	*out = NULL;
+	if (!s)
+		return err_generic(&st->err, NAWAT_ENOMEM);
+	s->base.st = st;
+	params_init(&s->p);
+	arena_init(&s->mem, 1024, 0);
+	buf_init(&b, 1 << 20);
+	for (c = sql; *c; c++) {
+		if (*c == '\'')
+			quote = !quote;
+		if (*c == '?' && !quote)
+			buf_printf(&b, "$%d", ++n);
+		else
+			buf_putc(&b, *c);
+	}
+	s->sql = buf_detach(&b, NULL);
+	s->row = -1;
+	if (!s->sql) {
+		nw_free(s);
+		return err_generic(&st->err, NAWAT_ENOMEM);
+	}
+	*out = &s->base;
+	return 0;
+}
+
+static void pg_finalize(struct store_stmt *bs)
+{
+	struct pg_stmt *s = (struct pg_stmt *)bs;
+
+	PQclear(s->res);
+	params_release(&s->p);
+	arena_release(&s->mem);
+	nw_free(s->sql);
+	nw_free(s);
+}
+
+static int set_param(struct pg_stmt *s, int i)
+{
+	while (s->p.n < i) {
+		s->p.v[s->p.n] = NULL;
+		s->p.len[s->p.n] = 0;
+		s->p.fmt[s->p.n] = 0;
+		s->p.n++;
+	}
+	return i <= QPARAM_MAX ? 0 : NAWAT_ELIMIT;
+}
+
+static int pg_bind_int(struct store_stmt *bs, int i, int64_t v)
+{
+	struct pg_stmt *s = (struct pg_stmt *)bs;
+	char num[32];
+	size_t n = val_format_int(v, num);
+
+	if (set_param(s, i))
+		return NAWAT_ELIMIT;
+	s->p.v[i - 1] = arena_strndup(&s->p.mem, num, n);
+	s->p.len[i - 1] = (int)n;
+	s->p.fmt[i - 1] = 0;
+	return 0;
+}
+
+static int pg_bind_text(struct store_stmt *bs, int i, const char *v, size_t n)
+{
+	struct pg_stmt *s = (struct pg_stmt *)bs;
+
+	if (set_param(s, i))
+		return NAWAT_ELIMIT;
+	s->p.v[i - 1] = arena_strndup(&s->p.mem, v, n);
+	s->p.len[i - 1] = (int)n;
+	s->p.fmt[i - 1] = 0;
+	return s->p.v[i - 1] ? 0 : NAWAT_ENOMEM;
+}
+
+static int pg_bind_blob(struct store_stmt *bs, int i, const void *v, size_t n)
+{
+	struct pg_stmt *s = (struct pg_stmt *)bs;
+	char *copy;
+
+	if (set_param(s, i))
+		return NAWAT_ELIMIT;
+	copy = arena_alloc(&s->p.mem, n ? n : 1);
+	if (!copy)
+		return NAWAT_ENOMEM;
+	memcpy(copy, v, n);
+	s->p.v[i - 1] = copy;
+	s->p.len[i - 1] = (int)n;
+	s->p.fmt[i - 1] = 1;
+	return 0;
+}
+
+static int pg_bind_null(struct store_stmt *bs, int i)
+{
+	struct pg_stmt *s = (struct pg_stmt *)bs;
+
+	if (set_param(s, i))
+		return NAWAT_ELIMIT;
+	s->p.v[i - 1] = NULL;
+	return 0;
+}
+
+static int pg_step(struct store_stmt *bs)
+{
+	struct pg_stmt *s = (struct pg_stmt *)bs;
+
+	if (!s->res) {
+		s->res = run(bs->st, s->sql, &s->p);
+		if (!ok(s->res)) {
+			int rc = pgerr(bs->st, s->res, "step");
+
+			PQclear(s->res);
+			s->res = NULL;
+			return rc;
+		}
+		/* an INSERT, UPDATE or DELETE changes data only in data-set tables
+		 * through the writer; system tables do not move data_version */
+	}
+	if (PQresultStatus(s->res) != PGRES_TUPLES_OK)
+		return 0;
+	if (s->row + 1 < PQntuples(s->res)) {
+		s->row++;
+		return 1;
+	}
+	return 0;
+}
+
+static int pg_reset(struct store_stmt *bs)
+{
+	struct pg_stmt *s = (struct pg_stmt *)bs;
+
+	PQclear(s->res);
+	s->res = NULL;
+	s->row = -1;
+	s->p.n = 0;
+	arena_reset(&s->p.mem);
+	arena_reset(&s->mem);
+	return 0;
+}
+
+static int pg_col_null(struct store_stmt *bs, int i)
+{
+	struct pg_stmt *s = (struct pg_stmt *)bs;
+
+	return !s->res || s->row < 0 || PQgetisnull(s->res, s->row, i);
+}
+
+static int64_t pg_col_int(struct store_stmt *bs, int i)
+{
+	struct pg_stmt *s = (struct pg_stmt *)bs;
+
+	return pg_col_null(bs, i) ? 0 : strtoll(PQgetvalue(s->res, s->row, i), NULL, 10);
+}
+
+static const char *pg_col_text(struct store_stmt *bs, int i, size_t *n)
+{
+	struct pg_stmt *s = (struct pg_stmt *)bs;
+
+	if (pg_col_null(bs, i)) {
+		if (n)
+			*n = 0;
+		return NULL;
+	}
+	if (n)
+		*n = (size_t)PQgetlength(s->res, s->row, i);
+	return PQgetvalue(s->res, s->row, i);
+}
+
+static const void *pg_col_blob(struct store_stmt *bs, int i, size_t *n)
+{
+	struct pg_stmt *s = (struct pg_stmt *)bs;
+	size_t len;
+	const void *p;
+
+	if (pg_col_null(bs, i)) {
+		if (n)
+			*n = 0;
+		return NULL;
+	}
+	p = unhex(&s->mem, PQgetvalue(s->res, s->row, i), &len);
+	if (n)
+		*n = len;
+	return p;
+}
+
+/* ---- submissions ---- */
+
+static int pg_sub_create(struct store *st, struct store_sub *s)
+{
+	struct params p;
+	PGresult *res;
+	int rc;
+
+	params_init(&p);
+	param_text(&p, s->created_at, strlen(s->created_at));
+	param_text(&p, s->user_name, strlen(s->user_name));
+	param_text(&p, s->dataset, strlen(s->dataset));
+	param_text(&p, s->file_name, strlen(s->file_name));
+	param_text(&p, s->sha256, strlen(s->sha256));
+	param_text(&p, s->format, strlen(s->format));
+	param_text(&p, s->encoding, strlen(s->encoding));
+	param_text(&p, s->status, strlen(s->status));
+	res = run(st, "INSERT INTO submissions (created_at, user_name, dataset, file_name, sha256, format, encoding, "
+		      "status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id", &p);
+	params_release(&p);
+	if (!ok(res))
+		rc = pgerr(st, res, "submission");
+	else {
+		s->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		rc = 0;
+	}
+	PQclear(res);
+	return rc;
+}
+
+static int pg_sub_finish(struct store *st, const struct store_sub *s)
+{
+	struct params p;
+	PGresult *res;
+	char n[7][32];
+	int rc, i;
+	int64_t v[7] = { s->inserted, s->updated, s->unchanged, s->rejected, s->errors, s->warnings, s->id };
+
+	params_init(&p);
+	param_text(&p, s->sha256, strlen(s->sha256));
+	param_text(&p, s->encoding, strlen(s->encoding));
+	param_text(&p, s->status, strlen(s->status));
+	for (i = 0; i < 7; i++) {
+		size_t len = val_format_int(v[i], n[i]);
+
+		param_text(&p, n[i], len);
+	}
+	res = run(st, "UPDATE submissions SET sha256 = $1, encoding = $2, status = $3, inserted = $4, updated = $5, "
+		      "unchanged = $6, rejected = $7, errors = $8, warnings = $9 WHERE id = $10", &p);
+	params_release(&p);
+	rc = ok(res) ? 0 : pgerr(st, res, "submission");
+	PQclear(res);
+	return rc;
+}
+
+static int pg_sub_issue(struct store *st, int64_t sub_id, const struct store_issue *is)
+{
+	struct params p;
+	PGresult *res;
+	char a[32], b[32];
+	size_t na = val_format_int(sub_id, a), nb = val_format_int(is->row, b);
+	int rc;
+
+	params_init(&p);
+	param_text(&p, a, na);
+	param_text(&p, b, nb);
+	param_text(&p, is->column, strlen(is->column));
+	param_text(&p, is->value, is->value ? strlen(is->value) : 0);
+	param_text(&p, is->code, strlen(is->code));
+	param_text(&p, is->severity, strlen(is->severity));
+	res = run(st, "INSERT INTO submission_issues (sub_id, row_no, column_name, value, code, severity) "
+		      "VALUES ($1, $2, $3, $4, $5, $6)", &p);
+	params_release(&p);
+	rc = ok(res) ? 0 : pgerr(st, res, "submission issue");
+	PQclear(res);
+	return rc;
+}
+
+/* ---- open / close ---- */
+
+static int pg_lock(struct store *st, const char *name)
+{
+	struct params p;
+	PGresult *res;
+	int rc;
+
+	params_init(&p);
+	param_text(&p, name, strlen(name));
+	res = run(st, "SELECT pg_advisory_xact_lock(hashtext($1))", &p);
+	params_release(&p);
+	rc = ok(res) ? 0 : pgerr(st, res, "lock");
+	PQclear(res);
+	return rc;
+}
+
+static void pg_close(struct store *st)
+{
+	struct pg *g = PG(st);
+
+	if (g) {
+		if (g->conn)
+			PQfinish(g->conn);
+		nw_free(g);
+	}
+	nw_free(st->url);
+	nw_free(st);
+}
+
+static const struct store_ops pg_ops = {
+	.name = "postgresql",
+	.dialect = &schema_pg,
+	.batch_rows = PG_BATCH,
+	.close = pg_close,
+	.exec = pg_exec,
+	.table_columns = pg_table_columns,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.savepoint = pg_savepoint,
+	.release = pg_release,
+	.rollback_to = pg_rollback_to,
+	.meta_get = pg_meta_get,
+	.meta_set = pg_meta_set,
+	.lock = pg_lock,
+	.writer_open = pg_writer_open,
+	.writer_put = pg_writer_put,
+	.writer_close = pg_writer_close,
+	.ref_open = pg_ref_open,
+	.ref_lookup = pg_ref_lookup,
+	.ref_lookup_many = pg_ref_lookup_many,
+	.ref_close = pg_ref_close,
+	.scan_open = pg_scan_open,
+	.scan_next = pg_scan_next,
+	.scan_close = pg_scan_close,
+	.count = pg_count,
+	.data_version = pg_data_version,
+	.prepare = pg_prepare,
+	.finalize = pg_finalize,
+	.bind_int = pg_bind_int,
+	.bind_text = pg_bind_text,
+	.bind_blob = pg_bind_blob,
+	.bind_null = pg_bind_null,
+	.step = pg_step,
+	.reset = pg_reset,
+	.col_null = pg_col_null,
+	.col_int = pg_col_int,
+	.col_text = pg_col_text,
+	.col_blob = pg_col_blob,
+	.sub_create = pg_sub_create,
+	.sub_finish = pg_sub_finish,
+	.sub_issue = pg_sub_issue,
+};
+
+int store_pg_open(const char *url, const struct std_package *pkg, struct store **out, struct nw_err *err)
+{
+	struct store *st;
+	struct pg *g;
+
+	*out = NULL;
+	st = nw_calloc(1, sizeof *st);
+	g = nw_calloc(1, sizeof *g);
+	if (!st || !g) {
+		nw_free(st);
+		nw_free(g);
+		return err_generic(err, NAWAT_ENOMEM);
+	}
+	st->ops = &pg_ops;
+	st->pkg = pkg;
+	st->impl = g;
+	st->url = nw_strdup(url);
+	g->conn = PQconnectdb(url);
+	if (!st->url || !g->conn || PQstatus(g->conn) != CONNECTION_OK) {
+		char msg[300];
+
+		snprintf(msg, sizeof msg, "%s", g->conn ? PQerrorMessage(g->conn) : "out of memory");
+		msg[strcspn(msg, "\n")] = '\0';
+		pg_close(st);
+		return err_set(err, NAWAT_ESTORE, "เชื่อมต่อ PostgreSQL ไม่ได้: %s", "cannot connect to PostgreSQL: %s", msg);
+	}
+	if (ex(st, "SET client_encoding = 'UTF8'; SET standard_conforming_strings = on; "
+		   "SET client_min_messages = warning; SET extra_float_digits = 1; SET TIME ZONE 'UTC'; SET DateStyle = ISO, YMD")) {
+		*err = st->err;
+		pg_close(st);
+		return NAWAT_ESTORE;
+	}
+	*out = st;
+	return 0;
+}
