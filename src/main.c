@@ -549,17 +549,23 @@ static int cmd_export(struct cli *c, int argc, char **argv)
 	if (o.format != EXP_CSV)
 		o.bom = 0;
 	if (out_path && strcmp(out_path, "-")) {
-		/* write beside, then rename: never a half-written export */
+		struct stat sb;
 		size_t len = strlen(out_path) + 16;
 
-		tmp = nw_malloc(len);
-		if (!tmp) {
-			err_generic(&e, NAWAT_ENOMEM);
-			rc = fail(&e);
-			goto out;
+		/* a regular file is written beside and renamed into place (never a
+		 * half-written export); anything else (a pipe, /dev/null) directly */
+		if (stat(out_path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+			out = fopen(out_path, "w");
+		} else {
+			tmp = nw_malloc(len);
+			if (!tmp) {
+				err_generic(&e, NAWAT_ENOMEM);
+				rc = fail(&e);
+				goto out;
+			}
+			snprintf(tmp, len, "%s.tmp%ld", out_path, (long)getpid());
+			out = fopen(tmp, "w");
 		}
-		snprintf(tmp, len, "%s.tmp%ld", out_path, (long)getpid());
-		out = fopen(tmp, "w");
 		if (!out) {
 			err_set(&e, NAWAT_EIO, "เขียนไฟล์ %s ไม่ได้", "cannot write %s", out_path);
 			out = stdout;
@@ -572,9 +578,9 @@ static int cmd_export(struct cli *c, int argc, char **argv)
 		if (fclose(out) != 0 && !rc)
 			rc = err_msg(&e, NAWAT_EIO, "เขียนไฟล์ส่งออกไม่สำเร็จ", "cannot write the export");
 		out = stdout;
-		if (!rc && rename(tmp, out_path) != 0)
+		if (!rc && tmp && rename(tmp, out_path) != 0)
 			rc = err_set(&e, NAWAT_EIO, "เขียนไฟล์ %s ไม่ได้", "cannot write %s", out_path);
-		if (rc)
+		if (rc && tmp)
 			unlink(tmp);
 	}
 	if (rc) {
