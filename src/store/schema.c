@@ -15,6 +15,7 @@ const struct schema_dialect schema_sqlite = {
 	.table_suffix = "",
 	.numbered_params = 0,
 	.limit_all = "-1",
+	.seq_default = "",
 	.extra_setup = "SELECT 1",
 };
 
@@ -26,6 +27,7 @@ const struct schema_dialect schema_pg = {
 	.table_suffix = "",
 	.numbered_params = 1,
 	.limit_all = "ALL",
+	.seq_default = " DEFAULT nextval('nawat_seq')",
 	/* a sequence for change numbers, Thai ordering, and a counter that moves
 	 * with every committed write (for answer caches) */
 	.extra_setup = "CREATE SEQUENCE IF NOT EXISTS nawat_seq;\n"
@@ -110,8 +112,8 @@ int schema_create_table(const struct schema_dialect *d, const struct std_dataset
 					f->required || f->key_pos >= 0 ? " NOT NULL" : "");
 	}
 	if (!rc)
-		rc = buf_printf(out, "  nw_seq %s NOT NULL,\n  nw_sub %s NOT NULL,\n  PRIMARY KEY (",
-				d->t_int, d->t_int);
+		rc = buf_printf(out, "  nw_seq %s NOT NULL%s,\n  nw_sub %s NOT NULL,\n  PRIMARY KEY (",
+				d->t_int, d->seq_default, d->t_int);
 	for (i = 0; i < ds->nkey && !rc; i++)
 		rc = buf_printf(out, "%s%s", i ? ", " : "",
 				schema_col(&ds->fields[ds->key[i]], 0, col, sizeof col));

@@ -20,6 +20,7 @@ struct schema_dialect {
 	const char *table_suffix;   /* after the closing parenthesis */
 	int numbered_params;        /* $1 ($2 ...) instead of ? */
 	const char *limit_all;      /* LIMIT without a limit, for OFFSET */
+	const char *seq_default;    /* nw_seq's default (where the database numbers changes) */
 	const char *extra_setup;    /* run once by the system migrations */
 };
 

@@ -28,6 +28,8 @@
 struct pg {
 	PGconn *conn;
 	int wrote;               /* this transaction changed data */
+	int refs_checked;        /* this transaction's references are nawat's to check */
+	int may_replica;         /* the role may set session_replication_role (-1 unknown) */
 };
 
 static struct pg *PG(struct store *st)
@@ -248,13 +250,35 @@ static int pg_table_columns(struct store *st, const char *table, struct buf *out
 	return rc ? err_generic(&st->err, NAWAT_ENOMEM) : 0;
 }
 
+/*
+ * An import checks every reference itself, a batch at a time, and locks the
+ * rows it found (FOR KEY SHARE, as PostgreSQL's own check would) so that no
+ * one removes them before the commit.  Where the role may, the transaction
+ * then turns off PostgreSQL's per-row foreign-key triggers, which would do
+ * the same work again a row at a time (the operator grants it with
+ * GRANT SET ON PARAMETER session_replication_role TO the nawat role).
+ */
 static int pg_begin(struct store *st, int flags)
 {
-	(void)flags; /* foreign keys stay on: PostgreSQL checks them cheaply in bulk */
+	struct pg *g = PG(st);
+	PGresult *res;
+
 	if (ex(st, "BEGIN"))
 		return st->err.code;
 	st->in_tx = 1;
-	PG(st)->wrote = 0;
+	g->wrote = 0;
+	g->refs_checked = 0;
+	if (!(flags & STORE_REFS_CHECKED))
+		return 0;
+	g->refs_checked = 1;
+	if (g->may_replica < 0) {
+		res = PQexec(g->conn, "SELECT current_setting('is_superuser') = 'on' OR "
+				      "has_parameter_privilege('session_replication_role', 'SET')");
+		g->may_replica = ok(res) && PQntuples(res) && PQgetvalue(res, 0, 0)[0] == 't';
+		PQclear(res);
+	}
+	if (g->may_replica && ex(st, "SET LOCAL session_replication_role = replica"))
+		return st->err.code;
 	return 0;
 }
 
@@ -271,6 +295,7 @@ static int pg_commit(struct store *st)
 		return rc;
 	st->in_tx = 0;
 	PG(st)->wrote = 0;
+	PG(st)->refs_checked = 0;
 	return 0;
 }
 
@@ -278,6 +303,7 @@ static int pg_rollback(struct store *st)
 {
 	st->in_tx = 0;
 	PG(st)->wrote = 0;
+	PG(st)->refs_checked = 0;
 	if (PQtransactionStatus(PG(st)->conn) == PQTRANS_IDLE)
 		return 0;
 	return ex(st, "ROLLBACK");
@@ -420,12 +446,16 @@ static int copy_val(struct buf *b, const struct std_field *f, int which, const s
 
 /* ---- the writer ---- */
 
+static const char *array_type(const struct std_field *f);
+static int array_elem(struct buf *b, const struct std_field *f, const struct val_value *v);
+
 struct pg_writer {
 	struct store_writer base;
 	const struct std_dataset *ds;
 	int64_t sub_id;
 	char stage[80];
-	char *sql_classify, *sql_insert_all, *sql_insert_some, *sql_update, *sql_touch, *copy_cmd;
+	char *sql_classify, *sql_insert_some, *sql_update, *sql_touch, *copy_cmd;
+	char *sql_probe, *copy_direct;
 	struct buf line;         /* the COPY data of a batch */
 	struct arena mem;        /* old values of changed rows */
 	struct val_value *old;
@@ -440,7 +470,8 @@ static void pg_writer_close(struct store_writer *bw)
 		return;
 	store_writer_release(&w->base);
 	nw_free(w->sql_classify);
-	nw_free(w->sql_insert_all);
+	nw_free(w->sql_probe);
+	nw_free(w->copy_direct);
 	nw_free(w->sql_insert_some);
 	nw_free(w->sql_update);
 	nw_free(w->sql_touch);
@@ -531,6 +562,11 @@ static int pg_writer_open(struct store *st, const struct std_dataset *ds, int64_
 	buf_reset(&b);
 	if (buf_printf(&b, "TRUNCATE %s", w->stage) || (rc = ex(st, buf_str(&b))))
 		goto fail_or_nomem;
+	/* Tables filled in this transaction have no statistics yet, and the
+	 * planner could hash a whole table for each batch: every join of an
+	 * import is a small batch against a key index (for this transaction). */
+	if ((rc = ex(st, "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")))
+		goto fail;
 
 	buf_reset(&b);
 	if (buf_printf(&b, "COPY %s (", w->stage) || cols(ds, "", &b) || buf_puts(&b, ", nw_i, nw_absent) FROM STDIN"))
@@ -552,7 +588,8 @@ static int pg_writer_open(struct store *st, const struct std_dataset *ds, int64_
 			if ((n++ && buf_puts(&b, ", ")) || merged(ds, i, (int)k, &b))
 				goto nomem;
 	if (buf_puts(&b, ")) AS changed, ") || cols(ds, "t.", &b) ||
-	    buf_printf(&b, " FROM %s s JOIN %s t ON ", w->stage, ds->name) || key_join(ds, &b))
+	    buf_printf(&b, " FROM %s s JOIN %s t ON ", w->stage, ds->name) || key_join(ds, &b) ||
+	    buf_puts(&b, " WHERE s.nw_i = ANY ($1::int[])"))
 		goto nomem;
 	w->sql_classify = buf_detach(&b, NULL);
 
@@ -581,9 +618,6 @@ static int pg_writer_open(struct store *st, const struct std_dataset *ds, int64_
 			}
 		if (buf_puts(&tail, ", nw_seq = excluded.nw_seq, nw_sub = excluded.nw_sub"))
 			goto nomem;
-		if (buf_printf(&b, "%s", buf_str(&tail)))
-			goto nomem;
-		w->sql_insert_all = nw_strdup(buf_str(&b));
 		buf_reset(&b);
 		if (buf_printf(&b, "INSERT INTO %s (", ds->name) || cols(ds, "", &b) ||
 		    buf_puts(&b, ", nw_seq, nw_sub) SELECT ") || cols(ds, "s.", &b) ||
@@ -612,7 +646,34 @@ static int pg_writer_open(struct store *st, const struct std_dataset *ds, int64_
 		       w->stage) || key_join(ds, &b))
 		goto nomem;
 	w->sql_touch = buf_detach(&b, NULL);
-	if (!w->copy_cmd || !w->sql_classify || !w->sql_insert_all || !w->sql_insert_some || !w->sql_update ||
+	/* the keys of a batch, to tell new rows from stored ones: arrays in, the
+	 * positions of the stored ones out */
+	buf_init(&b, 1 << 16);
+	if (buf_puts(&b, "WITH k AS (SELECT * FROM unnest($1::int[]"))
+		goto nomem;
+	for (k = 0; k < ds->nkey; k++)
+		if (buf_printf(&b, ", $%zu::%s[]", k + 2, array_type(&ds->fields[ds->key[k]])))
+			goto nomem;
+	if (buf_puts(&b, ") AS k (nw_i"))
+		goto nomem;
+	for (k = 0; k < ds->nkey; k++)
+		if (buf_printf(&b, ", k%zu", k))
+			goto nomem;
+	if (buf_printf(&b, ")) SELECT k.nw_i FROM k JOIN %s t ON ", ds->name))
+		goto nomem;
+	for (k = 0; k < ds->nkey; k++)
+		if (buf_printf(&b, "%st.%s = k.k%zu", k ? " AND " : "",
+			       schema_col(&ds->fields[ds->key[k]], 0, col, sizeof col), k))
+			goto nomem;
+	w->sql_probe = buf_detach(&b, NULL);
+	buf_init(&b, 1 << 16);
+	/* new rows go straight into the table: nw_seq is numbered by its default */
+	if (buf_printf(&b, "COPY %s (", ds->name) || cols(ds, "", &b) || buf_puts(&b, ", nw_sub) FROM STDIN"))
+		goto nomem;
+	w->copy_direct = buf_detach(&b, NULL);
+	if (!w->sql_probe || !w->copy_direct)
+		goto nomem;
+	if (!w->copy_cmd || !w->sql_classify || !w->sql_insert_some || !w->sql_update ||
 	    !w->sql_touch)
 		goto nomem;
 	*out = &w->base;
@@ -701,15 +762,67 @@ static uint64_t key_hash(const struct std_dataset *ds, const struct val_value *v
 	return h;
 }
 
+/* Runs COPY cmd with the lines in b.  NAWAT_EEXIST on a unique violation. */
+static int copy_in(struct store *st, const char *cmd, const struct buf *b)
+{
+	PGconn *c = PG(st)->conn;
+	PGresult *res = PQexec(c, cmd);
+	int rc = 0;
+
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		rc = pgerr(st, res, "copy");
+		PQclear(res);
+		return rc;
+	}
+	PQclear(res);
+	if (PQputCopyData(c, b->data ? b->data : "", (int)b->len) != 1 || PQputCopyEnd(c, NULL) != 1)
+		rc = pgerr(st, NULL, "copy");
+	while ((res = PQgetResult(c))) {
+		if (!rc && !ok(res))
+			rc = pgerr(st, res, "copy");
+		PQclear(res);
+	}
+	return rc;
+}
+
+/* One row as COPY text: its field columns, then `tail`. */
+static int copy_row(struct buf *b, const struct std_dataset *ds, const struct val_value *vals, const char *tail)
+{
+	size_t k, wch, col = 0;
+	int rc = 0;
+
+	for (k = 0; k < ds->nfields && !rc; k++)
+		for (wch = 0; wch < schema_ncols(&ds->fields[k]) && !rc; wch++) {
+			if (col++)
+				rc = buf_putc(b, '\t');
+			if (!rc)
+				rc = copy_val(b, &ds->fields[k], (int)wch, &vals[k]);
+		}
+	return rc ? rc : buf_puts(b, tail);
+}
+
+/*
+ * A batch: its keys are probed against the table (one query); the new rows
+ * go straight into the table by COPY (in a savepoint: should another import
+ * have inserted one of them meanwhile, the batch takes the slow path); the
+ * rows that met a stored one are staged whole and classified: a duplicate of
+ * this submission, unchanged (confirmed), or changed (updated).
+ */
 static int put_batch(struct pg_writer *w, struct store_row *rows, size_t n)
 {
 	struct store *st = w->base.st;
 	const struct std_dataset *ds = w->ds;
-	PGconn *c = PG(st)->conn;
 	PGresult *res;
 	int *slot = NULL, *changed = NULL, *same = NULL, *fresh = NULL;
-	size_t i, k, nslot = 2 * n + 1, nstaged = 0, nchanged = 0, nsame = 0, nfresh = 0, matched = 0;
+	size_t i, k, nslot = 2 * n + 1, nstaged = 0, nchanged = 0, nsame = 0, nfresh = 0, nold = 0;
+	struct buf arr[1 + 8];
+	char tail[64], sql[128];
 	int rc = 0;
+
+	if (ds->nkey > 8)
+		return err_msg(&st->err, NAWAT_ELIMIT, "คีย์ยาวเกินไป", "key too long");
+	for (k = 0; k <= ds->nkey; k++)
+		buf_init(&arr[k], (size_t)1 << 28);
 
 	slot = nw_malloc(nslot * sizeof *slot);
 	changed = nw_malloc(n * sizeof *changed);
@@ -721,12 +834,13 @@ static int put_batch(struct pg_writer *w, struct store_row *rows, size_t n)
 	}
 	for (i = 0; i < nslot; i++)
 		slot[i] = -1;
-	/* stage every first occurrence of a key */
-	buf_reset(&w->line);
-	for (i = 0; i < n; i++) {
+	/* the first occurrence of each key; later ones are duplicates */
+	for (k = 0; k <= ds->nkey; k++) {
+		buf_init(&arr[k], (size_t)1 << 28);
+		rc = rc ? rc : buf_putc(&arr[k], '{');
+	}
+	for (i = 0; i < n && !rc; i++) {
 		size_t pos = key_hash(ds, rows[i].vals) % nslot;
-		int64_t absent = 0;
-		size_t col = 0;
 
 		while (slot[pos] >= 0 && !key_equal(ds, rows[slot[pos]].vals, rows[i].vals))
 			pos = (pos + 1) % nslot;
@@ -735,100 +849,170 @@ static int put_batch(struct pg_writer *w, struct store_row *rows, size_t n)
 			continue;
 		}
 		slot[pos] = (int)i;
-		rows[i].result = STORE_INSERTED; /* until the store says otherwise */
-		for (k = 0; k < ds->nfields && !rc; k++) {
-			size_t wch;
-
-			if (rows[i].vals[k].state == VAL_ABSENT)
-				absent |= 1LL << k;
-			for (wch = 0; wch < schema_ncols(&ds->fields[k]) && !rc; wch++) {
-				if (col++)
-					rc = buf_putc(&w->line, '\t');
-				if (!rc)
-					rc = copy_val(&w->line, &ds->fields[k], (int)wch, &rows[i].vals[k]);
-			}
+		rows[i].result = STORE_INSERTED; /* unless the probe finds it stored */
+		rc = buf_printf(&arr[0], "%s%zu", nstaged ? "," : "", i);
+		for (k = 0; k < ds->nkey && !rc; k++) {
+			if (nstaged)
+				rc = buf_putc(&arr[k + 1], ',');
+			if (!rc)
+				rc = array_elem(&arr[k + 1], &ds->fields[ds->key[k]], &rows[i].vals[ds->key[k]]);
 		}
-		if (!rc)
-			rc = buf_printf(&w->line, "\t%zu\t%lld\n", i, (long long)absent);
+		nstaged++;
+	}
+	for (k = 0; k <= ds->nkey && !rc; k++)
+		rc = buf_putc(&arr[k], '}');
+	if (rc) {
+		rc = err_generic(&st->err, rc);
+		goto out;
+	}
+	if (!nstaged)
+		goto out;
+	{
+		struct params p;
+
+		params_init(&p);
+		for (k = 0; k <= ds->nkey; k++) {
+			p.v[p.n] = buf_str(&arr[k]);
+			p.len[p.n] = (int)arr[k].len;
+			p.fmt[p.n] = 0;
+			p.n++;
+		}
+		res = run(st, w->sql_probe, &p);
+		params_release(&p);
+	}
+	if (!ok(res)) {
+		rc = pgerr(st, res, "probe");
+		PQclear(res);
+		goto out;
+	}
+	for (i = 0; i < (size_t)PQntuples(res); i++) {
+		size_t r = strtoul(PQgetvalue(res, (int)i, 0), NULL, 10);
+
+		if (r < n && rows[r].result == STORE_INSERTED) {
+			rows[r].result = STORE_PENDING;
+			nold++;
+		}
+	}
+	PQclear(res);
+
+	/* the new rows, straight in */
+	snprintf(tail, sizeof tail, "\t%lld\n", (long long)w->sub_id);
+	buf_reset(&w->line);
+	for (i = 0; i < n && !rc; i++)
+		if (rows[i].result == STORE_INSERTED) {
+			rc = copy_row(&w->line, ds, rows[i].vals, tail);
+			nfresh++;
+		}
+	if (rc) {
+		rc = err_generic(&st->err, rc);
+		goto out;
+	}
+	if (nfresh) {
+		if ((rc = ex(st, "SAVEPOINT nw_batch")))
+			goto out;
+		rc = copy_in(st, w->copy_direct, &w->line);
+		if (rc == NAWAT_EEXIST) {
+			/* someone else inserted one of these keys since the probe */
+			if ((rc = ex(st, "ROLLBACK TO SAVEPOINT nw_batch")))
+				goto out;
+			for (i = 0; i < n; i++)
+				if (rows[i].result == STORE_INSERTED) {
+					rows[i].result = STORE_PENDING;
+					nold++;
+				}
+			nfresh = 0;
+		} else if (rc) {
+			goto out;
+		}
+		if ((rc = ex(st, "RELEASE SAVEPOINT nw_batch")))
+			goto out;
+	}
+
+	/* the rows that met a stored one: staged whole, then classified */
+	if (nold) {
+		buf_reset(&w->line);
+		for (i = 0; i < n && !rc; i++) {
+			int64_t absent = 0;
+
+			if (rows[i].result != STORE_PENDING)
+				continue;
+			for (k = 0; k < ds->nfields; k++)
+				if (rows[i].vals[k].state == VAL_ABSENT)
+					absent |= 1LL << k;
+			snprintf(tail, sizeof tail, "\t%zu\t%lld\n", i, (long long)absent);
+			rc = copy_row(&w->line, ds, rows[i].vals, tail);
+			changed[nchanged++] = (int)i;
+		}
 		if (rc) {
 			rc = err_generic(&st->err, rc);
 			goto out;
 		}
-		nstaged++;
-	}
-	if (!nstaged)
-		goto out;
-	res = PQexec(c, w->copy_cmd);
-	if (PQresultStatus(res) != PGRES_COPY_IN) {
-		rc = pgerr(st, res, "copy");
-		PQclear(res);
-		goto out;
-	}
-	PQclear(res);
-	if (PQputCopyData(c, w->line.data, (int)w->line.len) != 1 || PQputCopyEnd(c, NULL) != 1) {
-		rc = pgerr(st, NULL, "copy");
-		goto out;
-	}
-	res = PQgetResult(c);
-	if (!ok(res)) {
-		rc = pgerr(st, res, "copy");
-		PQclear(res);
-		while ((res = PQgetResult(c)))
-			PQclear(res);
-		goto out;
-	}
-	PQclear(res);
-	while ((res = PQgetResult(c)))
-		PQclear(res);
+		if ((rc = copy_in(st, w->copy_cmd, &w->line)))
+			goto out;
+		{
+			struct params p;
+			struct buf list;
 
-	/* which staged rows match a stored one, and how */
-	res = PQexec(c, w->sql_classify);
-	if (!ok(res)) {
-		rc = pgerr(st, res, "classify");
-		PQclear(res);
-		goto out;
-	}
-	arena_reset(&w->mem);
-	for (i = 0; i < (size_t)PQntuples(res); i++) {
-		size_t r = strtoul(PQgetvalue(res, (int)i, 0), NULL, 10);
-		int64_t old_sub = strtoll(PQgetvalue(res, (int)i, 1), NULL, 10);
-		int is_changed = PQgetvalue(res, (int)i, 2)[0] == 't';
-
-		if (r >= n)
-			continue;
-		matched++;
-		if (old_sub == w->sub_id) {
-			rows[r].result = STORE_DUPLICATE;
-		} else if (is_changed) {
-			rows[r].result = STORE_UPDATED;
-			changed[nchanged++] = (int)r;
-			read_fields(res, (int)i, 3, ds, NULL, ds->nfields, w->old, &w->mem);
-			store_writer_note_old(&w->base, ds, w->old);
-		} else {
-			rows[r].result = STORE_UNCHANGED;
-			same[nsame++] = (int)r;
+			buf_init(&list, 1 << 20);
+			params_init(&p);
+			if (int_array(&list, changed, nchanged)) {
+				params_release(&p);
+				buf_release(&list);
+				rc = err_generic(&st->err, NAWAT_ENOMEM);
+				goto out;
+			}
+			param_text(&p, buf_str(&list), list.len);
+			res = run(st, w->sql_classify, &p);
+			params_release(&p);
+			buf_release(&list);
 		}
-	}
-	PQclear(res);
-	for (i = 0; i < n; i++)
-		if (rows[i].result == STORE_INSERTED)
-			fresh[nfresh++] = (int)i;
-	if (nfresh && (rc = matched ? apply(st, w->sql_insert_some, w->sub_id, fresh, nfresh)
-				    : apply(st, w->sql_insert_all, w->sub_id, NULL, 0)))
-		goto out;
-	if (nchanged && (rc = apply(st, w->sql_update, w->sub_id, changed, nchanged)))
-		goto out;
-	if (nsame && (rc = apply(st, w->sql_touch, w->sub_id, same, nsame)))
-		goto out;
-	if (nfresh || nchanged)
-		PG(st)->wrote = 1;
-	{
-		char sql[128];
+		if (!ok(res)) {
+			rc = pgerr(st, res, "classify");
+			PQclear(res);
+			goto out;
+		}
+		arena_reset(&w->mem);
+		nchanged = 0;
+		for (i = 0; i < (size_t)PQntuples(res); i++) {
+			size_t r = strtoul(PQgetvalue(res, (int)i, 0), NULL, 10);
+			int64_t old_sub = strtoll(PQgetvalue(res, (int)i, 1), NULL, 10);
+			int is_changed = PQgetvalue(res, (int)i, 2)[0] == 't';
 
+			if (r >= n || rows[r].result != STORE_PENDING)
+				continue;
+			if (old_sub == w->sub_id) {
+				rows[r].result = STORE_DUPLICATE;
+			} else if (is_changed) {
+				rows[r].result = STORE_UPDATED;
+				changed[nchanged++] = (int)r;
+				read_fields(res, (int)i, 3, ds, NULL, ds->nfields, w->old, &w->mem);
+				store_writer_note_old(&w->base, ds, w->old);
+			} else {
+				rows[r].result = STORE_UNCHANGED;
+				same[nsame++] = (int)r;
+			}
+		}
+		PQclear(res);
+		/* gone since the probe, or inserted by another import meanwhile: upsert */
+		for (i = 0, nfresh = 0; i < n; i++)
+			if (rows[i].result == STORE_PENDING) {
+				rows[i].result = STORE_INSERTED;
+				fresh[nfresh++] = (int)i;
+			}
+		if (nfresh && (rc = apply(st, w->sql_insert_some, w->sub_id, fresh, nfresh)))
+			goto out;
+		if (nchanged && (rc = apply(st, w->sql_update, w->sub_id, changed, nchanged)))
+			goto out;
+		if (nsame && (rc = apply(st, w->sql_touch, w->sub_id, same, nsame)))
+			goto out;
 		snprintf(sql, sizeof sql, "TRUNCATE %s", w->stage);
-		rc = ex(st, sql);
+		if ((rc = ex(st, sql)))
+			goto out;
 	}
+	PG(st)->wrote = 1;
 out:
+	for (k = 0; k <= ds->nkey; k++)
+		buf_release(&arr[k]);
 	nw_free(slot);
 	nw_free(changed);
 	nw_free(same);
@@ -855,7 +1039,7 @@ struct pg_ref {
 	const struct std_dataset *ds;
 	const int *fetch;
 	size_t nfetch;
-	char *sql_one, *sql_many;
+	char *sql_one, *sql_many, *sql_many_lock;
 	PGresult *last;          /* the fetched values point into it */
 	struct arena mem;
 };
@@ -870,6 +1054,7 @@ static void pg_ref_close(struct store_ref *br)
 	PQclear(r->last);
 	nw_free(r->sql_one);
 	nw_free(r->sql_many);
+	nw_free(r->sql_many_lock);
 	arena_release(&r->mem);
 	nw_free(r);
 }
@@ -931,11 +1116,13 @@ static int pg_ref_open(struct store *st, const struct std_dataset *ds, const int
 	for (i = 0; i < ds->nkey && !rc; i++)
 		rc = buf_printf(&b, "%st.%s = k.k%zu", i ? " AND " : "",
 				schema_col(&ds->fields[ds->key[i]], 0, col, sizeof col), i);
+	if (!rc && (r->sql_many = nw_strdup(buf_str(&b))))
+		rc = buf_puts(&b, " FOR KEY SHARE OF t");
 	if (!rc)
-		r->sql_many = buf_detach(&b, NULL);
+		r->sql_many_lock = buf_detach(&b, NULL);
 	buf_release(&b);
 	buf_release(&f);
-	if (rc || !r->sql_one || !r->sql_many) {
+	if (rc || !r->sql_one || !r->sql_many || !r->sql_many_lock) {
 		pg_ref_close(&r->base);
 		return err_generic(&st->err, NAWAT_ENOMEM);
 	}
@@ -1036,7 +1223,7 @@ static int pg_ref_lookup_many(struct store_ref *br, size_t n, const struct val_v
 	}
 	if (!rc) {
 		PQclear(r->last);
-		r->last = run(br->st, r->sql_many, &p);
+		r->last = run(br->st, PG(br->st)->refs_checked ? r->sql_many_lock : r->sql_many, &p);
 		if (!ok(r->last)) {
 			rc = pgerr(br->st, r->last, "lookup");
 		} else {
@@ -1613,6 +1800,7 @@ int store_pg_open(const char *url, const struct std_package *pkg, struct store *
 	st->ops = &pg_ops;
 	st->pkg = pkg;
 	st->impl = g;
+	g->may_replica = -1;
 	st->url = nw_strdup(url);
 	g->conn = PQconnectdb(url);
 	if (!st->url || !g->conn || PQstatus(g->conn) != CONNECTION_OK) {
@@ -1624,7 +1812,8 @@ int store_pg_open(const char *url, const struct std_package *pkg, struct store *
 		return err_set(err, NAWAT_ESTORE, "เชื่อมต่อ PostgreSQL ไม่ได้: %s", "cannot connect to PostgreSQL: %s", msg);
 	}
 	if (ex(st, "SET client_encoding = 'UTF8'; SET standard_conforming_strings = on; "
-		   "SET client_min_messages = warning; SET extra_float_digits = 1; SET TIME ZONE 'UTC'; SET DateStyle = ISO, YMD")) {
+		   "SET client_min_messages = warning; SET extra_float_digits = 1; SET TIME ZONE 'UTC'; SET DateStyle = ISO, YMD; "
+		   "SET jit = off")) {
 		*err = st->err;
 		pg_close(st);
 		return NAWAT_ESTORE;
