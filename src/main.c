@@ -1050,8 +1050,10 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 		{ "secure-cookies", no_argument, NULL, 's' },
 		{ "port-file", required_argument, NULL, 'p' },
 		{ "cache-entries", required_argument, NULL, 'c' },
+		{ "db-read", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char *db_read = getenv("NAWAT_DB_READ") && *getenv("NAWAT_DB_READ") ? getenv("NAWAT_DB_READ") : NULL;
 	long cache_entries = 64;
 	struct http_opts ho;
 	struct http_server *srv = NULL;
@@ -1087,6 +1089,7 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 			break;
 		case 's': secure = 1; break;
 		case 'p': port_file = optarg; break;
+		case 'r': db_read = optarg; break;
 		case 'c':
 			cache_entries = strtol(optarg, &end, 10);
 			if (*end || cache_entries < 0 || cache_entries > 100000)
@@ -1118,6 +1121,7 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	app_init(&app, c->pkg, c->key, c->db, &e);
 	app.secure_cookies = secure;
+	app.db_read = db_read;
 	app.max_body = ho.max_body;
 	if ((rc = http_start(&ho, app_handle, &app, &srv, &e))) {
 		app_release(&app);
@@ -1166,6 +1170,7 @@ static void usage(FILE *fp)
 	      "  demo [--students N] [--seed S] [--csv DIR]  ข้อมูลตัวอย่าง / load (or write) demo data\n"
 	      "  serve [--listen ADDR:PORT] [--threads N] [--access-log FILE|-] [--max-body-mb N] [--secure-cookies]\n"
 	      "        [--cache-entries N]    (answers kept per thread until the data changes; 0 = none)\n"
+	      "        [--db-read URL]        (a read replica for GET requests; NAWAT_DB_READ)\n"
 	      "                               เว็บและ API / serve the web UI and the JSON API (default 127.0.0.1:8080)\n"
 	      "  user add NAME --role central|area|school|teacher|researcher [--scope CODE]   (password on stdin)\n"
 	      "  user passwd NAME | user disable NAME | user enable NAME | user list\n"

@@ -880,8 +880,8 @@ static const char *cache_key(struct ctx *c)
 	char *key;
 
 	buf_init(&b, 8192);
-	buf_printf(&b, "%d:%s:%d:%s?", (int)sc.kind, sc.code ? sc.code : "", auth_sees_ids(&c->user),
-		   c->rq->path);
+	buf_printf(&b, "%c%d:%s:%d:%s?", c->st == c->primary ? 'p' : 'r', (int)sc.kind, sc.code ? sc.code : "",
+		   auth_sees_ids(&c->user), c->rq->path);
 	http_query_each(c->rq, add_arg, &b);
 	key = b.len < 4096 ? arena_strndup(&c->rq->mem, buf_str(&b), b.len) : NULL;
 	buf_release(&b);

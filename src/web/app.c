@@ -10,17 +10,15 @@
 
 /* ---- the store of this thread ---- */
 
-static __thread struct store *tls_store;
-static __thread struct app *tls_app;
+static __thread struct store *tls_store, *tls_read;
+static __thread struct app *tls_app, *tls_read_app;
 
-static struct store *thread_store(struct app *a, struct nw_err *err)
+static struct store *open_for_thread(struct app *a, const char *url, struct nw_err *err)
 {
 	struct store *st;
 	struct store **n;
 
-	if (tls_store && tls_app == a)
-		return tls_store;
-	if (store_open(a->db, a->pkg, 0, &st, err))
+	if (store_open(url, a->pkg, 0, &st, err))
 		return NULL;
 	pthread_mutex_lock(&a->mu);
 	if (a->nstores == a->capstores) {
@@ -38,9 +36,58 @@ static struct store *thread_store(struct app *a, struct nw_err *err)
 	}
 	a->stores[a->nstores++] = st;
 	pthread_mutex_unlock(&a->mu);
-	tls_store = st;
-	tls_app = a;
 	return st;
+}
+
+static struct store *thread_store(struct app *a, struct nw_err *err)
+{
+	if (!tls_store || tls_app != a) {
+		tls_store = open_for_thread(a, a->db, err);
+		tls_app = tls_store ? a : NULL;
+	}
+	return tls_store;
+}
+
+static struct store *thread_read_store(struct app *a, struct nw_err *err)
+{
+	if (!tls_read || tls_read_app != a) {
+		tls_read = open_for_thread(a, a->db_read, err);
+		tls_read_app = tls_read ? a : NULL;
+	}
+	return tls_read;
+}
+
+/* Read-your-writes: a user who changed something lately reads the primary. */
+static void note_write(struct app *a, const char *user)
+{
+	size_t i, oldest = 0;
+	double now = http_now();
+
+	pthread_mutex_lock(&a->mu);
+	for (i = 0; i < APP_WRITERS; i++) {
+		if (!strcmp(a->writers[i].user, user)) {
+			oldest = i;
+			break;
+		}
+		if (a->writers[i].at < a->writers[oldest].at)
+			oldest = i;
+	}
+	snprintf(a->writers[oldest].user, sizeof a->writers[oldest].user, "%s", user);
+	a->writers[oldest].at = now;
+	pthread_mutex_unlock(&a->mu);
+}
+
+static int wrote_lately(struct app *a, const char *user)
+{
+	double now = http_now();
+	size_t i;
+	int yes = 0;
+
+	pthread_mutex_lock(&a->mu);
+	for (i = 0; i < APP_WRITERS && !yes; i++)
+		yes = !strcmp(a->writers[i].user, user) && now - a->writers[i].at < APP_FRESH_SECONDS;
+	pthread_mutex_unlock(&a->mu);
+	return yes;
 }
 
 int app_init(struct app *a, const struct std_package *pkg, const struct pii_key *key, const char *db,
@@ -478,9 +525,22 @@ void app_handle(void *appv, struct http_req *rq, struct http_resp *rs)
 		api_error(&c, 503, "store_unavailable", "ฐานข้อมูลไม่พร้อมใช้งาน", "the store is unavailable");
 		return;
 	}
+	c.primary = c.st;
 	identify(&c);
 	if (c.signed_in)
 		rq->user = arena_strdup(&rq->mem, c.user.name);
+	/* reads go to the replica, unless this client wrote lately (cookie,
+	 * header, or this server's memory): a replica may lag behind */
+	if (a->db_read && !changes_state(rq->method) && !http_cookie(rq, "nawat_fresh") &&
+	    !(http_header(rq, "X-Nawat-Read") && !strcmp(http_header(rq, "X-Nawat-Read"), "primary")) &&
+	    !(c.signed_in && wrote_lately(a, c.user.name))) {
+		struct store *rd = thread_read_store(a, &e);
+
+		if (rd)
+			c.st = rd;
+		else
+			log_warn("replica: %s (reading the primary)", e.en);
+	}
 	if (c.by_session && changes_state(rq->method) && strcmp(path, "/login") && !csrf_ok(&c)) {
 		if (!strncmp(path, "/api/", 5))
 			api_error(&c, 403, "csrf", "คำขอไม่มีโทเค็น CSRF ที่ถูกต้อง",
@@ -520,5 +580,11 @@ void app_handle(void *appv, struct http_req *rq, struct http_resp *rs)
 		buf_puts(&rs->body, "ไม่พบหน้านี้ / page not found\n");
 	}
 out:
+	if (c.signed_in && changes_state(rq->method) && rs->status < 400) {
+		/* this client's next reads come from the primary for a while */
+		note_write(a, c.user.name);
+		if (a->db_read && c.by_session)
+			http_resp_header(rs, "Set-Cookie", "nawat_fresh=1; Path=/; HttpOnly; SameSite=Strict; Max-Age=10");
+	}
 	form_release(&c);
 }

@@ -22,23 +22,30 @@
 #include "../store/store.h"
 #include "http.h"
 
+#define APP_FRESH_SECONDS 10
+#define APP_WRITERS 64
+
 struct app {
 	const struct std_package *pkg;
 	const struct pii_key *key;
 	const char *db;
+	const char *db_read;      /* a read replica, or NULL */
 	int secure_cookies;
 	size_t max_body;
 	/* one store connection per server thread, closed at the end */
 	pthread_mutex_t mu;
 	struct store **stores;
 	size_t nstores, capstores;
+	/* who wrote lately: their reads go to the primary (replicas lag) */
+	struct { char user[AUTH_NAME_MAX + 1]; double at; } writers[APP_WRITERS];
 };
 
 struct ctx {
 	struct app *app;
 	struct http_req *rq;
 	struct http_resp *rs;
-	struct store *st;
+	struct store *st;         /* where this request reads (a replica for most GETs) */
+	struct store *primary;    /* where it writes */
 	struct user user;
 	int signed_in;
 	int by_session;           /* signed in with the cookie, not a token */
