@@ -35,6 +35,36 @@ const char *page_num(struct ctx *c, long long n);
 /* A code's Thai label from a code list ("" if unknown). */
 const char *page_label(const struct std_package *pkg, const char *codelist, const char *code);
 
+/* ---- helpers shared by the pages (pages_common.c) ---- */
+
+/* A stored string value as a NUL-terminated copy in the request's arena
+ * ("" when missing). */
+const char *page_vstr(struct ctx *c, const struct val_value *v);
+/* A code's English label ("" if unknown). */
+const char *page_label_en(const struct std_package *pkg, const char *codelist, const char *code);
+/* "23 พ.ย. 2569 04:02 น." (Thai time) from an ISO 8601 UTC timestamp such as
+ * "2024-11-22T21:02:48Z" (or the text unchanged if it is not one). */
+const char *page_time(struct ctx *c, const char *iso);
+/* A row's fields as a definition list: Thai and English titles, values with
+ * their code-list labels, dates in B.E., links to the areas and schools it
+ * refers to.  Personal-data fields are never shown. */
+void page_profile(struct ctx *c, const struct std_dataset *ds, const struct val_value *vals);
+/* The indexes (into cl->codes) of a code list's codes in the order of its
+ * CSV file, the order people expect (ภาษาไทย before คณิตศาสตร์); ncodes
+ * entries in the request's arena, NULL when out of memory. */
+const size_t *page_code_order(struct ctx *c, const struct std_codelist *cl);
+/* An equality filter on a text field. */
+void page_filter_text(struct store_filter *f, int field, const char *s);
+/* A number of students (or of values about them) as shown to the caller:
+ * "< 5" instead of 1-4 (and 0) for a role that sees no small groups
+ * (auth_suppresses_small_groups); `students` is the group's size. */
+int page_suppressed(struct ctx *c, long long students);
+const char *page_count(struct ctx *c, long long n, long long students);
+/* The note under a table where page_count hid something. */
+void page_suppression_note(struct ctx *c);
+/* A submission's status (accepted, partial, rejected) in Thai. */
+const char *page_sub_status_th(const char *status);
+
 /* The body being built (for html_f). */
 #define PB(c) (&(c)->rs->body)
 
