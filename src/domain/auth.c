@@ -232,8 +232,11 @@ int auth_user_add(struct store *st, const char *name, enum role role, const char
 		if (rc)
 			return fail_store(st, err, rc);
 		if (!found)
-			return err_set(err, NAWAT_EINVAL, "ไม่พบ%s รหัส %s ในระบบ", "no %s with code %s in the store",
-				       role == ROLE_SCHOOL || role == ROLE_TEACHER ? "school" : "area", scope);
+			return role == ROLE_SCHOOL || role == ROLE_TEACHER
+				       ? err_set(err, NAWAT_EINVAL, "ไม่พบสถานศึกษารหัส %s ในระบบ",
+						 "no school with code %s in the store", scope)
+				       : err_set(err, NAWAT_EINVAL, "ไม่พบพื้นที่รหัส %s ในระบบ",
+						 "no area with code %s in the store", scope);
 	}
 	if (crypto_pwhash_str(hash, password, strlen(password), 3, 32u << 20) != 0)
 		return err_generic(err, NAWAT_ENOMEM);

@@ -934,7 +934,7 @@ static int sink_header_done_rej(void *ctx)
 	struct ifile *fi = ctx;
 	int rc = sink_header_done(ctx);
 
-	if (!rc && fi->im->o->accept_valid && !fi->im->o->dry_run && !fi->rej)
+	if (!rc && fi->im->o->accept_valid && !fi->im->o->dry_run && !fi->im->o->no_rejected_file && !fi->rej)
 		rc = open_rejected(fi);
 	return rc;
 }
@@ -1028,7 +1028,7 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 			goto out;
 		}
 	}
-	if (f->fmt != REC_CSV && im->o->accept_valid && !im->o->dry_run &&
+	if (f->fmt != REC_CSV && im->o->accept_valid && !im->o->dry_run && !im->o->no_rejected_file &&
 	    (rc = open_rejected(&fi)))
 		goto out;
 	sink.ctx = &fi;

@@ -33,6 +33,7 @@ struct imp_opts {
 	const char *user;          /* recorded on each submission */
 	const char *report_path;   /* the report CSV; NULL = none */
 	const char *rejected_dir;  /* where NAME.rejected.csv go (accept_valid) */
+	int no_rejected_file;      /* the caller reports rejected rows itself */
 	FILE *report_fp;           /* alternatively, write the report here */
 	struct store_scope scope;  /* rows outside it are rejected (zero: all) */
 };

@@ -558,6 +558,7 @@ static void post_rows(struct ctx *c, const struct std_dataset *ds)
 	o.user = c->user.name;
 	o.report_fp = rep;
 	o.scope = auth_scope(&c->user);
+	o.no_rejected_file = 1; /* the answer's report names every rejected row */
 	err_clear(&e);
 	rc = imp_run(c->st, c->app->key, &f, 1, &o, &res, &e);
 	if (rc) {

@@ -34,7 +34,8 @@ void page_begin(struct ctx *c, const char *active, const char *title_th, const c
 	html_f(b, "<!DOCTYPE html>\n<html lang=\"th\">\n<head>\n<meta charset=\"utf-8\">\n"
 		  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		  "<title>%s · %s — nawat</title>\n"
-		  "<link rel=\"stylesheet\" href=\"/static/nawat.css\">\n</head>\n<body>\n"
+		  "<link rel=\"stylesheet\" href=\"/static/nawat.css\">\n"
+		  "<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">\n</head>\n<body>\n"
 		  "<a class=\"skip\" href=\"#main\">ข้ามไปยังเนื้อหา <span lang=\"en\">Skip to content</span></a>\n"
 		  "<header class=\"top\">\n<div class=\"brand\"><a href=\"/\">nawat</a>"
 		  "<span>ระบบสารสนเทศพื้นที่นวัตกรรมการศึกษา <span lang=\"en\">Education Sandbox information system</span></span></div>\n",
