@@ -167,11 +167,15 @@ static void file_issue(struct ifile *fi, size_t row, const char *column, enum va
 	struct val_issue is = { -1, code, 0 };
 	char mth[NW_ERR_MSG], men[NW_ERR_MSG];
 
+	/* a missing column's message names it */
+	if (code == VC_REQUIRED)
+		is.field = std_field_index(fi->ds, column, strlen(column));
 	if (!th) {
 		val_message(fi->ds, &is, column, strlen(column), mth, sizeof mth, men, sizeof men);
 		th = mth;
 		en = men;
 	}
+	is.field = -1; /* a file's issue: its value is never shown */
 	report(fi->im, fi->f->name, row, column, NULL, 0, fi->ds, &is, th, en);
 	fi->c.errors++;
 	fi->file_error = 1;

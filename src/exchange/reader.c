@@ -459,6 +459,9 @@ int rec_read(FILE *fp, enum rec_format fmt, enum enc_kind enc, const struct rec_
 	}
 	csv_set_realloc_func(&csv, nw_realloc);
 	csv_set_free_func(&csv, nw_free);
+	/* libcsv grows a field by this much at a time: small steps make long
+	 * fields quadratic */
+	csv_set_blk_size(&csv, 64 * 1024);
 	while (!final && !r.stop) {
 		n = fread(block, 1, BLOCK, fp);
 		if (n < BLOCK) {

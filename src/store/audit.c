@@ -106,7 +106,10 @@ int audit_append(struct store *st, const char *user_name, const char *action, co
 	store_bind_str(s, 10, hash);
 	rc = store_step(s);
 	store_finalize(s);
-	return rc < 0 ? rc : 0;
+	if (rc < 0)
+		return rc;
+	/* where the chain ends, so that cutting its newest entries shows */
+	return store_meta_set(st, "audit_head", hash);
 }
 
 static void read_entry(struct store_stmt *s, struct audit_entry *e)
@@ -152,7 +155,25 @@ int audit_verify(struct store *st, int64_t *checked, int64_t *bad_id)
 		(*checked)++;
 	}
 	store_finalize(s);
-	return rc < 0 ? rc : 0;
+	if (rc < 0)
+		return rc;
+	{
+		char head[80];
+
+		rc = store_meta_get(st, "audit_head", head, sizeof head);
+		if (rc == NAWAT_ENOTFOUND)
+			head[0] = '\0', rc = 0;
+		if (rc)
+			return rc;
+		if ((*checked || head[0]) && strcmp(head, *checked ? prev : "")) {
+			*bad_id = -1;
+			return err_set(&st->err, NAWAT_EDATA,
+				       "บันทึกการตรวจสอบถูกตัดท้าย: รายการล่าสุด %lld รายการไม่ใช่ปลายของสาย",
+				       "the audit log was cut: its last of %lld entries is not the end of the chain",
+				       (long long)*checked);
+		}
+	}
+	return 0;
 }
 
 int audit_list(struct store *st, int64_t limit, int64_t before_id,

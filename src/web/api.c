@@ -253,7 +253,8 @@ static int list_arg(void *ctx, const char *k, const char *v)
 {
 	struct list_args *a = ctx;
 	struct nw_err e;
-	struct buf expr;
+	size_t len;
+	char *expr;
 	int f;
 
 	if (!strcmp(k, "limit") || !strcmp(k, "cursor"))
@@ -264,16 +265,27 @@ static int list_arg(void *ctx, const char *k, const char *v)
 		a->bad_name = k;
 		return 1;
 	}
-	buf_init(&expr, 4096);
-	buf_printf(&expr, "%s=%s", k, v);
-	if (exp_filter_parse(a->ds, a->c->app->key, buf_str(&expr), &a->c->rq->mem,
-			     &a->filters[a->nfilters], &e)) {
+	/* a researcher may not look people up by their personal data */
+	if (a->ds->fields[f].pii && !auth_sees_ids(&a->c->user)) {
+		a->bad = 3;
+		a->bad_name = k;
+		return 1;
+	}
+	/* the filter keeps pointing into this text: it lives with the request */
+	len = strlen(k) + strlen(v) + 2;
+	expr = arena_alloc(&a->c->rq->mem, len);
+	if (!expr) {
+		a->bad = 2;
+		a->bad_name = k;
+		return 1;
+	}
+	snprintf(expr, len, "%s=%s", k, v);
+	if (exp_filter_parse(a->ds, a->c->app->key, expr, &a->c->rq->mem, &a->filters[a->nfilters], &e)) {
 		a->bad = 2;
 		a->bad_name = k;
 	} else {
 		a->nfilters++;
 	}
-	buf_release(&expr);
 	return a->bad;
 }
 
@@ -297,6 +309,11 @@ static void list_rows(struct ctx *c, const struct std_dataset *ds, const char *u
 	a.c = c;
 	a.ds = ds;
 	http_query_each(c->rq, list_arg, &a);
+	if (a.bad == 3) {
+		api_error(c, 403, "forbidden", "นักวิจัยค้นหาด้วยข้อมูลส่วนบุคคลไม่ได้",
+			  "researchers cannot search by personal data");
+		return;
+	}
 	if (a.bad) {
 		char th[256], en[256];
 
@@ -386,6 +403,12 @@ static void get_row(struct ctx *c, const struct std_dataset *ds, const char *key
 		api_error(c, 400, "bad_key", "คีย์ไม่ถูกต้อง", "bad key");
 		return;
 	}
+	for (k = 0; k < ds->nkey; k++)
+		if (ds->fields[ds->key[k]].pii && !auth_sees_ids(&c->user)) {
+			api_error(c, 403, "forbidden", "นักวิจัยค้นหาด้วยข้อมูลส่วนบุคคลไม่ได้",
+				  "researchers cannot look up rows by personal data");
+			return;
+		}
 	for (k = 0; k < ds->nkey; k++) {
 		comma = strchr(p, ',');
 		if ((k + 1 < ds->nkey) != (comma != NULL)) {
@@ -573,7 +596,9 @@ static void post_rows(struct ctx *c, const struct std_dataset *ds)
 		      "rejected", (json_int_t)res.total.rejected, "warnings", (json_int_t)res.total.warnings,
 		      "submission_id", res.sub_ids[0] ? json_integer(res.sub_ids[0]) : NULL,
 		      "report", report ? report : json_array(), "report_total", (json_int_t)total);
-	api_json(c, res.total.errors ? 422 : 200, j);
+	/* 422 when the data was refused; 200 when rows were written (with
+	 * accept_valid, the rejected ones are in the report) */
+	api_json(c, res.total.errors && !res.committed ? 422 : 200, j);
 	imp_result_free(&res);
 out:
 	if (body && body != c->rq->body_file)
@@ -865,11 +890,25 @@ static void openapi(struct ctx *c)
 
 /* ---- answers kept until the store changes ---- */
 
+/* k=v with & = % encoded, so that no two queries make the same key */
+static void key_part(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '&' || *s == '=' || *s == '%' || *s == '?')
+			buf_printf(b, "%%%02X", (unsigned char)*s);
+		else
+			buf_putc(b, *s);
+	}
+}
+
 static int add_arg(void *ctx, const char *k, const char *v)
 {
 	struct buf *b = ctx;
 
-	buf_printf(b, "&%s=%s", k, v);
+	buf_putc(b, '&');
+	key_part(b, k);
+	buf_putc(b, '=');
+	key_part(b, v);
 	return 0;
 }
 

@@ -267,14 +267,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_size = 0; /* drain what the client still sends */
 		return MHD_YES;
 	}
+	if (rq->refuse) {
+		/* over the limit or too slow: read the rest without keeping it, then
+		 * answer (a response queued mid-body is lost on chunked uploads) */
+		if (*upload_size) {
+			*upload_size = 0;
+			return MHD_YES;
+		}
+		return send_plain(c, rq, rq->refuse, rq->refuse == 413 ? too_big : too_slow);
+	}
 	if (*upload_size) {
 		if (rq->body_len + *upload_size > s->o.max_body) {
 			*upload_size = 0;
-			return send_plain(c, rq, 413, too_big);
+			rq->refuse = 413;
+			return MHD_YES;
 		}
 		if (s->o.body_timeout && http_now() - rq->started > s->o.body_timeout) {
 			*upload_size = 0;
-			return send_plain(c, rq, 408, too_slow);
+			rq->refuse = 408;
+			return MHD_YES;
 		}
 		if (!rq->body_file && rq->body_len + *upload_size > MEM_BODY) {
 			/* large: spill to an unlinked temporary file */

@@ -32,6 +32,7 @@ struct http_req {
 	const char *user;
 	/* internal */
 	int status;               /* the answer's status, once sent */
+	int refuse;               /* 413 or 408, answered when the body has been read */
 	int bytes_out;
 };
 

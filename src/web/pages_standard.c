@@ -325,6 +325,7 @@ static void template_csv(struct ctx *c, const struct std_dataset *ds)
 	char *text = NULL, *disp;
 	size_t len = 0, i, k;
 	FILE *fp = open_memstream(&text, &len);
+	int bad;
 
 	if (!fp) {
 		page_error(c, 500, "สร้างไฟล์ไม่ได้", "cannot make the file");
@@ -343,9 +344,11 @@ static void template_csv(struct ctx *c, const struct std_dataset *ds)
 		csvw_str(&w, v ? v : example_value(c, &ds->fields[i]));
 	}
 	csvw_end(&w);
-	fclose(fp);
+	bad = csvw_status(&w); /* before fclose: it asks the stream */
+	if (fclose(fp))
+		bad = 1;
 	disp = arena_alloc(&c->rq->mem, 256);
-	if (!text || !disp || csvw_status(&w)) {
+	if (bad || !text || !disp) {
 		free(text);
 		page_error(c, 500, "สร้างไฟล์ไม่ได้", "cannot make the file");
 		return;
