@@ -109,6 +109,8 @@ static int open_store(struct cli *c, int create, struct nw_err *e)
 	char have[64], fp[33];
 	int rc;
 
+	if (c->st)
+		return 0; /* already open (demo loads, then adds users) */
 	if ((rc = load_pkg(c, e)))
 		return rc;
 	if ((rc = store_open(c->db, c->pkg, create, &c->st, e)))
@@ -752,6 +754,19 @@ static int demo_users(struct cli *c)
 	return EXIT_OK;
 }
 
+/* Whether the database at c->db was made by nawat init (it knows its key). */
+static int store_initialised(struct cli *c, struct nw_err *e)
+{
+	char have[64];
+	int yes;
+
+	if (open_store(c, 1, e))
+		return 0;
+	yes = store_meta_get(c->st, "key_fingerprint", have, sizeof have) == 0;
+	close_ctx(c); /* opened without its key: the caller opens it again */
+	return yes;
+}
+
 static int cmd_demo(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -805,8 +820,9 @@ static int cmd_demo(struct cli *c, int argc, char **argv)
 			stats.areas, stats.schools, stats.students, stats.outcomes);
 		return EXIT_OK;
 	}
-	/* load into the store, creating it (and its key) when missing */
-	if (strstr(c->db, "://") == NULL && stat(c->db, &sb) != 0) {
+	/* load into the store, creating it (and its key) when missing: a file
+	 * that is not there, or a database that nawat init never saw */
+	if (strstr(c->db, "://") == NULL ? stat(c->db, &sb) != 0 : !store_initialised(c, &e)) {
 		if ((rc = do_init(c, &e, 0)))
 			return fail(&e);
 		close_ctx(c);
@@ -985,8 +1001,11 @@ static int cmd_token(struct cli *c, int argc, char **argv)
 		id = strtoll(argv[optind + 1], &end, 10);
 		if (*end || id <= 0)
 			return usage_error("ระบุหมายเลขโทเค็น", "give the token's number");
-		if ((rc = auth_token_revoke(c->st, id, cli_actor(), &e)))
+		if ((rc = auth_token_revoke(c->st, id, cli_actor(), &e))) {
+			if (rc == NAWAT_ENOTFOUND)
+				e.code = NAWAT_EINVAL; /* a wrong argument, not a broken store */
 			return fail(&e);
+		}
 		printf("เพิกถอนโทเค็น %lld แล้ว / revoked token %lld\n", (long long)id, (long long)id);
 	} else {
 		return usage_error("ใช้ create หรือ revoke", "use create or revoke");
@@ -1147,6 +1166,171 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* ---- backup and restore ---- */
+
+static int read_passphrase(char *out, size_t n, struct nw_err *e)
+{
+	const char *env = getenv("NAWAT_PASSPHRASE");
+
+	if (env && *env) {
+		snprintf(out, n, "%s", env);
+		return 0;
+	}
+	if (isatty(STDIN_FILENO))
+		fprintf(stderr, "รหัสผ่านสำหรับกุญแจในสำรองข้อมูล / passphrase for the key in the backup\n");
+	return read_password(out, n, e);
+}
+
+static int cmd_backup(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "no-key", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char pass[256], sealed[4096];
+	struct nw_err e;
+	int ch, rc, no_key = 0;
+
+	err_clear(&e);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'n')
+			no_key = 1;
+		else
+			return usage_error("ตัวเลือกไม่ถูกต้อง", "bad option");
+	}
+	if (argc - optind != 1)
+		return usage_error("ระบุไฟล์สำรองหนึ่งไฟล์ เช่น nawat backup nawat-2567-11-22.backup",
+				   "give one backup file, e.g. nawat backup nawat-2024-11-22.backup");
+	snprintf(sealed, sizeof sealed, "%s.key.sealed", argv[optind]);
+	if ((rc = open_store(c, 0, &e)))
+		return fail(&e);
+	if (!no_key && (rc = read_passphrase(pass, sizeof pass, &e)))
+		return fail(&e);
+	if ((rc = store_backup(c->st, argv[optind]))) {
+		explicit_bzero(pass, sizeof pass);
+		e = c->st->err;
+		return fail(&e);
+	}
+	if (no_key) {
+		fprintf(stderr,
+			"คำเตือน: สำรองข้อมูลนี้ไม่มีกุญแจข้อมูลส่วนบุคคล หากไม่มีไฟล์กุญแจ %s จะส่งออกเลขประจำตัวประชาชนไม่ได้"
+			" และนำเข้าข้อมูลนักเรียนเดิมให้ตรงกันไม่ได้ เก็บไฟล์กุญแจแยกไว้อย่างปลอดภัย\n"
+			"WARNING: this backup does NOT contain the personal-data key. Without the key file %s the citizen"
+			" IDs cannot be exported and new imports cannot be matched to stored students. Keep the key file"
+			" safe, separately.\n", key_path_for(c), key_path_for(c));
+	} else {
+		rc = pii_key_seal_file(key_path_for(c), pass, sealed, &e);
+		explicit_bzero(pass, sizeof pass);
+		if (rc) {
+			unlink(argv[optind]);
+			return fail(&e);
+		}
+	}
+	printf("สำรองข้อมูลไว้ที่ %s%s%s / backed up to %s%s%s\n", argv[optind], no_key ? "" : " และกุญแจที่ผนึกไว้ ",
+	       no_key ? "" : sealed, argv[optind], no_key ? "" : " and the sealed key ", no_key ? "" : sealed);
+	return EXIT_OK;
+}
+
+#define RESTORE_NOT_EMPTY_TH "ฐานข้อมูลปลายทางมีข้อมูลอยู่แล้ว กู้คืนลงฐานข้อมูลใหม่ที่ว่างเท่านั้น"
+#define RESTORE_NOT_EMPTY_EN "the target store is not empty: restore into a new, empty one"
+
+/* Removes what a failed restore made: a new store file and an unsealed key. */
+static void restore_undo(struct cli *c, int made_db, int made_key)
+{
+	char side[4096];
+
+	store_close(c->st);
+	c->st = NULL;
+	if (made_db) {
+		unlink(c->db);
+		snprintf(side, sizeof side, "%s-wal", c->db);
+		unlink(side);
+		snprintf(side, sizeof side, "%s-shm", c->db);
+		unlink(side);
+	}
+	if (made_key)
+		unlink(key_path_for(c));
+}
+
+static int cmd_restore(struct cli *c, int argc, char **argv)
+{
+	char pass[256], sealed[4096], have[64], fp[33];
+	struct nw_err e;
+	struct stat sb;
+	struct buf cols;
+	int rc, exists = 0, made_db = 0, made_key = 0;
+	size_t i;
+
+	err_clear(&e);
+	if (argc != 2)
+		return usage_error("ระบุไฟล์สำรองหนึ่งไฟล์", "give one backup file");
+	if (access(argv[1], R_OK) != 0) {
+		err_set(&e, NAWAT_EINVAL, "อ่านไฟล์สำรอง %s ไม่ได้", "cannot read the backup %s", argv[1]);
+		return fail(&e);
+	}
+	snprintf(sealed, sizeof sealed, "%s.key.sealed", argv[1]);
+	if (!strstr(c->db, "://")) {
+		if (stat(c->db, &sb) == 0) {
+			err_msg(&e, NAWAT_EEXIST, RESTORE_NOT_EMPTY_TH, RESTORE_NOT_EMPTY_EN);
+			return fail(&e);
+		}
+		made_db = 1;
+	}
+	/* the key first: a store without its key is of little use */
+	if (stat(key_path_for(c), &sb) != 0) {
+		if (access(sealed, R_OK) != 0) {
+			err_set(&e, NAWAT_ECRYPTO,
+				"ไม่มีไฟล์กุญแจ %s และสำรองข้อมูลไม่มีกุญแจ (%s) ให้ระบุไฟล์กุญแจด้วย --key",
+				"no key file %s and the backup carries no key (%s): give the key file with --key",
+				key_path_for(c), sealed);
+			return fail(&e);
+		}
+		if ((rc = read_passphrase(pass, sizeof pass, &e)))
+			return fail(&e);
+		rc = pii_key_unseal_file(sealed, pass, key_path_for(c), &e);
+		explicit_bzero(pass, sizeof pass);
+		if (rc)
+			return fail(&e);
+		made_key = 1;
+	}
+	if ((rc = load_pkg(c, &e)) || (rc = store_open(c->db, c->pkg, 1, &c->st, &e)))
+		goto undo;
+	buf_init(&cols, 1 << 16);
+	rc = c->st->ops->table_columns(c->st, "nawat_meta", &cols, &exists);
+	buf_release(&cols);
+	if (!rc && exists) {
+		/* not ours to remove: it was there before */
+		made_db = 0;
+		rc = err_msg(&e, NAWAT_EEXIST, RESTORE_NOT_EMPTY_TH, RESTORE_NOT_EMPTY_EN);
+		goto undo;
+	}
+	if (rc || (rc = store_restore(c->st, argv[1]))) {
+		e = c->st->err;
+		goto undo;
+	}
+	store_close(c->st);
+	c->st = NULL;
+	if ((rc = open_store(c, 0, &e)))
+		goto undo;
+	pii_key_fingerprint(c->key, fp);
+	if (store_meta_get(c->st, "key_fingerprint", have, sizeof have) == 0 && strcmp(have, fp)) {
+		rc = err_msg(&e, NAWAT_ECRYPTO, "กุญแจไม่ตรงกับข้อมูลที่กู้คืน", "the key does not belong to the restored store");
+		goto undo;
+	}
+	printf("กู้คืนแล้ว / restored %s into %s:\n", argv[1], c->db);
+	for (i = 0; i < c->pkg->ndatasets; i++) {
+		int64_t n = 0;
+
+		store_count(c->st, &c->pkg->datasets[i], NULL, &n);
+		printf("  %-10s %lld\n", c->pkg->datasets[i].name, (long long)n);
+	}
+	return EXIT_OK;
+undo:
+	restore_undo(c, made_db, made_key);
+	return fail(&e);
+}
+
 /* ---- main ---- */
 
 static void usage(FILE *fp)
@@ -1176,6 +1360,8 @@ static void usage(FILE *fp)
 	      "  user passwd NAME | user disable NAME | user enable NAME | user list\n"
 	      "  token create NAME [--label TEXT] | token revoke ID   โทเค็น API / API bearer tokens\n"
 	      "  audit verify | audit list [N]   บันทึกการตรวจสอบ / the audit log\n"
+	      "  backup FILE [--no-key]       สำรองข้อมูล (กุญแจผนึกด้วยรหัสผ่านใน FILE.key.sealed) / back up the store and its sealed key\n"
+	      "  restore FILE                 กู้คืนลงฐานข้อมูลใหม่ / restore into a new, empty store\n"
 	      "  version                      รุ่นของโปรแกรม / print the version\n"
 	      "\n"
 	      "ตัวแปรสภาพแวดล้อม / environment: NAWAT_DB (default ./nawat.db), NAWAT_KEY (default: the store's path with .key)\n"
@@ -1192,6 +1378,7 @@ int main(int argc, char **argv)
 		{ "init", cmd_init }, { "import", cmd_import }, { "validate", cmd_validate },
 		{ "export", cmd_export }, { "standard", cmd_standard }, { "demo", cmd_demo },
 		{ "serve", cmd_serve }, { "user", cmd_user }, { "token", cmd_token }, { "audit", cmd_audit },
+		{ "backup", cmd_backup }, { "restore", cmd_restore },
 	};
 	struct cli c;
 	int i, rc;

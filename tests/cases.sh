@@ -9,7 +9,8 @@
 #   expected output lines     stdout and stderr of the command, exactly
 #   ? N                       expected exit status (default 0)
 # `nawat` is the binary under test; $BASE is the conformance suite's base
-# store, $CONF its cases, $SHARED the shared folder.
+# store, $CONF its cases, $SHARED the shared folder; $DB2 and $DB3 name two
+# more empty stores (files, or databases with PG_DIR).
 #   # backends: sqlite (why)   the case runs on those backends only
 # With PG_DIR set (a server started by tests/pg.sh), every case gets a fresh
 # PostgreSQL database instead of a SQLite file.
@@ -54,9 +55,13 @@ for case in "$dir"/*/; do
 		continue
 	fi
 	n=$((n + 1))
-	db=nawat.db
+	db=nawat.db db2=nawat2.db db3=nawat3.db
 	if [ -n "${PG_DIR:-}" ]; then
 		db=$("$(dirname "$0")/pg.sh" createdb "$PG_DIR" "case_$$_$n")
+		if grep -q 'DB2\|DB3' "$case/case.txt"; then
+			db2=$("$(dirname "$0")/pg.sh" createdb "$PG_DIR" "case_$$_${n}_2")
+			db3=$("$(dirname "$0")/pg.sh" createdb "$PG_DIR" "case_$$_${n}_3")
+		fi
 	fi
 	cp -r "$case" "$work"
 	split_case "$case/case.txt" "$work/.cmds" "$work/.want"
@@ -71,7 +76,7 @@ for case in "$dir"/*/; do
 			[ -n "$out" ] && printf '%s\n' "$out"
 			printf '? %s\n' "$st"
 		}
-		export NAWAT_DB="$db" NAWAT_KEY=nawat.key USER=tester
+		export NAWAT_DB="$db" NAWAT_KEY=nawat.key USER=tester DB2="$db2" DB3="$db3"
 		. ./.cmds
 	) >"$work/.got" 2>&1
 	if cmp -s "$work/.want" "$work/.got"; then

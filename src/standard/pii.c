@@ -215,3 +215,95 @@ void pii_pseudonym(const struct pii_key *k, const unsigned char hash[PII_HASH_LE
 	}
 	out[o] = '\0';
 }
+
+#define SEALED_MAGIC "nawat-sealed-key-v1"
+
+static int read_small(const char *path, char *buf, size_t n, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+
+	if (!fp)
+		return -1;
+	*len = fread(buf, 1, n - 1, fp);
+	buf[*len] = '\0';
+	fclose(fp);
+	return 0;
+}
+
+int pii_key_seal_file(const char *key_path, const char *passphrase, const char *out_path,
+		      struct nw_err *err)
+{
+	unsigned char salt[crypto_pwhash_SALTBYTES], nonce[crypto_secretbox_NONCEBYTES];
+	unsigned char k[crypto_secretbox_KEYBYTES], box[256 + crypto_secretbox_MACBYTES];
+	unsigned char blob[sizeof salt + sizeof nonce + sizeof box];
+	char clear[256], b64[sodium_base64_ENCODED_LEN(sizeof blob, sodium_base64_VARIANT_ORIGINAL)];
+	size_t n, blen;
+	int fd, rc = 0;
+
+	if (read_small(key_path, clear, sizeof clear, &n) || n < 16)
+		return err_set(err, NAWAT_ECRYPTO, "อ่านไฟล์กุญแจ %s ไม่ได้", "cannot read the key file %s", key_path);
+	randombytes_buf(salt, sizeof salt);
+	randombytes_buf(nonce, sizeof nonce);
+	if (crypto_pwhash(k, sizeof k, passphrase, strlen(passphrase), salt, crypto_pwhash_OPSLIMIT_MODERATE,
+			  crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+		sodium_memzero(clear, sizeof clear);
+		return err_generic(err, NAWAT_ENOMEM);
+	}
+	crypto_secretbox_easy(box, (unsigned char *)clear, n, nonce, k);
+	sodium_memzero(clear, sizeof clear);
+	sodium_memzero(k, sizeof k);
+	memcpy(blob, salt, sizeof salt);
+	memcpy(blob + sizeof salt, nonce, sizeof nonce);
+	memcpy(blob + sizeof salt + sizeof nonce, box, n + crypto_secretbox_MACBYTES);
+	blen = sizeof salt + sizeof nonce + n + crypto_secretbox_MACBYTES;
+	sodium_bin2base64(b64, sizeof b64, blob, blen, sodium_base64_VARIANT_ORIGINAL);
+	fd = open(out_path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0)
+		return err_set(err, errno == EEXIST ? NAWAT_EEXIST : NAWAT_EIO,
+			       "เขียนไฟล์กุญแจที่ผนึกไว้ %s ไม่ได้ (มีอยู่แล้วหรือไม่?)",
+			       "cannot write the sealed key %s (does it exist?)", out_path);
+	if (dprintf(fd, "%s\n%s\n", SEALED_MAGIC, b64) < 0 || fsync(fd) != 0)
+		rc = err_set(err, NAWAT_EIO, "เขียนไฟล์ %s ไม่ได้", "cannot write %s", out_path);
+	close(fd);
+	return rc;
+}
+
+int pii_key_unseal_file(const char *sealed_path, const char *passphrase, const char *key_path,
+			struct nw_err *err)
+{
+	unsigned char blob[512], k[crypto_secretbox_KEYBYTES], clear[256];
+	char text[1024];
+	const unsigned char *salt, *nonce;
+	size_t n, blen;
+	int fd, rc = 0;
+
+	if (read_small(sealed_path, text, sizeof text, &n) ||
+	    strncmp(text, SEALED_MAGIC "\n", strlen(SEALED_MAGIC) + 1) ||
+	    sodium_base642bin(blob, sizeof blob, text + strlen(SEALED_MAGIC) + 1, n - strlen(SEALED_MAGIC) - 1,
+			      "\r\n", &blen, NULL, sodium_base64_VARIANT_ORIGINAL) ||
+	    blen < crypto_pwhash_SALTBYTES + crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
+		return err_set(err, NAWAT_ECRYPTO, "ไฟล์กุญแจที่ผนึกไว้ %s เสียหาย", "damaged sealed key %s", sealed_path);
+	salt = blob;
+	nonce = blob + crypto_pwhash_SALTBYTES;
+	if (crypto_pwhash(k, sizeof k, passphrase, strlen(passphrase), salt, crypto_pwhash_OPSLIMIT_MODERATE,
+			  crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
+		return err_generic(err, NAWAT_ENOMEM);
+	n = blen - crypto_pwhash_SALTBYTES - crypto_secretbox_NONCEBYTES;
+	if (crypto_secretbox_open_easy(clear, nonce + crypto_secretbox_NONCEBYTES, n, nonce, k) != 0) {
+		sodium_memzero(k, sizeof k);
+		return err_msg(err, NAWAT_ECRYPTO, "รหัสผ่านของกุญแจไม่ถูกต้อง", "wrong passphrase for the sealed key");
+	}
+	sodium_memzero(k, sizeof k);
+	n -= crypto_secretbox_MACBYTES;
+	fd = open(key_path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0) {
+		sodium_memzero(clear, sizeof clear);
+		return err_set(err, errno == EEXIST ? NAWAT_EEXIST : NAWAT_EIO,
+			       "มีไฟล์กุญแจ %s อยู่แล้ว (ไม่เขียนทับ)", "key file %s exists (not overwritten)", key_path);
+	}
+	if (write(fd, clear, n) != (ssize_t)n || fsync(fd) != 0)
+		rc = err_set(err, NAWAT_EIO, "เขียนไฟล์กุญแจไม่ได้: %s", "cannot write key file: %s", key_path);
+	sodium_memzero(clear, sizeof clear);
+	close(fd);
+	return rc;
+}

@@ -46,6 +46,14 @@ int pii_open(const struct pii_key *k, const unsigned char *sealed, size_t sealed
 void pii_pseudonym(const struct pii_key *k, const unsigned char hash[PII_HASH_LEN],
 		   char out[PII_PSEUDONYM_LEN + 1]);
 
+/* The key file sealed with a passphrase (argon2id + XSalsa20-Poly1305), for
+ * backups: written to out_path (not overwritten), read back by unseal, which
+ * writes a 0600 key file at key_path (not overwritten). */
+int pii_key_seal_file(const char *key_path, const char *passphrase, const char *out_path,
+		      struct nw_err *err);
+int pii_key_unseal_file(const char *sealed_path, const char *passphrase, const char *key_path,
+			struct nw_err *err);
+
 /* Must be called once before any other function (sodium_init). */
 int pii_init(struct nw_err *err);
 

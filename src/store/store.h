@@ -159,6 +159,10 @@ struct store_ops {
 		     int64_t *n);
 
 	int (*data_version)(struct store *st, uint64_t *v);
+	/* A consistent copy of the whole store into path (which must not
+	 * exist), and back: restore fills an empty store from such a copy. */
+	int (*backup)(struct store *st, const char *path);
+	int (*restore)(struct store *st, const char *path);
 	int (*prepare)(struct store *st, const char *sql, struct store_stmt **out);
 	void (*finalize)(struct store_stmt *s);
 	int (*bind_int)(struct store_stmt *s, int i, int64_t v);
@@ -342,6 +346,9 @@ static inline int store_sub_issue(struct store *st, int64_t id, const struct sto
 {
 	return st->ops->sub_issue(st, id, is);
 }
+
+static inline int store_backup(struct store *st, const char *path) { return st->ops->backup(st, path); }
+static inline int store_restore(struct store *st, const char *path) { return st->ops->restore(st, path); }
 
 static inline int store_lock(struct store *st, const char *name)
 {

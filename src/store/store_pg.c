@@ -13,7 +13,13 @@
  */
 #include "store.h"
 
+#include <errno.h>
+#include <glob.h>
 #include <libpq-fe.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +30,8 @@
 #include "schema.h"
 
 #define PG_BATCH 4096
+
+extern char **environ;
 
 struct pg {
 	PGconn *conn;
@@ -1709,6 +1717,107 @@ static int pg_sub_issue(struct store *st, int64_t sub_id, const struct store_iss
 	return rc;
 }
 
+/* ---- backup: pg_dump's custom format, pg_restore back ---- */
+
+/* Runs a PostgreSQL client tool (from PATH or the server's bin directory). */
+/*
+ * Runs a PostgreSQL client tool (the newest installed), its stdout and
+ * stderr read into out (kept up to 1 MiB).  On failure the error names the
+ * tool and carries the first line it printed.
+ */
+static int run_tool(struct store *st, const char *tool, char *const argv[], struct buf *out)
+{
+	posix_spawn_file_actions_t fa;
+	char path[512], chunk[4096], first[512];
+	glob_t g;
+	pid_t pid;
+	int status, rc, fds[2];
+	ssize_t n;
+	size_t i, len;
+	const char *nl;
+
+	snprintf(path, sizeof path, "%s", tool);
+	if (glob("/usr/lib/postgresql/*/bin", 0, NULL, &g) == 0) {
+		/* the newest installed version */
+		for (i = 0; i < g.gl_pathc; i++)
+			snprintf(path, sizeof path, "%s/%s", g.gl_pathv[i], tool);
+		globfree(&g);
+		if (access(path, X_OK) != 0)
+			snprintf(path, sizeof path, "%s", tool);
+	}
+	if (pipe(fds) != 0)
+		return err_set(&st->err, NAWAT_EIO, "เรียกใช้ %s ไม่ได้", "cannot run %s", tool);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], STDERR_FILENO);
+	posix_spawn_file_actions_addclose(&fa, fds[0]);
+	rc = posix_spawnp(&pid, path, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(fds[1]);
+	if (rc != 0) {
+		close(fds[0]);
+		return err_set(&st->err, NAWAT_EIO, "เรียกใช้ %s ไม่ได้ (ติดตั้ง postgresql-client)",
+			       "cannot run %s (install postgresql-client)", tool);
+	}
+	while ((n = read(fds[0], chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0 && out->len < (1u << 20))
+			buf_append(out, chunk, (size_t)n);
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return err_set(&st->err, NAWAT_EIO, "%s ทำงานไม่สำเร็จ", "%s failed", tool);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		nl = memchr(buf_str(out), '\n', out->len);
+		len = nl ? (size_t)(nl - buf_str(out)) : out->len;
+		snprintf(first, sizeof first, "%.*s", (int)len, buf_str(out));
+		return err_set(&st->err, NAWAT_ESTORE, "%s ทำงานไม่สำเร็จ: %s", "%s failed: %s", tool,
+			       first[0] ? first : "-");
+	}
+	return 0;
+}
+
+static int pg_backup(struct store *st, const char *path)
+{
+	char *argv[] = { "pg_dump", "--format=custom", "--no-owner", "--file", (char *)path, "--dbname",
+			 st->url, NULL };
+	struct stat sb;
+	struct buf out;
+	int rc;
+
+	if (stat(path, &sb) == 0)
+		return err_set(&st->err, NAWAT_EEXIST, "มีไฟล์ %s อยู่แล้ว (ไม่เขียนทับ)", "%s exists (not overwritten)", path);
+	buf_init(&out, 1 << 20);
+	rc = run_tool(st, "pg_dump", argv, &out);
+	buf_release(&out);
+	if (rc)
+		unlink(path);
+	return rc;
+}
+
+/* The archive is read whole (its table of contents first, so that what is
+ * not a nawat backup is refused before anything is written), then restored
+ * in one transaction: a damaged archive leaves the database as it was. */
+static int pg_restore_from(struct store *st, const char *path)
+{
+	char *list[] = { "pg_restore", "--list", (char *)path, NULL };
+	char *argv[] = { "pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
+			 "--dbname", st->url, (char *)path, NULL };
+	struct buf out;
+	int rc;
+
+	buf_init(&out, 1 << 20);
+	rc = run_tool(st, "pg_restore", list, &out);
+	if (rc || !strstr(buf_str(&out), "TABLE DATA public nawat_meta ")) {
+		buf_release(&out);
+		return err_set(&st->err, NAWAT_EINVAL, "%s ไม่ใช่ไฟล์สำรองของ nawat หรือไฟล์เสียหาย",
+			       "%s is not a nawat backup, or it is damaged", path);
+	}
+	buf_reset(&out);
+	rc = run_tool(st, "pg_restore", argv, &out);
+	buf_release(&out);
+	return rc;
+}
+
 /* ---- open / close ---- */
 
 static int pg_lock(struct store *st, const char *name)
@@ -1767,6 +1876,8 @@ static const struct store_ops pg_ops = {
 	.scan_close = pg_scan_close,
 	.count = pg_count,
 	.data_version = pg_data_version,
+	.backup = pg_backup,
+	.restore = pg_restore_from,
 	.prepare = pg_prepare,
 	.finalize = pg_finalize,
 	.bind_int = pg_bind_int,

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../base/arena.h"
 #include "../base/mem.h"
@@ -1003,6 +1004,87 @@ static int sq_data_version(struct store *st, uint64_t *v)
 	return rc == SQLITE_ROW ? 0 : sqerr(st, "data_version");
 }
 
+/* ---- backup: SQLite's online backup API (readers and writers go on) ---- */
+
+static int copy_db(struct store *st, sqlite3 *from, sqlite3 *to, int restoring)
+{
+	sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
+	int rc;
+
+	if (!b)
+		return restoring ? err_set(&st->err, NAWAT_ESTORE, "กู้คืนไม่ได้: %s", "restore failed: %s", sqlite3_errmsg(to))
+				 : err_set(&st->err, NAWAT_ESTORE, "สำรองข้อมูลไม่ได้: %s", "backup failed: %s", sqlite3_errmsg(to));
+	while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		sqlite3_sleep(rc == SQLITE_OK ? 0 : 20);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE)
+		return restoring ? err_set(&st->err, NAWAT_ESTORE, "กู้คืนไม่ได้: %s", "restore failed: %s", sqlite3_errstr(rc))
+				 : err_set(&st->err, NAWAT_ESTORE, "สำรองข้อมูลไม่ได้: %s", "backup failed: %s", sqlite3_errstr(rc));
+	return 0;
+}
+
+static int sq_backup(struct store *st, const char *path)
+{
+	struct stat sb;
+	sqlite3 *to;
+	int rc;
+
+	if (stat(path, &sb) == 0)
+		return err_set(&st->err, NAWAT_EEXIST, "มีไฟล์ %s อยู่แล้ว (ไม่เขียนทับ)", "%s exists (not overwritten)", path);
+	if (sqlite3_open_v2(path, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		sqlite3_close(to);
+		return err_set(&st->err, NAWAT_EIO, "สร้างไฟล์ %s ไม่ได้", "cannot create %s", path);
+	}
+	rc = copy_db(st, SQ(st)->db, to, 0);
+	if (!rc && sqlite3_exec(to, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL) != SQLITE_OK)
+		rc = err_set(&st->err, NAWAT_ESTORE, "สำรองข้อมูลไม่ได้: %s", "backup failed: %s", sqlite3_errmsg(to));
+	sqlite3_close(to);
+	if (rc)
+		unlink(path);
+	return rc;
+}
+
+/* Whether the file is a whole, undamaged nawat store: its pages pass
+ * quick_check and it has nawat's own table. */
+static int backup_ok(sqlite3 *db)
+{
+	sqlite3_stmt *q;
+	int ok = 0;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &q, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(q) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(q, 0), "ok"))
+		ok = 1;
+	sqlite3_finalize(q);
+	if (!ok || sqlite3_prepare_v2(db, "SELECT value FROM nawat_meta WHERE name = 'key_fingerprint'", -1, &q,
+				      NULL) != SQLITE_OK)
+		return 0;
+	ok = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_finalize(q);
+	return ok;
+}
+
+static int sq_restore(struct store *st, const char *path)
+{
+	sqlite3 *from;
+	int rc;
+
+	if (sqlite3_open_v2(path, &from, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		sqlite3_close(from);
+		return err_set(&st->err, NAWAT_EIO, "เปิดไฟล์สำรอง %s ไม่ได้", "cannot open the backup %s", path);
+	}
+	if (!backup_ok(from)) {
+		sqlite3_close(from);
+		return err_set(&st->err, NAWAT_EINVAL, "%s ไม่ใช่ไฟล์สำรองของ nawat หรือไฟล์เสียหาย",
+			       "%s is not a nawat backup, or it is damaged", path);
+	}
+	rc = copy_db(st, from, SQ(st)->db, 1);
+	sqlite3_close(from);
+	if (!rc)
+		rc = sq_exec(st, "PRAGMA journal_mode = WAL");
+	return rc;
+}
+
 /* ---- statements for the system tables ---- */
 
 struct sq_stmt {
@@ -1228,6 +1310,8 @@ static const struct store_ops sqlite_ops = {
 	.scan_close = sq_scan_close,
 	.count = sq_count,
 	.data_version = sq_data_version,
+	.backup = sq_backup,
+	.restore = sq_restore,
 	.prepare = sq_prepare,
 	.finalize = sq_finalize,
 	.bind_int = sq_bind_int,
