@@ -15,6 +15,13 @@ count() {
 		p=$(sed -n 's/^\[  PASSED  \] \([0-9][0-9]*\) test(s)\.$/\1/p' "$log" | tail -1)
 		f=$(sed -n 's/^\[  FAILED  \] \([0-9][0-9]*\) test(s), listed below:$/\1/p' "$log" | tail -1)
 	fi
+	if [ -z "$p" ]; then
+		# node's test runner: "# pass N", "# fail N", "# cancelled N"
+		p=$(sed -n 's/^# pass \([0-9][0-9]*\)$/\1/p' "$log" | tail -1)
+		f=$(sed -n 's/^# fail \([0-9][0-9]*\)$/\1/p' "$log" | tail -1)
+		c=$(sed -n 's/^# cancelled \([0-9][0-9]*\)$/\1/p' "$log" | tail -1)
+		[ -n "$f" ] && [ -n "$c" ] && f=$((f + c))
+	fi
 	[ -z "$p" ] && p=0
 	[ -z "$f" ] && f=0
 	# a suite that crashed or printed no summary counts as one failure
@@ -42,7 +49,11 @@ for b in "$@"; do
 	done
 	suite "$b: conformance" tests/conformance.sh "$b/nawat" build/tests/csvcut
 	suite "$b: command-line cases" tests/cases.sh "$b/nawat" tests/cases
+	suite "$b: HTTP against a server" env NAWAT="$b/nawat" node --test --test-reporter=tap tests/http/
 done
+# The web UI in Chromium, against the normal build.
+suite "browser: the web UI in Chromium" env NAWAT="$PWD/$1/nawat" sh -c 'cd tests/browser && node --test --test-reporter=tap'
+
 # The same suites that touch the store, against a real PostgreSQL server the
 # tests start themselves (unit tests that need no store are not repeated).
 pgdir=$(mktemp -d /tmp/nawat-pg-XXXXXX)
@@ -51,6 +62,7 @@ if tests/pg.sh start "$pgdir" >/dev/null 2>"$log"; then
 	suite "postgresql: test_import" build/tests/test_import
 	suite "postgresql: conformance" tests/conformance.sh build/nawat build/tests/csvcut
 	suite "postgresql: command-line cases" tests/cases.sh build/nawat tests/cases
+	suite "postgresql: HTTP against a server" env NAWAT=build/nawat node --test --test-reporter=tap tests/http/
 	unset PG_DIR
 	tests/pg.sh stop "$pgdir"
 else

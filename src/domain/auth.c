@@ -135,7 +135,7 @@ static int name_ok(const char *s)
 	return i >= 2 && i <= AUTH_NAME_MAX;
 }
 
-static void random_token(const char *prefix, char *out, size_t n)
+void auth_random(const char *prefix, char *out, size_t n)
 {
 	unsigned char raw[32];
 	size_t p = strlen(prefix);
@@ -413,7 +413,7 @@ int auth_token_create(struct store *st, const char *user_name, const char *label
 		return rc;
 	if (u.disabled)
 		return err_set(err, NAWAT_EINVAL, "ผู้ใช้ %s ถูกระงับ", "user %s is disabled", user_name);
-	random_token("nwt_", out, AUTH_TOKEN_LEN + 1);
+	auth_random("nwt_", out, AUTH_TOKEN_LEN + 1);
 	token_hash(out, h);
 	now_iso(at, sizeof at);
 	if ((rc = store_begin(st)))
@@ -453,12 +453,26 @@ int auth_token_revoke(struct store *st, int64_t id, const char *actor, struct nw
 {
 	char at[32], item[64];
 	struct store_stmt *s;
-	int rc, n = 0;
+	int rc, active = 0;
 
 	now_iso(at, sizeof at);
 	if ((rc = store_begin(st)))
 		return fail_store(st, err, rc);
-	if ((rc = store_prepare(st, "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", &s)))
+	/* only an active token can be revoked, and only once */
+	if ((rc = store_prepare(st, "SELECT count(*) FROM tokens WHERE id = ? AND revoked_at IS NULL", &s)))
+		goto fail;
+	store_bind_int(s, 1, id);
+	if ((rc = store_step(s)) == 1)
+		active = (int)store_col_int(s, 0);
+	store_finalize(s);
+	if (rc < 0)
+		goto fail;
+	if (!active) {
+		store_rollback(st);
+		return err_set(err, NAWAT_ENOTFOUND, "ไม่พบโทเค็นหมายเลข %lld ที่ยังใช้งานได้",
+			       "no active token %lld", (long long)id);
+	}
+	if ((rc = store_prepare(st, "UPDATE tokens SET revoked_at = ? WHERE id = ?", &s)))
 		goto fail;
 	store_bind_str(s, 1, at);
 	store_bind_int(s, 2, id);
@@ -466,18 +480,6 @@ int auth_token_revoke(struct store *st, int64_t id, const char *actor, struct nw
 	store_finalize(s);
 	if (rc < 0)
 		goto fail;
-	if ((rc = store_prepare(st, "SELECT count(*) FROM tokens WHERE id = ? AND revoked_at = ?", &s)))
-		goto fail;
-	store_bind_int(s, 1, id);
-	store_bind_str(s, 2, at);
-	if (store_step(s) == 1)
-		n = (int)store_col_int(s, 0);
-	store_finalize(s);
-	if (!n) {
-		store_rollback(st);
-		return err_set(err, NAWAT_ENOTFOUND, "ไม่พบโทเค็นหมายเลข %lld ที่ยังใช้งานได้",
-			       "no active token %lld", (long long)id);
-	}
 	snprintf(item, sizeof item, "token %lld", (long long)id);
 	if ((rc = audit_append(st, actor, "token-revoke", NULL, item, NULL, NULL, NULL)) ||
 	    (rc = store_commit(st)))
@@ -633,8 +635,8 @@ int auth_login(struct store *st, const char *name, const char *password, const c
 		return err_msg(err, NAWAT_EDENIED, "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง",
 			       "wrong user name or password");
 	}
-	random_token("nws_", session, AUTH_TOKEN_LEN + 1);
-	random_token("", csrf, AUTH_CSRF_LEN + 1);
+	auth_random("nws_", session, AUTH_TOKEN_LEN + 1);
+	auth_random("", csrf, AUTH_CSRF_LEN + 1);
 	token_hash(session, h);
 	if ((rc = store_begin(st)))
 		return fail_store(st, err, rc);

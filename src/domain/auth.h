@@ -82,5 +82,7 @@ int auth_logout(struct store *st, const char *session);
 
 /* Constant-time comparison of two NUL-terminated strings. */
 int auth_equal(const char *a, const char *b);
+/* prefix + 43 base64url characters of 32 random bytes into out[n] */
+void auth_random(const char *prefix, char *out, size_t n);
 
 #endif

@@ -458,13 +458,45 @@ static void set_session_cookie(struct ctx *c, const char *value, int max_age)
 	http_resp_header(c->rs, "Set-Cookie", cookie);
 }
 
+/*
+ * The sign-in form carries a token that must match a cookie set with the
+ * form (double submit), so that another site cannot sign a browser in under
+ * an account of its choosing.  The token goes into c->csrf, which the form
+ * prints as its _csrf field.
+ */
+static void login_token(struct ctx *c, int fresh)
+{
+	const char *have = http_cookie(c->rq, "nawat_login");
+	char *cookie;
+
+	if (!fresh && have && strlen(have) == AUTH_CSRF_LEN) {
+		snprintf(c->csrf, sizeof c->csrf, "%s", have);
+		return;
+	}
+	auth_random("", c->csrf, sizeof c->csrf);
+	cookie = arena_alloc(&c->rq->mem, 160);
+	if (!cookie)
+		return;
+	snprintf(cookie, 160, "nawat_login=%s; Path=/login; HttpOnly; SameSite=Strict%s", c->csrf,
+		 c->app->secure_cookies ? "; Secure" : "");
+	http_resp_header(c->rs, "Set-Cookie", cookie);
+}
+
 static void do_login(struct ctx *c)
 {
 	const char *name = ctx_form(c, "user"), *pass = ctx_form(c, "password");
+	const char *want = http_cookie(c->rq, "nawat_login"), *got = ctx_form(c, "_csrf");
 	char session[AUTH_TOKEN_LEN + 1], csrf[AUTH_CSRF_LEN + 1];
 	struct nw_err e;
 	int rc;
 
+	if (!want || !got || strlen(want) != AUTH_CSRF_LEN || !auth_equal(want, got)) {
+		login_token(c, 1);
+		page_login(c, "แบบฟอร์มหมดอายุหรือไม่ได้มาจากหน้านี้ โปรดเข้าสู่ระบบอีกครั้ง",
+			   "the form expired or did not come from this page; sign in again", 403);
+		return;
+	}
+	login_token(c, 0);
 	if (!name || !pass) {
 		page_login(c, "กรอกชื่อผู้ใช้และรหัสผ่าน", "enter your user name and password", 400);
 		return;
@@ -555,8 +587,10 @@ void app_handle(void *appv, struct http_req *rq, struct http_resp *rs)
 	if (!strcmp(path, "/login")) {
 		if (!strcmp(rq->method, "POST"))
 			do_login(&c);
-		else
+		else {
+			login_token(&c, 0);
 			page_login(&c, NULL, NULL, 200);
+		}
 		goto out;
 	}
 	if (!strcmp(path, "/logout") && !strcmp(rq->method, "POST")) {

@@ -140,8 +140,9 @@ void page_login(struct ctx *c, const char *message_th, const char *message_en, i
 	page_begin(c, NULL, "เข้าสู่ระบบ", "Sign in");
 	if (message_th)
 		page_notice(c, "error", message_th, message_en);
-	html_f(b, "<form class=\"login\" method=\"post\" action=\"/login\">\n"
-		  "<p><label for=\"user\">ชื่อผู้ใช้ <span lang=\"en\">User name</span></label>\n"
+	html_f(b, "<form class=\"login\" method=\"post\" action=\"/login\">\n");
+	page_csrf(c);
+	html_f(b, "\n<p><label for=\"user\">ชื่อผู้ใช้ <span lang=\"en\">User name</span></label>\n"
 		  "<input id=\"user\" name=\"user\" autocomplete=\"username\" required autofocus></p>\n"
 		  "<p><label for=\"password\">รหัสผ่าน <span lang=\"en\">Password</span></label>\n"
 		  "<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required></p>\n"

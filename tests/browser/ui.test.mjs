@@ -1,0 +1,245 @@
+// ui.test.mjs - the web UI in Chromium (Debian's, driven by playwright-core): signing in,
+// following links from the areas to a pilot school, importing a file with an error and
+// again fixed, and on every page: axe-core (no serious or critical violation), <html lang="th">,
+// no console errors (a CSP violation is one), no horizontal scrolling at 360×740.  Full-page
+// screenshots go to tests/browser/artifacts/NAME.png (NAME-360.png for the narrow view).
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { chromium } from 'playwright-core';
+
+import { assertCleanStops, citizenId, demoEnv, DEMO_PASSWORD } from '../http/lib/nawat.mjs';
+
+const require = createRequire(import.meta.url);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const ARTIFACTS = path.join(here, 'artifacts');
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+	'--disable-component-update', '--disable-sync'];
+
+const BANPHUI = '1050060001';
+const HEADER = 'citizen_id,school_code,academic_year,grade_code,gender,birth_date,disadvantage,disability';
+const GOOD1 = citizenId('150099903001');
+const GOOD2 = citizenId('150099903002');
+const BAD2 = GOOD2.slice(0, 12) + ((Number(GOOD2[12]) + 1) % 10); // the check digit is wrong
+
+// Every page, by the name of its screenshot.
+const PAGES = [
+	['home', '/'],
+	['areas', '/areas'],
+	['area-50', '/areas/50'],
+	['schools', '/schools'],
+	['school', `/schools/${BANPHUI}`],
+	['import', '/import'],
+	['standard', '/standard'],
+	['users', '/users'],
+	['audit', '/audit'],
+];
+
+describe('the web UI in Chromium', () => {
+	let env, browser, base, wide, narrow;
+
+	/** Opens a page, collecting console errors (CSP violations among them) and failed loads. */
+	async function open(context, url) {
+		const page = await context.newPage();
+		page.setDefaultTimeout(15000);
+		const problems = [];
+		page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+		page.on('pageerror', (e) => problems.push(`script error: ${e.message}`));
+		page.on('requestfailed', (r) => problems.push(`failed to load ${r.url()}: ${r.failure()?.errorText}`));
+		const response = await page.goto(base + url);
+		return { page, response, problems };
+	}
+
+	/** axe-core on the page (the page's CSP stays on: the script is evaluated, not injected). */
+	async function seriousViolations(page) {
+		await page.evaluate(AXE);
+		const result = await page.evaluate(() =>
+			window.axe.run(document, { resultTypes: ['violations'] }).then((r) =>
+				r.violations.map((v) => ({
+					id: v.id, impact: v.impact, help: v.help,
+					nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target.join(' '), html: n.html.slice(0, 300) })),
+				})),
+			),
+		);
+		return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+	}
+
+	function describeViolations(vs) {
+		return vs.map((v) => `${v.id} (${v.impact}): ${v.help}\n` + v.nodes.map((n) => `    ${n.target}: ${n.html}`).join('\n')).join('\n');
+	}
+
+	async function shoot(page, name) {
+		await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+	}
+
+	async function signIn(context) {
+		const { page } = await open(context, '/login');
+		await page.fill('#user', 'admin');
+		await page.fill('#password', DEMO_PASSWORD);
+		await Promise.all([page.waitForURL(base + '/'), page.click('form.login button[type=submit]')]);
+		return page;
+	}
+
+	before(async () => {
+		fs.mkdirSync(ARTIFACTS, { recursive: true });
+		env = await demoEnv();
+		base = `http://127.0.0.1:${env.server.port}`;
+		browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+		wide = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'th-TH' });
+		narrow = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'th-TH', isMobile: true, hasTouch: true });
+	});
+
+	after(async () => {
+		if (browser) await browser.close();
+		if (env) assertCleanStops(await env.close());
+	});
+
+	test('the checks can fail: axe finds the faults of a faulty page, the width check its overflow', async () => {
+		const page = await narrow.newPage();
+		await page.setContent('<html><body><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><input type="text">' +
+			'<div style="width:600px">wide</div></body></html>');
+		const ids = (await seriousViolations(page)).map((v) => v.id);
+		assert.ok(ids.includes('image-alt') && ids.includes('label') && ids.includes('html-has-lang'), ids.join(', '));
+		assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) > 364);
+		await page.close();
+	});
+
+	test('the sign-in page: Thai, accessible, no horizontal scrolling at 360 px', async () => {
+		for (const [context, name] of [[wide, 'login'], [narrow, 'login-360']]) {
+			const { page, response, problems } = await open(context, '/login');
+			assert.equal(response.status(), 200);
+			assert.equal(await page.evaluate(() => document.documentElement.lang), 'th');
+			await shoot(page, name);
+			const vs = await seriousViolations(page);
+			assert.deepEqual(vs, [], `axe on /login:\n${describeViolations(vs)}`);
+			if (context === narrow) {
+				const w = await page.evaluate(() => document.documentElement.scrollWidth);
+				assert.ok(w <= 364, `/login is ${w} px wide at 360 px`);
+			}
+			assert.deepEqual(problems, []);
+			await page.close();
+		}
+	});
+
+	test('signing in through the form as admin', async () => {
+		const page = await signIn(wide);
+		assert.match(await page.locator('header').innerText(), /admin/);
+		const cookie = (await wide.cookies()).find((c) => c.name === 'nawat_session');
+		assert.ok(cookie, 'the session cookie');
+		assert.equal(cookie.httpOnly, true);
+		assert.equal(cookie.sameSite, 'Strict');
+		await page.close();
+		(await signIn(narrow)).close();
+	});
+
+	test('from the areas to Chiang Mai to one of its pilot schools, by links', async () => {
+		const { page } = await open(wide, '/areas');
+		await Promise.all([page.waitForURL(base + '/areas/50'), page.locator('a[href="/areas/50"]').first().click()]);
+		assert.match(await page.locator('h1').innerText(), /เชียงใหม่/);
+		// the pilot schools' tables link to the schools
+		const link = page.locator('main table a[href^="/schools/"]').first();
+		const href = await link.getAttribute('href');
+		const code = href.split('/').pop();
+		await Promise.all([page.waitForURL(base + href), link.click()]);
+		const school = await env.req('admin', { path: `/api/v1/schools/${code}` });
+		assert.equal(school.status, 200);
+		assert.equal(school.json.pilot, 'Y', `${code} is a pilot school`);
+		assert.equal(school.json.area_code, '50', `${code} is in area 50`);
+		assert.match(await page.locator('h1').innerText(), new RegExp(school.json.name_th));
+		await page.close();
+	});
+
+	async function importFile(page, name, text) {
+		await page.goto(base + '/import');
+		await page.selectOption('#dataset', 'students');
+		await page.setInputFiles('#file', { name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+		const [response] = await Promise.all([
+			page.waitForResponse((r) => r.url() === base + '/import' && r.request().method() === 'POST'),
+			page.click('form.import button[type=submit]'),
+		]);
+		await page.waitForLoadState();
+		return response;
+	}
+
+	/** The counts table of the import result: { Inserted: '2', Rejected: '0', ... } for the students. */
+	async function counts(page) {
+		return page.evaluate(() => {
+			const table = [...document.querySelectorAll('main table')].find((t) => !t.classList.contains('report'));
+			const heads = [...table.querySelectorAll('thead th')].map((th) => th.querySelector('[lang=en]')?.textContent.trim() ?? th.textContent.trim());
+			const cells = [...table.querySelectorAll('tbody tr')[0].children].map((c) => c.textContent.trim());
+			return Object.fromEntries(heads.map((h, i) => [h, cells[i]]));
+		});
+	}
+
+	test('an import with one bad check digit shows that row in the report; fixed, the rows are inserted', async () => {
+		const page = await wide.newPage();
+		page.setDefaultTimeout(15000);
+		const bad = `${HEADER}\n${GOOD1},${BANPHUI},2567,213,1,2016-03-17,0,0\n${BAD2},${BANPHUI},2567,213,2,2016-04-01,1,0\n`;
+		const r1 = await importFile(page, 'students-bad.csv', bad);
+		assert.equal(r1.status(), 422);
+		const rows = await page.locator('table.report tbody tr').evaluateAll((trs) =>
+			trs.map((tr) => [...tr.children].map((c) => c.querySelector('code')?.textContent.trim() ?? c.textContent.trim())));
+		assert.equal(rows.length, 1, JSON.stringify(rows));
+		assert.equal(rows[0][0], '3', 'the report names row 3 of the file');
+		assert.equal(rows[0][1], 'citizen_id');
+		assert.equal(rows[0][3], 'checksum');
+		assert.ok(!(await page.content()).includes(BAD2), 'the page shows no citizen ID');
+		const before = await counts(page);
+		assert.equal(before.Inserted, '0');
+		await shoot(page, 'import-report');
+		const vs = await seriousViolations(page);
+		assert.deepEqual(vs, [], `axe on the import report:\n${describeViolations(vs)}`);
+
+		const fixed = bad.replace(BAD2, GOOD2);
+		const r2 = await importFile(page, 'students-fixed.csv', fixed);
+		assert.equal(r2.status(), 200);
+		const after = await counts(page);
+		assert.equal(after.Inserted, '2');
+		assert.equal(after.Rejected, '0');
+		assert.equal(await page.locator('table.report').count(), 0);
+		const stored = await env.req('admin', { path: `/api/v1/students/${GOOD2},2567` });
+		assert.equal(stored.status, 200);
+		await shoot(page, 'import-done');
+		await page.close();
+	});
+
+	for (const [name, url] of PAGES) {
+		test(`${url}: Thai, no serious or critical axe violation, no console error`, async () => {
+			const { page, response, problems } = await open(wide, url);
+			assert.equal(response.status(), 200, `${url}: ${response.status()}`);
+			assert.equal(new URL(page.url()).pathname, url.split('?')[0], 'not sent elsewhere (to /login?)');
+			assert.equal(await page.evaluate(() => document.documentElement.lang), 'th');
+			assert.ok((await page.locator('h1').count()) === 1, 'one h1');
+			await shoot(page, name);
+			const vs = await seriousViolations(page);
+			assert.deepEqual(vs, [], `axe on ${url}:\n${describeViolations(vs)}`);
+			assert.deepEqual(problems, [], `${url}`);
+			await page.close();
+		});
+
+		test(`${url} at 360×740: no horizontal scrolling`, async () => {
+			const { page, response, problems } = await open(narrow, url);
+			assert.equal(response.status(), 200);
+			assert.equal(await page.evaluate(() => document.documentElement.lang), 'th');
+			const { scroll, client, wide: culprits } = await page.evaluate(() => ({
+				scroll: document.documentElement.scrollWidth,
+				client: document.documentElement.clientWidth,
+				// what sticks out, to say where to look
+				wide: [...document.querySelectorAll('body *')]
+					.filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 4 && !e.closest('.table-wrap'))
+					.slice(0, 5)
+					.map((e) => `${e.tagName.toLowerCase()}${e.className ? '.' + e.className : ''} (${Math.round(e.getBoundingClientRect().right)} px)`),
+			}));
+			await shoot(page, `${name}-360`);
+			assert.ok(scroll <= 364, `${url} scrolls sideways at 360 px: ${scroll} px wide (viewport ${client}); ${culprits.join(', ')}`);
+			assert.deepEqual(problems, [], `${url}`);
+			await page.close();
+		});
+	}
+});
