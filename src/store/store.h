@@ -203,8 +203,11 @@ void store_close(struct store *st);
 int store_migrate(struct store *st);
 /* A write transaction.  STORE_REFS_CHECKED: the caller has checked every
  * reference it writes (the import pipeline does, to report them), so the
- * backend may skip its own foreign-key checks for this transaction. */
+ * backend may skip its own foreign-key checks for this transaction.  A
+ * transaction that removes rows or changes keys must first take
+ * store_lock(st, STORE_LOCK_REFS): it then waits for such imports. */
 #define STORE_REFS_CHECKED 1
+#define STORE_LOCK_REFS "nawat-refs"
 static inline int store_begin(struct store *st) { return st->ops->begin(st, 0); }
 static inline int store_begin_flags(struct store *st, int flags) { return st->ops->begin(st, flags); }
 static inline int store_commit(struct store *st) { return st->ops->commit(st); }

@@ -259,12 +259,16 @@ static int pg_table_columns(struct store *st, const char *table, struct buf *out
 }
 
 /*
- * An import checks every reference itself, a batch at a time, and locks the
- * rows it found (FOR KEY SHARE, as PostgreSQL's own check would) so that no
- * one removes them before the commit.  Where the role may, the transaction
- * then turns off PostgreSQL's per-row foreign-key triggers, which would do
- * the same work again a row at a time (the operator grants it with
- * GRANT SET ON PARAMETER session_replication_role TO the nawat role).
+ * An import checks every reference itself, a batch at a time.  Where the
+ * role may, the transaction then turns off PostgreSQL's per-row foreign-key
+ * triggers, which would do the same work again a row at a time and lock
+ * every referenced row (the operator grants it with GRANT SET ON PARAMETER
+ * session_replication_role TO the nawat role).  What those locks would
+ * guard against, a referenced row removed or re-keyed before the commit, is
+ * kept out instead by one lock: such transactions hold the shared side of
+ * STORE_LOCK_REFS, and whatever removes rows or changes keys takes it
+ * whole (store_lock), so it waits for the imports under way, and its own
+ * foreign-key check then sees their rows.
  */
 static int pg_begin(struct store *st, int flags)
 {
@@ -285,7 +289,9 @@ static int pg_begin(struct store *st, int flags)
 		g->may_replica = ok(res) && PQntuples(res) && PQgetvalue(res, 0, 0)[0] == 't';
 		PQclear(res);
 	}
-	if (g->may_replica && ex(st, "SET LOCAL session_replication_role = replica"))
+	if (g->may_replica &&
+	    (ex(st, "SELECT pg_advisory_xact_lock_shared(hashtext('" STORE_LOCK_REFS "'))") ||
+	     ex(st, "SET LOCAL session_replication_role = replica")))
 		return st->err.code;
 	return 0;
 }
@@ -468,6 +474,7 @@ struct pg_writer {
 	struct arena mem;        /* old values of changed rows */
 	struct val_value *old;
 	int *idx;                /* staged row -> index in the caller's batch */
+	int direct;              /* the last probe found nothing: COPY without one */
 };
 
 static void pg_writer_close(struct store_writer *bw)
@@ -831,7 +838,6 @@ static int put_batch(struct pg_writer *w, struct store_row *rows, size_t n)
 		return err_msg(&st->err, NAWAT_ELIMIT, "คีย์ยาวเกินไป", "key too long");
 	for (k = 0; k <= ds->nkey; k++)
 		buf_init(&arr[k], (size_t)1 << 28);
-
 	slot = nw_malloc(nslot * sizeof *slot);
 	changed = nw_malloc(n * sizeof *changed);
 	same = nw_malloc(n * sizeof *same);
@@ -843,10 +849,8 @@ static int put_batch(struct pg_writer *w, struct store_row *rows, size_t n)
 	for (i = 0; i < nslot; i++)
 		slot[i] = -1;
 	/* the first occurrence of each key; later ones are duplicates */
-	for (k = 0; k <= ds->nkey; k++) {
-		buf_init(&arr[k], (size_t)1 << 28);
+	for (k = 0; k <= ds->nkey; k++)
 		rc = rc ? rc : buf_putc(&arr[k], '{');
-	}
 	for (i = 0; i < n && !rc; i++) {
 		size_t pos = key_hash(ds, rows[i].vals) % nslot;
 
@@ -875,7 +879,10 @@ static int put_batch(struct pg_writer *w, struct store_row *rows, size_t n)
 	}
 	if (!nstaged)
 		goto out;
-	{
+	/* Which keys are stored already.  While batches meet none (a first
+	 * load, new students), the probe is skipped: the COPY below fails on a
+	 * stored key, and the batch then takes the staged path. */
+	if (!w->direct) {
 		struct params p;
 
 		params_init(&p);
@@ -887,21 +894,22 @@ static int put_batch(struct pg_writer *w, struct store_row *rows, size_t n)
 		}
 		res = run(st, w->sql_probe, &p);
 		params_release(&p);
-	}
-	if (!ok(res)) {
-		rc = pgerr(st, res, "probe");
-		PQclear(res);
-		goto out;
-	}
-	for (i = 0; i < (size_t)PQntuples(res); i++) {
-		size_t r = strtoul(PQgetvalue(res, (int)i, 0), NULL, 10);
-
-		if (r < n && rows[r].result == STORE_INSERTED) {
-			rows[r].result = STORE_PENDING;
-			nold++;
+		if (!ok(res)) {
+			rc = pgerr(st, res, "probe");
+			PQclear(res);
+			goto out;
 		}
+		for (i = 0; i < (size_t)PQntuples(res); i++) {
+			size_t r = strtoul(PQgetvalue(res, (int)i, 0), NULL, 10);
+
+			if (r < n && rows[r].result == STORE_INSERTED) {
+				rows[r].result = STORE_PENDING;
+				nold++;
+			}
+		}
+		PQclear(res);
+		w->direct = nold == 0;
 	}
-	PQclear(res);
 
 	/* the new rows, straight in */
 	snprintf(tail, sizeof tail, "\t%lld\n", (long long)w->sub_id);
@@ -920,7 +928,9 @@ static int put_batch(struct pg_writer *w, struct store_row *rows, size_t n)
 			goto out;
 		rc = copy_in(st, w->copy_direct, &w->line);
 		if (rc == NAWAT_EEXIST) {
-			/* someone else inserted one of these keys since the probe */
+			/* a stored key: unprobed, an earlier batch's, or one that
+			 * another import inserted since the probe */
+			w->direct = 0;
 			if ((rc = ex(st, "ROLLBACK TO SAVEPOINT nw_batch")))
 				goto out;
 			for (i = 0; i < n; i++)
@@ -1047,7 +1057,7 @@ struct pg_ref {
 	const struct std_dataset *ds;
 	const int *fetch;
 	size_t nfetch;
-	char *sql_one, *sql_many, *sql_many_lock;
+	char *sql_one, *sql_many;
 	PGresult *last;          /* the fetched values point into it */
 	struct arena mem;
 };
@@ -1062,7 +1072,6 @@ static void pg_ref_close(struct store_ref *br)
 	PQclear(r->last);
 	nw_free(r->sql_one);
 	nw_free(r->sql_many);
-	nw_free(r->sql_many_lock);
 	arena_release(&r->mem);
 	nw_free(r);
 }
@@ -1124,13 +1133,11 @@ static int pg_ref_open(struct store *st, const struct std_dataset *ds, const int
 	for (i = 0; i < ds->nkey && !rc; i++)
 		rc = buf_printf(&b, "%st.%s = k.k%zu", i ? " AND " : "",
 				schema_col(&ds->fields[ds->key[i]], 0, col, sizeof col), i);
-	if (!rc && (r->sql_many = nw_strdup(buf_str(&b))))
-		rc = buf_puts(&b, " FOR KEY SHARE OF t");
 	if (!rc)
-		r->sql_many_lock = buf_detach(&b, NULL);
+		r->sql_many = buf_detach(&b, NULL);
 	buf_release(&b);
 	buf_release(&f);
-	if (rc || !r->sql_one || !r->sql_many || !r->sql_many_lock) {
+	if (rc || !r->sql_one || !r->sql_many) {
 		pg_ref_close(&r->base);
 		return err_generic(&st->err, NAWAT_ENOMEM);
 	}
@@ -1231,7 +1238,7 @@ static int pg_ref_lookup_many(struct store_ref *br, size_t n, const struct val_v
 	}
 	if (!rc) {
 		PQclear(r->last);
-		r->last = run(br->st, PG(br->st)->refs_checked ? r->sql_many_lock : r->sql_many, &p);
+		r->last = run(br->st, r->sql_many, &p);
 		if (!ok(r->last)) {
 			rc = pgerr(br->st, r->last, "lookup");
 		} else {
