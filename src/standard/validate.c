@@ -16,7 +16,7 @@
 static const char *code_names[VC_COUNT] = {
 	"", "required", "type", "pattern", "checksum", "code_list", "range", "precision",
 	"date", "not_allowed", "reference", "mismatch", "duplicate", "unknown_column", "encoding",
-	"reference"
+	"reference", "not_found", "referenced"
 };
 
 const char *val_code_name(enum val_code c)
@@ -492,6 +492,14 @@ void val_message(const struct std_dataset *ds, const struct val_issue *is,
 	case VC_SCOPE:
 		snprintf(th, thn, "%s อยู่นอกขอบเขตสิทธิ์ของผู้นำเข้า", tt);
 		snprintf(en, enn, "%s is outside the importing user's scope", name);
+		break;
+	case VC_REFERENCED:
+		snprintf(th, thn, "ลบไม่ได้ เพราะยังมีข้อมูลชุดอื่นอ้างถึงแถวนี้ (ลบข้อมูลที่อ้างถึงก่อน)");
+		snprintf(en, enn, "not deleted: rows of other data sets still refer to it (delete those first)");
+		break;
+	case VC_NOT_FOUND:
+		snprintf(th, thn, "ไม่พบแถวที่มีคีย์นี้ (หรืออยู่นอกขอบเขตสิทธิ์) จึงไม่ได้ลบ");
+		snprintf(en, enn, "no row with this key (in your scope): nothing deleted");
 		break;
 	default:
 		snprintf(th, thn, "ข้อผิดพลาด");

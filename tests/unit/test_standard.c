@@ -844,7 +844,8 @@ static void test_val_code_names(void **state)
 	static const char *names[VC_COUNT] = {
 		"", "required", "type", "pattern", "checksum", "code_list", "range", "precision",
 		"date", "not_allowed", "reference", "mismatch", "duplicate", "unknown_column",
-		"encoding", "reference" /* VC_SCOPE: outside the importer's scope */
+		"encoding", "reference" /* VC_SCOPE: outside the importer's scope */,
+		"not_found", "referenced"
 	};
 	int c;
 
