@@ -64,15 +64,17 @@ static int field(const struct std_dataset *ds, const char *name)
 
 static void test_std_datasets(void **state)
 {
-	static const char *names[] = { "areas", "schools", "students", "outcomes" };
+	static const char *names[] = { "areas", "schools", "students", "outcomes", "committees",
+				       "committee_members", "meetings", "resolutions", "plans", "plan_goals",
+				       "kpis", "kpi_values", "pilot_status", "participants" };
 	const struct std_package *p = pkg();
 	size_t i;
 
 	(void)state;
 	assert_string_equal(p->name, "nawat-exchange");
 	assert_int_equal(p->schema_version, 1);
-	assert_int_equal(p->ndatasets, 4);
-	for (i = 0; i < 4; i++) {
+	assert_int_equal(p->ndatasets, 14);
+	for (i = 0; i < 14; i++) {
 		assert_string_equal(p->datasets[i].name, names[i]);
 		assert_int_equal(p->datasets[i].index, i);
 		assert_int_equal(p->datasets[i].order, i + 1);
@@ -129,7 +131,7 @@ static void test_std_codelists(void **state)
 	size_t i;
 
 	(void)state;
-	assert_int_equal(p->ncodelists, 16);
+	assert_int_equal(p->ncodelists, 30);
 	assert_non_null(prov);
 	assert_int_equal(prov->ncodes, 77);
 	for (i = 1; i < prov->ncodes; i++)
