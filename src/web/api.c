@@ -25,6 +25,7 @@
 #include "../exchange/import.h"
 #include "../standard/validate.h"
 #include "app.h"
+#include "gov.h"
 #include "cache.h"
 
 #define LIMIT_DEFAULT 100
@@ -968,6 +969,10 @@ void api_route(struct ctx *c, const char *rest)
 	}
 	if (!strcmp(rest, "datasets") && !strcmp(m, "GET")) {
 		list_datasets(c);
+		return;
+	}
+	if (!strcmp(rest, "compliance") && !strcmp(m, "GET")) {
+		api_compliance(c);
 		return;
 	}
 	if (!strcmp(rest, "submissions") && !strcmp(m, "GET")) {
