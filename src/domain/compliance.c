@@ -322,6 +322,18 @@ out:
 	return rc;
 }
 
+/* The same person has a later term in the same committee. */
+static int reappointed(const struct cmp_data *d, const struct cmp_member *m)
+{
+	size_t i;
+
+	for (i = 0; i < d->nmembers; i++)
+		if (eq(d->members[i].committee, m->committee) && eq(d->members[i].name, m->name) &&
+		    d->members[i].start > m->start)
+			return 1;
+	return 0;
+}
+
 static int check_members(struct run *r, const struct cmp_committee *c)
 {
 	const struct cmp_data *d = r->d;
@@ -340,7 +352,7 @@ static int check_members(struct run *r, const struct cmp_committee *c)
 			if (m->end != CMP_NODATE && (term_end == CMP_NODATE || m->end > term_end))
 				term_end = m->end;
 		}
-		if (m->end != CMP_NODATE && m->end < r->today && m->left == CMP_NODATE) {
+		if (m->end != CMP_NODATE && m->end < r->today && m->left == CMP_NODATE && !reappointed(d, m)) {
 			SUBJECT(r, "%s/%lld", c->code, (long long)m->no);
 			SAY(r, "%s (%s) ครบวาระเมื่อ %s ยังไม่ได้แต่งตั้งใหม่หรือบันทึกการพ้นจากตำแหน่ง", m->name, c->code,
 			    thai_date(m->end, a, sizeof a));
@@ -581,7 +593,7 @@ static int check_kpis(struct run *r)
 		if (e.status != KPI_BEHIND && e.status != KPI_CLOSE)
 			continue;
 		SUBJECT(r, "%s/%lld/%lld", k->plan, (long long)k->goal_no, (long long)k->kpi_no);
-		SAY(r, "%s: ผลปี %lld เท่ากับ %g ต่ำกว่าเป้าหมาย %g", k->name, (long long)e.value_year, e.value, e.target);
+		SAY(r, "%s: ผลปี %lld เท่ากับ %g ยังไม่ถึงเป้าหมาย %g", k->name, (long long)e.value_year, e.value, e.target);
 		SAY_EN(r, "KPI %lld of goal %lld of %s: %g in %lld B.E., behind the target of %g", (long long)k->kpi_no,
 		       (long long)k->goal_no, k->plan, e.value, (long long)e.value_year, e.target);
 		if ((rc = emit(r, CMP_KPI_BEHIND, k->area, "kpis")))

@@ -242,6 +242,11 @@ static void pol_meet_3(struct fx *x) { pol_meet(x, 3, "held"); }
 static void pol_meet_4_cancelled(struct fx *x) { pol_meet(x, 4, "cancelled"); }
 
 static void term_ended(struct fx *x) { member(x, "50-DRIVE", "old", "expert", "09", "2020-01-01", "2023-12-31"); }
+static void term_ended_renewed(struct fx *x)
+{
+	term_ended(x);
+	member(x, "50-DRIVE", "old", "expert", "09", "2024-01-01", "2027-12-31");
+}
 static void term_ended_left(struct fx *x)
 {
 	member(x, "50-DRIVE", "old", "expert", "09", "2020-01-01", "2023-12-31")->left = D("2023-12-31");
@@ -357,6 +362,7 @@ static const struct tcase cases[] = {
 	{ "every term current", CMP_TERM_ENDED, ok, "2024-06-01", "" },
 	{ "a term ended", CMP_TERM_ENDED, term_ended, "2024-06-01", "50-DRIVE/8" },
 	{ "a term ended, left recorded", CMP_TERM_ENDED, term_ended_left, "2024-06-01", "" },
+	{ "a term ended, reappointed", CMP_TERM_ENDED, term_ended_renewed, "2024-06-01", "" },
 	{ "every seat filled", CMP_VACANCY, ok, "2024-06-01", "" },
 	{ "seats unknown", CMP_VACANCY, no_seats, "2024-06-01", "" },
 	{ "2 of 9 seats vacant", CMP_VACANCY, vacancy, "2024-06-01", "50-DRIVE" },
