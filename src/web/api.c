@@ -500,7 +500,7 @@ next:
 	r->col = 0;
 }
 
-static json_t *report_json(FILE *rep, size_t *total)
+json_t *api_report_json(FILE *rep, size_t *total)
 {
 	struct csv_parser p;
 	struct rep_ctx r;
@@ -589,7 +589,7 @@ static void post_rows(struct ctx *c, const struct std_dataset *ds)
 		api_error(c, rc == NAWAT_EBUSY ? 503 : 500, rc == NAWAT_EBUSY ? "busy" : "store", e.th, e.en);
 		goto out;
 	}
-	report = report_json(rep, &total);
+	report = api_report_json(rep, &total);
 	j = json_pack("{s:s,s:b,s:b,s:b,s:{s:I,s:I,s:I,s:I,s:I,s:I},s:o*,s:o,s:I}", "dataset", ds->name,
 		      "dry_run", o.dry_run, "committed", res.committed, "rolled_back", res.rolled_back,
 		      "counts", "rows", (json_int_t)res.total.rows, "inserted", (json_int_t)res.total.inserted,

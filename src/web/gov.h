@@ -21,5 +21,9 @@ int gov_scope(struct ctx *c, const char *want, struct store_scope *out);
 
 /* Pages (pages_gov.c); return 0 when the path is not theirs. */
 int gov_route(struct ctx *c);
+/* The governance part of an area's page: committees, last and next
+ * meetings, open resolutions, plan progress, pilot schools by stage, open
+ * issues from the checks. */
+void gov_area_section(struct ctx *c, const char *area);
 
 #endif
