@@ -130,13 +130,32 @@ struct run {
 	int64_t today;
 	int (*fn)(void *ctx, const struct cmp_finding *f);
 	void *ctx;
-	char th[512], en[512], subject[160];
+	char th[1024], en[1024], subject[160];
 };
+
+/* Cuts a trailing incomplete UTF-8 sequence (snprintf truncates bytes). */
+static void utf8_trim(char *s)
+{
+	size_t n = strlen(s), start, need;
+
+	if (!n)
+		return;
+	start = n - 1;
+	while (start > 0 && ((unsigned char)s[start] & 0xC0) == 0x80 && n - start < 4)
+		start--;
+	need = ((unsigned char)s[start] & 0x80) == 0 ? 1 : ((unsigned char)s[start] & 0xE0) == 0xC0 ? 2
+		: ((unsigned char)s[start] & 0xF0) == 0xE0 ? 3 : 4;
+	if (n - start < need)
+		s[start] = '\0';
+}
 
 static int emit(struct run *r, enum cmp_code id, const char *area, const char *dataset)
 {
 	struct cmp_finding f;
 
+	utf8_trim(r->th);
+	utf8_trim(r->en);
+	utf8_trim(r->subject);
 	f.check = &cmp_checks[id];
 	f.area = area ? area : "";
 	f.dataset = dataset;

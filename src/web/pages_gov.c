@@ -236,7 +236,8 @@ static int import_row(struct ctx *c, const struct std_dataset *ds, const char *c
 	err_clear(&e);
 	if ((rc = imp_run(c->primary, c->app->key, &f, 1, &o, &res, &e)))
 		goto out;
-	r->ok = res.committed && !res.total.errors;
+	/* an unchanged row is saved too (nothing to write) */
+	r->ok = !res.total.errors && !res.rolled_back;
 	imp_result_free(&res);
 	fflush(rep);
 	report = api_report_json(rep, &total);
