@@ -1189,7 +1189,7 @@ static int write_governance(const char *dir, const struct school *sc, int nsch, 
 
 	for (i = 0; i < NPROV; i++)
 		if (provs[i].wave)
-			areas[n++] = (struct demo_gov_area){ provs[i].code, provs[i].th, provs[i].wave };
+			areas[n++] = (struct demo_gov_area){ provs[i].code, provs[i].th, provs[i].en, provs[i].wave };
 	gs = nw_calloc((size_t)nsch + 1, sizeof *gs);
 	if (!gs)
 		return err_generic(err, NAWAT_ENOMEM);

@@ -284,7 +284,7 @@ static void area_committees(struct gov *g, const struct demo_gov_area *a)
 	snprintf(dcode, sizeof dcode, "%s", code);
 	ROW(&g->committees, dcode, "driving", num(a->code), "",
 	    text("คณะกรรมการขับเคลื่อนพื้นที่นวัตกรรมการศึกษา%s", province_th(a)),
-	    text("Driving committee of the %s sandbox area", a->th), order,
+	    text("Driving committee of the %s sandbox area", a->en), order,
 	    a->wave == 1 ? "2019-10-01" : start, "15", "");
 	driving_members(g, a, dcode, start, end, order);
 	ROW(&g->committees, text("%d-SUB-PLAN", a->code), "subcommittee", num(a->code), dcode,
@@ -384,7 +384,7 @@ static void area_plan(struct gov *g, const struct demo_gov_area *a)
 	snprintf(pcode, sizeof pcode, "%s", plan);
 	ROW(&g->plans, pcode, num(a->code),
 	    text("แผนยุทธศาสตร์การขับเคลื่อนพื้นที่นวัตกรรมการศึกษา%s (พ.ศ. %d – %d)", province_th(a), first, last),
-	    text("%s sandbox strategic plan %d-%d", a->th, first, last), num(first), num(last),
+	    text("%s sandbox strategic plan %d-%d", a->en, first, last), num(first), num(last),
 	    a->code == 50 ? "2021-07-16" : day(first - 544, 9, 15, 0),
 	    a->code == 50 ? "มติ กขน. ครั้งที่ 3/2564" : "มติ กขน.");
 	for (k = 0; k < 4; k++) {
@@ -510,7 +510,7 @@ static void participants(struct gov *g)
 				continue; /* the chamber is above, with its sourced date */
 			ROW(&g->participants, text("%s%02d%02d%05d", kinds[k].sector, a->code, yy, 100 + run++),
 			    kinds[k].sector, num(a->code), "", kinds[k].type, text(kinds[k].th, province_th(a)),
-			    text(kinds[k].en, a->th), k == 3 && a->code % 3 == 0 ? "02" : "01", kinds[k].involvement,
+			    text(kinds[k].en, a->en), k == 3 && a->code % 3 == 0 ? "02" : "01", kinds[k].involvement,
 			    day(yy + 2000 - 43, 6, 1, 0), "");
 		}
 	}

@@ -18,7 +18,7 @@
 
 struct demo_gov_area {
 	int code;
-	const char *th;          /* the province's Thai name */
+	const char *th, *en;     /* the province's names */
 	int wave;                /* 1 designated 2561, 2 in 2565, 3 in 2567 */
 };
 
