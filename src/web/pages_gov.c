@@ -1371,10 +1371,12 @@ void gov_area_section(struct ctx *c, const char *area)
 	if (!pl.n)
 		html_f(b, "<p>ยังไม่มีแผน <span lang=\"en\">No plan recorded.</span></p>\n");
 	else {
-		struct store_scope sa = { SCOPE_AREA, area };
+		struct store_scope sa;
 		struct cmp_data d;
 		int64_t year = date_today().y + BE_OFFSET;
 
+		if (gov_scope(c, area, &sa))
+			sa = auth_scope(&c->user); /* a school: what it may read of its area */
 		if (cmp_load(c->st, &sa, &c->rq->mem, &d))
 			memset(&d, 0, sizeof d);
 		html_f(b, "<ul class=\"links\">\n");
