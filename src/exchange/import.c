@@ -576,7 +576,9 @@ static int check_refs(struct ifile *fi, struct chunk *ch)
 			for (j = 0; j < fk->nmatch; j++) {
 				int mf = fk->match_field[j];
 
-				if (r->vals[mf].state == VAL_SET && !field_has_error(r, mf) &&
+				/* an empty cell where the referenced row has a value
+				 * contradicts it too; an absent column keeps the stored one */
+				if (r->vals[mf].state != VAL_ABSENT && !field_has_error(r, mf) &&
 				    !same_val(&ds->fields[mf], &r->vals[mf], &fs->fetched[(size_t)e * fs->nfetch + j]))
 					if ((rc = add_issue(&ch->mem, r, mf, VC_MISMATCH, 0)))
 						return rc;

@@ -25,6 +25,7 @@
 #include "../exchange/import.h"
 #include "../standard/validate.h"
 #include "app.h"
+#include "gov.h"
 #include "cache.h"
 
 #define LIMIT_DEFAULT 100
@@ -640,7 +641,7 @@ next:
 	r->col = 0;
 }
 
-static json_t *report_json(FILE *rep, size_t *total)
+json_t *api_report_json(FILE *rep, size_t *total)
 {
 	struct csv_parser p;
 	struct rep_ctx r;
@@ -734,7 +735,7 @@ static void post_rows(struct ctx *c, const struct std_dataset *ds, int remove, F
 		api_error(c, rc == NAWAT_EBUSY ? 503 : 500, rc == NAWAT_EBUSY ? "busy" : "store", e.th, e.en);
 		goto out;
 	}
-	report = report_json(rep, &total);
+	report = api_report_json(rep, &total);
 	j = remove ? json_pack("{s:s,s:b,s:b,s:b,s:{s:I,s:I,s:I,s:I},s:o*,s:o,s:I}", "dataset", ds->name,
 			       "dry_run", o.dry_run, "committed", res.committed, "rolled_back", res.rolled_back,
 			       "counts", "rows", (json_int_t)res.total.rows, "deleted", (json_int_t)res.total.deleted,
@@ -1183,6 +1184,10 @@ void api_route(struct ctx *c, const char *rest)
 	}
 	if (!strcmp(rest, "datasets") && !strcmp(m, "GET")) {
 		list_datasets(c);
+		return;
+	}
+	if (!strcmp(rest, "compliance") && !strcmp(m, "GET")) {
+		api_compliance(c);
 		return;
 	}
 	if (!strcmp(rest, "submissions") && !strcmp(m, "GET")) {
