@@ -12,6 +12,7 @@
 
 #include "../base/mem.h"
 #include "../exchange/csvout.h"
+#include "../standard/example.h"
 #include "../standard/validate.h"
 
 static const char *type_th(enum std_type t)
@@ -246,84 +247,11 @@ void page_standard(struct ctx *c)
 
 /* ---- the files ---- */
 
-/* Example values that pass validation and agree with each other across the
- * templates (the student's school, the school's area ...).  A field not
- * listed gets a value made from its rules (example_value). */
-static const struct {
-	const char *ds, *field, *value;
-} examples[] = {
-	{ "areas", "area_code", "50" },
-	{ "areas", "name_th", "พื้นที่นวัตกรรมการศึกษาจังหวัดเชียงใหม่" },
-	{ "areas", "name_en", "Chiang Mai Education Sandbox" },
-	{ "areas", "designated_on", "2018-10-02" },
-	{ "areas", "status", "active" },
-	{ "schools", "school_code", "1050060099" },
-	{ "schools", "name_th", "โรงเรียนบ้านตัวอย่าง" },
-	{ "schools", "name_en", "Ban Tua Yang School" },
-	{ "schools", "affiliation_code", "10" },
-	{ "schools", "province_code", "50" },
-	{ "schools", "district_th", "ฮอด" },
-	{ "schools", "subdistrict_th", "บ้านตาล" },
-	{ "schools", "esa_th", "สพป.เชียงใหม่ เขต 5" },
-	{ "schools", "area_code", "50" },
-	{ "schools", "pilot", "Y" },
-	{ "schools", "pilot_cohort", "1" },
-	{ "schools", "pilot_since", "2020-05-16" },
-	{ "schools", "latitude", "18.153638" },
-	{ "schools", "longitude", "98.620686" },
-	{ "students", "citizen_id", "1101700123456" },
-	{ "students", "school_code", "1050060099" },
-	{ "students", "academic_year", "2567" },
-	{ "students", "grade_code", "211" },
-	{ "students", "gender", "2" },
-	{ "students", "birth_date", "2017-03-15" },
-	{ "students", "disadvantage", "0" },
-	{ "students", "disability", "0" },
-	{ "outcomes", "citizen_id", "1101700123456" },
-	{ "outcomes", "school_code", "1050060099" },
-	{ "outcomes", "academic_year", "2567" },
-	{ "outcomes", "term", "1" },
-	{ "outcomes", "domain", "K" },
-	{ "outcomes", "subject_code", "THA" },
-	{ "outcomes", "instrument", "SCH" },
-	{ "outcomes", "score", "78.5" },
-	{ "outcomes", "level", "" },
-};
-
-/* A value for a field no example names: the first code of its list, the
- * lowest allowed number, a date; empty when the field may be. */
-static const char *example_value(struct ctx *c, const struct std_field *f)
-{
-	const struct std_codelist *cl = f->codelist ? f->codelist : f->nby ? f->by_lists[0] : NULL;
-	char *out;
-
-	if (!f->required)
-		return "";
-	if (cl && cl->ncodes) {
-		const size_t *order = page_code_order(c, cl);
-
-		return cl->codes[order ? order[0] : 0].code;
-	}
-	switch (f->type) {
-	case STD_INTEGER:
-	case STD_NUMBER:
-		out = arena_alloc(&c->rq->mem, VAL_NUMBER_MAX);
-		if (!out)
-			return "0";
-		val_format_number(f->has_min ? f->min : f->has_max && f->max < 1 ? f->max : 1, out, VAL_NUMBER_MAX);
-		return out;
-	case STD_DATE:
-		return "2024-05-16";
-	default:
-		return "ตัวอย่าง";
-	}
-}
-
 static void template_csv(struct ctx *c, const struct std_dataset *ds)
 {
 	struct csvw w;
-	char *text = NULL, *disp;
-	size_t len = 0, i, k;
+	char *text = NULL, *disp, ex[EXAMPLE_MAX];
+	size_t len = 0, i;
 	FILE *fp = open_memstream(&text, &len);
 	int bad;
 
@@ -335,14 +263,8 @@ static void template_csv(struct ctx *c, const struct std_dataset *ds)
 	for (i = 0; i < ds->nfields; i++)
 		csvw_str(&w, ds->fields[i].name);
 	csvw_end(&w);
-	for (i = 0; i < ds->nfields; i++) {
-		const char *v = NULL;
-
-		for (k = 0; k < sizeof examples / sizeof examples[0] && !v; k++)
-			if (!strcmp(examples[k].ds, ds->name) && !strcmp(examples[k].field, ds->fields[i].name))
-				v = examples[k].value;
-		csvw_str(&w, v ? v : example_value(c, &ds->fields[i]));
-	}
+	for (i = 0; i < ds->nfields; i++)
+		csvw_str(&w, example_value(ds, &ds->fields[i], ex));
 	csvw_end(&w);
 	bad = csvw_status(&w); /* before fclose: it asks the stream */
 	if (fclose(fp))
