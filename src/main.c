@@ -236,8 +236,8 @@ static int add_file(struct imp_file **files, size_t *n, size_t *cap, const char 
 
 	if (rec_format_of(path, &fmt))
 		return err_set(e, NAWAT_EINVAL,
-			       "ไม่รู้จักชนิดไฟล์ %s (ใช้ .csv .json หรือ .ndjson)",
-			       "unknown file type %s (use .csv, .json or .ndjson)", path);
+			       "ไม่รู้จักชนิดไฟล์ %s (ใช้ .csv .xlsx .json หรือ .ndjson)",
+			       "unknown file type %s (use .csv, .xlsx, .json or .ndjson)", path);
 	if (*n == *cap) {
 		size_t nc = *cap ? *cap * 2 : 8;
 
@@ -256,7 +256,7 @@ static int add_file(struct imp_file **files, size_t *n, size_t *cap, const char 
 	return 0;
 }
 
-/* Files named like a data set in dir (areas.csv, students.json, ...). */
+/* Files named like a data set in dir (areas.csv, students.xlsx, ...). */
 static int scan_dir(const struct std_package *pkg, const char *dir, struct imp_file **files,
 		    size_t *n, size_t *cap, struct arena *a, struct nw_err *e)
 {
@@ -324,6 +324,8 @@ static int run_import(struct cli *c, int argc, char **argv, int dry_run)
 		{ "encoding", required_argument, NULL, 'e' },
 		{ "ignore-unknown-columns", no_argument, NULL, 'i' },
 		{ "user", required_argument, NULL, 'u' },
+		{ "xlsx-max-unzipped-mb", required_argument, NULL, 'z' },
+		{ "xlsx-max-strings-mb", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct imp_opts o;
@@ -353,6 +355,22 @@ static int run_import(struct cli *c, int argc, char **argv, int dry_run)
 		case 'n': o.dry_run = 1; break;
 		case 'i': o.ignore_unknown = 1; break;
 		case 'u': o.user = optarg; break;
+		case 'z':
+		case 's': {
+			char *end;
+			unsigned long long mb = strtoull(optarg, &end, 10);
+
+			if (end == optarg || *end || !mb || mb > (1ULL << 30)) {
+				rc = usage_error("ขีดจำกัดของ XLSX ต้องเป็นจำนวนเต็มบวก (เมบิไบต์)",
+						 "an XLSX limit must be a positive integer (MiB)");
+				goto out;
+			}
+			if (ch == 'z')
+				o.xlsx_max_unzipped = mb << 20;
+			else
+				o.xlsx_max_strings = mb << 20;
+			break;
+		}
 		case 'e':
 			if (enc_parse_name(optarg, &o.encoding)) {
 				rc = usage_error("รหัสอักขระไม่รู้จัก (ใช้ utf-8 หรือ tis-620)",
@@ -469,6 +487,71 @@ static int cmd_validate(struct cli *c, int argc, char **argv)
 
 /* ---- export ---- */
 
+/* Where a command writes a file: "-" or none is stdout; a regular file is
+ * written beside and renamed into place (never a half-written file);
+ * anything else (a pipe, /dev/null) directly. */
+struct outfile {
+	const char *path;
+	char *tmp;
+	FILE *fp;
+};
+
+static int outfile_open(struct outfile *of, const char *path, struct nw_err *e)
+{
+	struct stat sb;
+	size_t len;
+
+	memset(of, 0, sizeof *of);
+	of->fp = stdout;
+	if (!path || !strcmp(path, "-"))
+		return 0;
+	of->path = path;
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		of->fp = fopen(path, "w");
+	} else {
+		len = strlen(path) + 32;
+		of->tmp = nw_malloc(len);
+		if (!of->tmp) {
+			of->fp = stdout;
+			return err_generic(e, NAWAT_ENOMEM);
+		}
+		snprintf(of->tmp, len, "%s.tmp%ld", path, (long)getpid());
+		of->fp = fopen(of->tmp, "w");
+	}
+	if (!of->fp) {
+		of->fp = stdout;
+		return err_set(e, NAWAT_EIO, "เขียนไฟล์ %s ไม่ได้", "cannot write %s", path);
+	}
+	return 0;
+}
+
+/* Closes (renames into place, or removes after a failure rc). */
+static int outfile_close(struct outfile *of, int rc, struct nw_err *e)
+{
+	if (of->fp && of->fp != stdout) {
+		if (fclose(of->fp) != 0 && !rc)
+			rc = err_set(e, NAWAT_EIO, "เขียนไฟล์ %s ไม่ได้", "cannot write %s", of->path);
+		if (!rc && of->tmp && rename(of->tmp, of->path) != 0)
+			rc = err_set(e, NAWAT_EIO, "เขียนไฟล์ %s ไม่ได้", "cannot write %s", of->path);
+		if (rc && of->tmp)
+			unlink(of->tmp);
+	} else if (of->fp == stdout && fflush(stdout) != 0 && !rc) {
+		rc = err_msg(e, NAWAT_EIO, "เขียนผลลัพธ์ไม่ได้", "cannot write the output");
+	}
+	nw_free(of->tmp);
+	memset(of, 0, sizeof *of);
+	return rc;
+}
+
+/* A spreadsheet file is no text for a terminal. */
+static int binary_to_terminal(const char *path)
+{
+	if ((path && strcmp(path, "-")) || !isatty(STDOUT_FILENO))
+		return 0;
+	return usage_error("ไฟล์ XLSX แสดงบนหน้าจอไม่ได้ ระบุ --out FILE",
+			   "an XLSX file cannot go to a terminal: give --out FILE");
+}
+
 static int cmd_export(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -483,17 +566,17 @@ static int cmd_export(struct cli *c, int argc, char **argv)
 	struct store_filter filters[16];
 	const char *where[16];
 	struct exp_opts o;
+	struct outfile of;
 	struct nw_err e;
 	struct arena a;
 	const struct std_dataset *ds;
-	const char *out_path = NULL;
-	char *tmp = NULL;
+	const char *out_path = NULL, *dot;
 	size_t nwhere = 0, i;
 	int64_t n = 0;
-	FILE *out = stdout;
-	int ch, rc;
+	int ch, rc, have_format = 0;
 
 	memset(&o, 0, sizeof o);
+	memset(&of, 0, sizeof of);
 	err_clear(&e);
 	arena_init(&a, 4096, 0);
 	o.format = EXP_CSV;
@@ -503,9 +586,11 @@ static int cmd_export(struct cli *c, int argc, char **argv)
 		switch (ch) {
 		case 'f':
 			if (exp_format_parse(optarg, &o.format)) {
-				rc = usage_error("รูปแบบไม่รู้จัก (csv, json, ndjson)", "unknown format (csv, json, ndjson)");
+				rc = usage_error("รูปแบบไม่รู้จัก (csv, json, ndjson, xlsx)",
+						 "unknown format (csv, json, ndjson, xlsx)");
 				goto out;
 			}
+			have_format = 1;
 			break;
 		case 'o': out_path = optarg; break;
 		case 'p': o.pseudonymise = 1; break;
@@ -527,6 +612,11 @@ static int cmd_export(struct cli *c, int argc, char **argv)
 				 "give one data set, e.g. nawat export students");
 		goto out;
 	}
+	/* without --format, an --out named .xlsx, .json ... says it */
+	if (!have_format && out_path && (dot = strrchr(out_path, '.')) && !strchr(dot, '/'))
+		exp_format_parse(dot + 1, &o.format);
+	if (o.format == EXP_XLSX && (rc = binary_to_terminal(out_path)))
+		goto out;
 	if ((rc = load_pkg(c, &e))) {
 		rc = fail(&e);
 		goto out;
@@ -550,42 +640,12 @@ static int cmd_export(struct cli *c, int argc, char **argv)
 	o.nfilters = nwhere;
 	if (o.format != EXP_CSV)
 		o.bom = 0;
-	if (out_path && strcmp(out_path, "-")) {
-		struct stat sb;
-		size_t len = strlen(out_path) + 16;
-
-		/* a regular file is written beside and renamed into place (never a
-		 * half-written export); anything else (a pipe, /dev/null) directly */
-		if (stat(out_path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-			out = fopen(out_path, "w");
-		} else {
-			tmp = nw_malloc(len);
-			if (!tmp) {
-				err_generic(&e, NAWAT_ENOMEM);
-				rc = fail(&e);
-				goto out;
-			}
-			snprintf(tmp, len, "%s.tmp%ld", out_path, (long)getpid());
-			out = fopen(tmp, "w");
-		}
-		if (!out) {
-			err_set(&e, NAWAT_EIO, "เขียนไฟล์ %s ไม่ได้", "cannot write %s", out_path);
-			out = stdout;
-			rc = fail(&e);
-			goto out;
-		}
+	if ((rc = outfile_open(&of, out_path, &e))) {
+		rc = fail(&e);
+		goto out;
 	}
-	rc = exp_run(c->st, c->key, ds, &o, out, &n, &e);
-	if (out != stdout) {
-		if (fclose(out) != 0 && !rc)
-			rc = err_msg(&e, NAWAT_EIO, "เขียนไฟล์ส่งออกไม่สำเร็จ", "cannot write the export");
-		out = stdout;
-		if (!rc && tmp && rename(tmp, out_path) != 0)
-			rc = err_set(&e, NAWAT_EIO, "เขียนไฟล์ %s ไม่ได้", "cannot write %s", out_path);
-		if (rc && tmp)
-			unlink(tmp);
-	}
-	if (rc) {
+	rc = exp_run(c->st, c->key, ds, &o, of.fp, &n, &e);
+	if ((rc = outfile_close(&of, rc, &e))) {
 		rc = fail(&e);
 		goto out;
 	}
@@ -594,7 +654,6 @@ static int cmd_export(struct cli *c, int argc, char **argv)
 			(long long)n, out_path, (long long)n, ds->name, out_path);
 	rc = EXIT_OK;
 out:
-	nw_free(tmp);
 	arena_release(&a);
 	return rc;
 }

@@ -36,6 +36,8 @@ struct imp_opts {
 	int no_rejected_file;      /* the caller reports rejected rows itself */
 	FILE *report_fp;           /* alternatively, write the report here */
 	struct store_scope scope;  /* rows outside it are rejected (zero: all) */
+	uint64_t xlsx_max_unzipped; /* XLSX limits (reader.h); 0 = the default */
+	uint64_t xlsx_max_strings;
 };
 
 struct imp_file {
