@@ -1,7 +1,7 @@
 /*
  * main.c - the nawat command line.
  *
- *   nawat init | import | validate | export | standard | demo | version | help
+ *   nawat init | import | validate | export | template | standard | demo | version | help
  *
  * Exit status: 0 ok, 1 data rejected, 2 usage error, 3 store or internal
  * error; every failure is one line on stderr, Thai first, then English.
@@ -26,6 +26,7 @@
 #include "domain/demo.h"
 #include "exchange/export.h"
 #include "exchange/import.h"
+#include "exchange/template.h"
 #include "standard/pii.h"
 #include "standard/std.h"
 #include "store/audit.h"
@@ -656,6 +657,58 @@ static int cmd_export(struct cli *c, int argc, char **argv)
 out:
 	arena_release(&a);
 	return rc;
+}
+
+/* ---- template ---- */
+
+static int cmd_template(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "out", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct std_dataset *ds;
+	const char *out_path = NULL;
+	struct outfile of;
+	struct nw_err e;
+	int ch, rc, csv = 0;
+
+	err_clear(&e);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			if (strcmp(optarg, "xlsx") && strcmp(optarg, "csv"))
+				return usage_error("รูปแบบไม่รู้จัก (xlsx, csv)", "unknown format (xlsx, csv)");
+			csv = !strcmp(optarg, "csv");
+			break;
+		case 'o': out_path = optarg; break;
+		default:
+			return usage_error("ตัวเลือกไม่ถูกต้อง", "bad option");
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error("ระบุชุดข้อมูลหนึ่งชุด เช่น nawat template students --out students.xlsx",
+				   "give one data set, e.g. nawat template students --out students.xlsx");
+	if (!csv && (rc = binary_to_terminal(out_path)))
+		return rc;
+	if ((rc = load_pkg(c, &e)))
+		return fail(&e);
+	ds = std_dataset(c->pkg, argv[optind]);
+	if (!ds) {
+		err_set(&e, NAWAT_EINVAL, "ไม่มีชุดข้อมูล %s", "no data set %s", argv[optind]);
+		return fail(&e);
+	}
+	if ((rc = outfile_open(&of, out_path, &e)))
+		return fail(&e);
+	rc = csv ? tpl_csv(ds, of.fp, &e) : tpl_xlsx(ds, of.fp, &e);
+	if ((rc = outfile_close(&of, rc, &e)))
+		return fail(&e);
+	if (out_path && strcmp(out_path, "-"))
+		fprintf(stderr, "เขียนแบบฟอร์มนำเข้า %s ไปที่ %s / wrote the %s import template to %s\n", ds->name,
+			out_path, ds->name, out_path);
+	return EXIT_OK;
 }
 
 /* ---- standard ---- */
@@ -1399,16 +1452,19 @@ static void usage(FILE *fp)
 	      "การใช้ / usage: nawat [--db PATH] [--key PATH] COMMAND [OPTIONS]\n"
 	      "\n"
 	      "  init                         สร้างหรือปรับรุ่นฐานข้อมูลและไฟล์กุญแจ / create or upgrade the store and key file\n"
-	      "  import DATASET FILE...       นำเข้าไฟล์ / import files (CSV, JSON, NDJSON)\n"
+	      "  import DATASET FILE...       นำเข้าไฟล์ / import files (CSV, XLSX, JSON, NDJSON)\n"
 	      "  import --dir DIR             นำเข้าทุกไฟล์ในโฟลเดอร์ตามลำดับ / import areas, schools, students, outcomes... in order\n"
 	      "      --report FILE            รายงานผลการตรวจสอบ / validation report (default nawat-report.csv)\n"
 	      "      --accept-valid           บันทึกเฉพาะแถวที่ถูกต้อง / write the valid rows, reject the rest\n"
 	      "      --dry-run                ตรวจสอบอย่างเดียว / validate only, write nothing\n"
 	      "      --encoding ENC           utf-8 | tis-620 (default: detect)\n"
 	      "      --ignore-unknown-columns ไม่สนใจคอลัมน์ที่ไม่รู้จัก / ignore unknown columns\n"
+	      "      --xlsx-max-unzipped-mb N XLSX ขยายออกได้ไม่เกิน N MiB / inflate at most N MiB of an XLSX (default 1024)\n"
+	      "      --xlsx-max-strings-mb N  ข้อความร่วมของ XLSX ไม่เกิน N MiB / shared strings at most N MiB (default 64)\n"
 	      "  validate DATASET FILE...     = import --dry-run\n"
-	      "  export DATASET [--format csv|json|ndjson] [--out FILE] [--where FIELD=VALUE]...\n"
+	      "  export DATASET [--format csv|json|ndjson|xlsx] [--out FILE] [--where FIELD=VALUE]...\n"
 	      "      [--pseudonymise] [--no-bom]  ส่งออก / export (real IDs for the operator, or pseudonyms)\n"
+	      "  template DATASET [--out FILE] [--format xlsx|csv]  แบบฟอร์มนำเข้า / the import template\n"
 	      "  standard [--out DIR] [--check]  มาตรฐานข้อมูล / print or write the data standard\n"
 	      "  demo [--students N] [--seed S] [--csv DIR]  ข้อมูลตัวอย่าง / load (or write) demo data\n"
 	      "  serve [--listen ADDR:PORT] [--threads N] [--access-log FILE|-] [--max-body-mb N] [--secure-cookies]\n"
@@ -1435,7 +1491,8 @@ int main(int argc, char **argv)
 		int (*fn)(struct cli *, int, char **);
 	} cmds[] = {
 		{ "init", cmd_init }, { "import", cmd_import }, { "validate", cmd_validate },
-		{ "export", cmd_export }, { "standard", cmd_standard }, { "demo", cmd_demo },
+		{ "export", cmd_export }, { "template", cmd_template }, { "standard", cmd_standard },
+		{ "demo", cmd_demo },
 		{ "serve", cmd_serve }, { "user", cmd_user }, { "token", cmd_token }, { "audit", cmd_audit },
 		{ "backup", cmd_backup }, { "restore", cmd_restore },
 	};

@@ -47,6 +47,9 @@ enum rec_format {
 	REC_XLSX   /* a sheet of a workbook; the first row names the columns, as in CSV */
 };
 
+/* The media type of XLSX files (HTTP Content-Type). */
+#define REC_XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 /* Records of a format are taken by their position under a header row (CSV,
  * XLSX), not by name (JSON). */
 #define REC_BY_HEADER(fmt) ((fmt) != REC_JSON)

@@ -864,6 +864,46 @@ static size_t unescape(char *s, size_t n)
 	return o;
 }
 
+/* "1.23456789012346e+18" -> "1234567890123460000", "1e-05" -> "0.00001";
+ * text without an exponent as it is.  out holds VAL_NUMBER_MAX bytes. */
+static size_t plain_decimal(const char *g, char *out)
+{
+	const char *e = strchr(g, 'e');
+	char digits[32];
+	size_t nd = 0, o = 0;
+	long exp, point, i;
+
+	if (!e) {
+		snprintf(out, VAL_NUMBER_MAX, "%s", g);
+		return strlen(out);
+	}
+	exp = strtol(e + 1, NULL, 10);
+	if (*g == '-')
+		out[o++] = *g++;
+	for (; g < e && nd < sizeof digits; g++)
+		if (*g >= '0' && *g <= '9')
+			digits[nd++] = *g;
+	while (nd > 1 && digits[nd - 1] == '0')
+		nd--;
+	point = exp + 1; /* digits before the decimal point */
+	if (point <= 0) {
+		out[o++] = '0';
+		out[o++] = '.';
+		for (i = point; i < 0; i++)
+			out[o++] = '0';
+		for (i = 0; i < (long)nd; i++)
+			out[o++] = digits[i];
+	} else {
+		for (i = 0; i < point || i < (long)nd; i++) {
+			if (i == point)
+				out[o++] = '.';
+			out[o++] = i < (long)nd ? digits[i] : '0';
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
 size_t xlsx_number_text(const char *v, size_t n, char *out)
 {
 	char tmp[64], *end;
@@ -888,13 +928,12 @@ size_t xlsx_number_text(const char *v, size_t n, char *out)
 	d = strtod(tmp, &end);
 	if (end == tmp || *end || !isfinite(d))
 		goto as_is;
-	/* a spreadsheet keeps 15 significant digits: 0.30000000000000004 is
-	 * 0.3 and 1.101700123456E+12 is 1101700123456 */
-	snprintf(tmp, sizeof tmp, "%.15g", d);
-	d = strtod(tmp, NULL);
+	/* a spreadsheet shows 15 significant digits: 0.30000000000000004 is
+	 * 0.3 and 1.101700123456E+12 is 1101700123456; in plain decimals */
 	if (d == 0)
 		d = 0; /* no "-0" */
-	return val_format_number(d, out, VAL_NUMBER_MAX);
+	snprintf(tmp, sizeof tmp, "%.15g", d);
+	return plain_decimal(tmp, out);
 as_is:
 	n = n < VAL_NUMBER_MAX - 1 ? n : VAL_NUMBER_MAX - 1;
 	memcpy(out, v, n);

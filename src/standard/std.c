@@ -37,6 +37,17 @@ const char *std_type_name(enum std_type t)
 	return "?";
 }
 
+const char *std_type_th(enum std_type t)
+{
+	switch (t) {
+	case STD_STRING: return "ข้อความ";
+	case STD_INTEGER: return "จำนวนเต็ม";
+	case STD_NUMBER: return "ตัวเลข";
+	case STD_DATE: return "วันที่";
+	}
+	return "?";
+}
+
 static void *alloc0(struct loader *ld, size_t n)
 {
 	void *p = arena_alloc(ld->mem, n ? n : 1);

@@ -140,5 +140,7 @@ const struct std_codelist *std_field_codelist(const struct std_field *f,
 char *std_to_json(const struct std_package *pkg, int inline_codes, struct nw_err *err);
 
 const char *std_type_name(enum std_type t);
+/* The type's name for people, in Thai ("ข้อความ", ...). */
+const char *std_type_th(enum std_type t);
 
 #endif

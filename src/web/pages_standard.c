@@ -2,8 +2,8 @@
  * pages_standard.c - the data standard for people: every data set with its
  * fields and their rules, every code list, all read from the loaded package
  * (nothing here is written by hand but the words around it); and its files:
- * the package as JSON, the code lists as CSV, and a CSV template per data
- * set with one example row that passes validation.
+ * the package as JSON, the code lists as CSV, and an import template per
+ * data set (XLSX or CSV) with one example row that passes validation.
  */
 #include "page.h"
 
@@ -11,20 +11,9 @@
 #include <string.h>
 
 #include "../base/mem.h"
-#include "../exchange/csvout.h"
-#include "../standard/example.h"
+#include "../exchange/reader.h"
+#include "../exchange/template.h"
 #include "../standard/validate.h"
-
-static const char *type_th(enum std_type t)
-{
-	switch (t) {
-	case STD_STRING: return "ข้อความ";
-	case STD_INTEGER: return "จำนวนเต็ม";
-	case STD_NUMBER: return "ตัวเลข";
-	case STD_DATE: return "วันที่";
-	}
-	return "?";
-}
 
 static const char *number(struct ctx *c, double d)
 {
@@ -159,9 +148,10 @@ static void dataset_section(struct ctx *c, const struct std_dataset *ds)
 	if (ds->desc_th || ds->desc_en)
 		html_f(b, "<p>%s <span lang=\"en\">%s</span></p>\n", ds->desc_th ? ds->desc_th : "",
 		       ds->desc_en ? ds->desc_en : "");
-	html_f(b, "<p><a href=\"/standard/templates/%s.csv\" download>ดาวน์โหลดแบบฟอร์ม CSV ของ%s "
-		  "<span lang=\"en\">Download the CSV template of %s</span></a></p>\n",
-	       ds->name, ds->title_th, ds->title_en);
+	html_f(b, "<p>ดาวน์โหลดแบบฟอร์มของ%s <span lang=\"en\">Download the template of %s</span>: "
+		  "<a href=\"/standard/templates/%s.xlsx\" download>XLSX <span lang=\"en\">(Excel, with code lists)</span></a> · "
+		  "<a href=\"/standard/templates/%s.csv\" download>CSV</a></p>\n",
+	       ds->title_th, ds->title_en, ds->name, ds->name);
 	html_f(b, "<div class=\"table-wrap\"><table class=\"fields\">\n<caption>ฟิลด์ของชุดข้อมูล%s "
 		  "<span lang=\"en\">Fields of %s</span></caption>\n<thead><tr>"
 		  "<th scope=\"col\">ชื่อฟิลด์ <span lang=\"en\">Field</span></th>"
@@ -176,7 +166,7 @@ static void dataset_section(struct ctx *c, const struct std_dataset *ds)
 
 		html_f(b, "<tr><th scope=\"row\"><code>%s</code></th><td>%s</td><td lang=\"en\">%s</td>"
 			  "<td>%s <span lang=\"en\">%s</span></td>",
-		       f->name, f->title_th, f->title_en, type_th(f->type), std_type_name(f->type));
+		       f->name, f->title_th, f->title_en, std_type_th(f->type), std_type_name(f->type));
 		required_cell(c, ds, f);
 		rules_cell(c, ds, f);
 		html_f(b, "</tr>\n");
@@ -247,39 +237,33 @@ void page_standard(struct ctx *c)
 
 /* ---- the files ---- */
 
-static void template_csv(struct ctx *c, const struct std_dataset *ds)
+/* The import template of ds, as CSV or XLSX (template.h). */
+static void template_file(struct ctx *c, const struct std_dataset *ds, int xlsx)
 {
-	struct csvw w;
-	char *text = NULL, *disp, ex[EXAMPLE_MAX];
-	size_t len = 0, i;
+	struct nw_err e;
+	char *text = NULL, *disp;
+	size_t len = 0;
 	FILE *fp = open_memstream(&text, &len);
-	int bad;
+	int rc;
 
+	err_clear(&e);
 	if (!fp) {
 		page_error(c, 500, "สร้างไฟล์ไม่ได้", "cannot make the file");
 		return;
 	}
-	csvw_init(&w, fp, 1);
-	for (i = 0; i < ds->nfields; i++)
-		csvw_str(&w, ds->fields[i].name);
-	csvw_end(&w);
-	for (i = 0; i < ds->nfields; i++)
-		csvw_str(&w, example_value(ds, &ds->fields[i], ex));
-	csvw_end(&w);
-	bad = csvw_status(&w); /* before fclose: it asks the stream */
+	rc = xlsx ? tpl_xlsx(ds, fp, &e) : tpl_csv(ds, fp, &e);
 	if (fclose(fp))
-		bad = 1;
+		rc = NAWAT_EIO;
 	disp = arena_alloc(&c->rq->mem, 256);
-	if (bad || !text || !disp) {
+	if (rc || !text || !disp) {
 		free(text);
 		page_error(c, 500, "สร้างไฟล์ไม่ได้", "cannot make the file");
 		return;
 	}
-	snprintf(disp, 256, "attachment; filename=\"nawat-%s-template.csv\"", ds->name);
+	snprintf(disp, 256, "attachment; filename=\"nawat-%s-template.%s\"", ds->name, xlsx ? "xlsx" : "csv");
 	c->rs->status = 200;
-	c->rs->content_type = "text/csv; charset=utf-8";
+	c->rs->content_type = xlsx ? REC_XLSX_TYPE : "text/csv; charset=utf-8";
 	http_resp_header(c->rs, "Content-Disposition", disp);
-	buf_puts(PB(c), "\xEF\xBB\xBF"); /* a BOM, so that spreadsheet programs read UTF-8 */
 	buf_append(PB(c), text, len);
 	free(text);
 }
@@ -325,13 +309,14 @@ void page_standard_file(struct ctx *c, const char *name)
 		nw_free(json);
 		return;
 	}
-	if (!strncmp(name, "templates/", 10) && (dot = strrchr(name, '.')) && !strcmp(dot, ".csv")) {
+	if (!strncmp(name, "templates/", 10) && (dot = strrchr(name, '.')) &&
+	    (!strcmp(dot, ".csv") || !strcmp(dot, ".xlsx"))) {
 		char dsname[64];
 
 		snprintf(dsname, sizeof dsname, "%.*s", (int)(dot - (name + 10)), name + 10);
 		for (i = 0; i < pkg->ndatasets; i++)
 			if (!strcmp(pkg->datasets[i].name, dsname)) {
-				template_csv(c, &pkg->datasets[i]);
+				template_file(c, &pkg->datasets[i], !strcmp(dot, ".xlsx"));
 				return;
 			}
 	}
