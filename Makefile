@@ -125,6 +125,7 @@ test-cli: nawat
 
 bench: deps-test nawat
 	@bench/run.sh ./nawat
+	@bench/xlsx.sh ./nawat
 
 # ---- run ----
 

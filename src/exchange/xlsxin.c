@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <expat.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -44,6 +45,22 @@ struct numfmt {
 	long id;
 	int date;
 };
+
+/* Rows on their way to the sink: their cells' text, one after another. */
+struct batch {
+	struct buf text;
+	struct cell {
+		size_t off, len;   /* len 0: empty */
+	} *cells;
+	size_t ncells, capcells;
+	struct brow {
+		size_t line, first, n;  /* cells[first .. first + n) */
+	} *rows;
+	size_t nrows, caprows;
+};
+
+#define BATCH_ROWS 512
+#define BATCH_TEXT (256 * 1024)
 
 /* The archive read through the caller's FILE. */
 struct src {
@@ -94,15 +111,21 @@ struct xr {
 	char ctype;                /* n s b e t(str) i(inlineStr) d */
 	size_t row, last_row;
 	long col, last_col;
-	struct buf rowtext;        /* the row's cells, one after another */
-	struct cell {
-		size_t off, len;   /* len 0: empty */
-	} *cells;                  /* per column */
-	size_t ncells, capc;
+	/* rows go from the parsing thread to the caller's in batches: one
+	 * filled (b), one delivered (ready) */
+	struct batch batches[2], *b, *ready;
+	size_t row_first, row_text;  /* where the current row starts in b */
+	size_t ncells;             /* cells of the current row (its last column + 1) */
 	int nonblank;
-	int header_seen;
-	size_t ncols;
-	unsigned char *col_date;
+	int header_seen;           /* the header went to the sink ... */
+	size_t ncols;              /* ... with so many columns, */
+	unsigned char *col_date;   /* these of them dates */
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int threaded, done, stop;  /* stop: the caller's side gave up */
+	int sink_rc, cons_rc;      /* failures on the caller's side */
+	int cons_header;
 	struct rec_view *views;
 	unsigned char *present;
 	size_t capv;
@@ -143,19 +166,6 @@ static int damaged(struct xr *x, size_t line, const char *what_th, const char *w
 	snprintf(th, sizeof th, "ไฟล์ XLSX เสียหายหรือไม่ถูกต้อง: %s", what_th);
 	snprintf(en, sizeof en, "the XLSX file is damaged or malformed: %s", what_en);
 	return fail(x, REC_SYNTAX, line, th, en);
-}
-
-static int sink_failed(struct xr *x, int rc)
-{
-	if (!x->failed) {
-		x->failed = 1;
-		x->rc = rc;
-		x->res->status = REC_SINK;
-		x->res->rc = rc;
-		if (x->p)
-			XML_StopParser(x->p, XML_FALSE);
-	}
-	return rc;
 }
 
 /* ---- the archive source ---- */
@@ -1049,20 +1059,21 @@ static int read_strings(struct xr *x)
 
 /* ---- the sheet ---- */
 
-static int grow_cols(struct xr *x, size_t n)
+/* Room in b for cells up to index n - 1. */
+static int grow_cells(struct batch *b, size_t n)
 {
-	size_t cap = x->capc ? x->capc : 32;
+	size_t cap = b->capcells ? b->capcells : 1024;
 	struct cell *c;
 
-	if (n <= x->capc)
+	if (n <= b->capcells)
 		return 0;
 	while (cap < n)
 		cap *= 2;
-	c = nw_realloc(x->cells, cap * sizeof *c);
+	c = nw_realloc(b->cells, cap * sizeof *c);
 	if (!c)
 		return NAWAT_ENOMEM;
-	x->cells = c;
-	x->capc = cap;
+	b->cells = c;
+	b->capcells = cap;
 	return 0;
 }
 
@@ -1090,7 +1101,8 @@ static void row_start(struct xr *x, const XML_Char **atts)
 	x->ncells = 0;
 	x->nonblank = 0;
 	x->last_col = -1;
-	buf_reset(&x->rowtext);
+	x->row_first = x->b->ncells;
+	x->row_text = x->b->text.len;
 }
 
 static void cell_start(struct xr *x, const XML_Char **atts)
@@ -1229,17 +1241,18 @@ static void cell_end(struct xr *x)
 		fail(x, REC_IO, x->row, th, en);
 		return;
 	}
-	if (grow_cols(x, (size_t)x->col + 1)) {
+	if (grow_cells(x->b, x->row_first + (size_t)x->col + 1)) {
 		fail_nomem(x);
 		return;
 	}
 	for (i = x->ncells; i < (size_t)x->col; i++)
-		x->cells[i].len = 0;
-	x->cells[x->col].off = x->rowtext.len;
-	x->cells[x->col].len = n;
+		x->b->cells[x->row_first + i].len = 0;
+	x->b->cells[x->row_first + x->col].off = x->b->text.len;
+	x->b->cells[x->row_first + x->col].len = n;
 	x->ncells = (size_t)x->col + 1;
-	if (buf_append(&x->rowtext, s, n)) {
-		x->into = &x->rowtext;
+	x->b->ncells = x->row_first + x->ncells;
+	if (buf_append(&x->b->text, s, n) || x->b->text.len - x->row_text > REC_MAX_RECORD) {
+		x->into = NULL;
 		too_long(x);
 		return;
 	}
@@ -1247,51 +1260,133 @@ static void cell_end(struct xr *x)
 		x->nonblank = s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n';
 }
 
+/* Hands the filled batch to the caller's thread and takes the other one;
+ * with wait, until the caller has delivered it (the header: the columns
+ * that hold dates are known after it). */
+static void handoff(struct xr *x, int wait)
+{
+	pthread_mutex_lock(&x->mu);
+	while (x->ready && !x->stop)
+		pthread_cond_wait(&x->cv, &x->mu);
+	if (!x->stop) {
+		x->ready = x->b;
+		x->b = x->b == &x->batches[0] ? &x->batches[1] : &x->batches[0];
+		x->b->nrows = x->b->ncells = 0;
+		buf_reset(&x->b->text);
+		pthread_cond_broadcast(&x->cv);
+		while (wait && x->ready && !x->stop)
+			pthread_cond_wait(&x->cv, &x->mu);
+	}
+	if (x->stop && !x->failed) {
+		x->failed = 1; /* the sink failed: the caller reports it */
+		if (x->p)
+			XML_StopParser(x->p, XML_FALSE);
+	}
+	pthread_mutex_unlock(&x->mu);
+}
+
 static void row_end(struct xr *x)
 {
-	size_t n = x->ncells, i;
-	int rc;
+	struct batch *b = x->b;
+	struct brow *r;
 
 	x->in_row = 0;
-	if (!x->nonblank)
-		return; /* blank rows are skipped, as blank lines of a CSV file */
-	if (x->header_seen && n < x->ncols)
-		n = x->ncols;
-	if (rec_views_reserve(&x->views, &x->present, &x->capv, n)) {
-		fail_nomem(x);
+	if (!x->nonblank) {
+		/* blank rows are skipped, as blank lines of a CSV file */
+		b->ncells = x->row_first;
+		b->text.len = x->row_text;
 		return;
 	}
-	for (i = 0; i < n; i++) {
-		int has = i < x->ncells && x->cells[i].len;
+	if (b->nrows == b->caprows) {
+		size_t cap = b->caprows ? b->caprows * 2 : BATCH_ROWS;
 
-		x->views[i].s = has ? x->rowtext.data + x->cells[i].off : "";
-		x->views[i].n = has ? x->cells[i].len : 0;
-		x->present[i] = 1;
-	}
-	if (x->header_seen) {
-		x->res->records++;
-		if ((rc = x->sink->row(x->sink->ctx, x->row, x->views, x->present, n)))
-			sink_failed(x, rc);
-		return;
-	}
-	x->header_seen = 1;
-	x->ncols = n;
-	for (i = 0; i < n; i++)
-		if ((rc = x->sink->column(x->sink->ctx, x->views[i].s, x->views[i].n))) {
-			sink_failed(x, rc);
+		r = nw_realloc(b->rows, cap * sizeof *r);
+		if (!r) {
+			fail_nomem(x);
 			return;
 		}
-	if (x->sink->header_done && (rc = x->sink->header_done(x->sink->ctx))) {
-		sink_failed(x, rc);
-		return;
+		b->rows = r;
+		b->caprows = cap;
 	}
+	r = &b->rows[b->nrows++];
+	r->line = x->row;
+	r->first = x->row_first;
+	r->n = x->ncells;
+	if (!x->header_seen) {
+		x->header_seen = 1;
+		handoff(x, 1);
+	} else if (b->nrows >= BATCH_ROWS || b->text.len >= BATCH_TEXT) {
+		handoff(x, 0);
+	}
+}
+
+/* ---- the caller's side: rows to the sink ---- */
+
+static int deliver_row(struct xr *x, const struct batch *b, const struct brow *r)
+{
+	size_t n = r->n, i;
+	int rc;
+
+	if (x->cons_header && n < x->ncols)
+		n = x->ncols;
+	if (rec_views_reserve(&x->views, &x->present, &x->capv, n ? n : 1))
+		return x->cons_rc = NAWAT_ENOMEM;
+	for (i = 0; i < n; i++) {
+		const struct cell *c = &b->cells[r->first + i];
+		int has = i < r->n && c->len;
+
+		x->views[i].s = has ? b->text.data + c->off : "";
+		x->views[i].n = has ? c->len : 0;
+		x->present[i] = 1;
+	}
+	if (x->cons_header) {
+		x->res->records++;
+		if ((rc = x->sink->row(x->sink->ctx, r->line, x->views, x->present, n)))
+			return x->sink_rc = rc;
+		return 0;
+	}
+	x->cons_header = 1;
+	for (i = 0; i < n; i++)
+		if ((rc = x->sink->column(x->sink->ctx, x->views[i].s, x->views[i].n)))
+			return x->sink_rc = rc;
+	if (x->sink->header_done && (rc = x->sink->header_done(x->sink->ctx)))
+		return x->sink_rc = rc;
 	x->col_date = nw_calloc(n ? n : 1, 1);
-	if (!x->col_date) {
-		fail_nomem(x);
-		return;
-	}
+	if (!x->col_date)
+		return x->cons_rc = NAWAT_ENOMEM;
 	for (i = 0; i < n && x->sink->is_date; i++)
 		x->col_date[i] = x->sink->is_date(x->sink->ctx, i) != 0;
+	x->ncols = n;
+	return 0;
+}
+
+/* Delivers the batches the parsing thread hands over, until it is done or
+ * the sink fails. */
+static void consume(struct xr *x)
+{
+	const struct batch *b;
+	size_t i;
+	int rc;
+
+	for (;;) {
+		pthread_mutex_lock(&x->mu);
+		while (!x->ready && !x->done)
+			pthread_cond_wait(&x->cv, &x->mu);
+		b = x->ready;
+		pthread_mutex_unlock(&x->mu);
+		if (!b)
+			break;
+		for (i = 0, rc = 0; i < b->nrows && !rc; i++)
+			rc = deliver_row(x, b, &b->rows[i]);
+		pthread_mutex_lock(&x->mu);
+		x->ready = NULL;
+		if (rc)
+			x->stop = 1;
+		pthread_cond_broadcast(&x->cv);
+		pthread_mutex_unlock(&x->mu);
+		if (rc)
+			break;
+	}
 }
 
 static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
@@ -1371,6 +1466,51 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *name)
 	}
 }
 
+/* The parsing thread: the sheet, then what is left of the last batch. */
+static void *parse_sheet(void *arg)
+{
+	struct xr *x = arg;
+
+	parse_part(x, x->sheet_path, 1, sheet_start, sheet_end);
+	if (x->b->nrows && !x->stop)
+		handoff(x, 0);
+	pthread_mutex_lock(&x->mu);
+	x->done = 1;
+	pthread_cond_broadcast(&x->cv);
+	pthread_mutex_unlock(&x->mu);
+	return NULL;
+}
+
+/* Reads the sheet: parsed (inflated, tokenized, cells made) in a thread of
+ * its own while this one hands the rows to the sink, which then works in
+ * parallel with the XML parser, the costlier part. */
+static void read_sheet(struct xr *x)
+{
+	size_t i;
+
+	for (i = 0; i < 2; i++)
+		buf_init(&x->batches[i].text, REC_MAX_RECORD + BATCH_TEXT);
+	x->b = &x->batches[0];
+	if (pthread_create(&x->thread, NULL, parse_sheet, x) != 0) {
+		fail(x, REC_IO, 0, "เริ่มเธรดไม่ได้", "cannot start a thread");
+		return;
+	}
+	x->threaded = 1;
+	consume(x);
+	pthread_mutex_lock(&x->mu);
+	x->stop = x->stop || x->sink_rc || x->cons_rc;
+	pthread_cond_broadcast(&x->cv);
+	pthread_mutex_unlock(&x->mu);
+	pthread_join(x->thread, NULL);
+	if (x->sink_rc) {
+		x->res->status = REC_SINK;
+		x->res->rc = x->sink_rc;
+	} else if (x->cons_rc) {
+		x->failed = 0;
+		fail_nomem(x);
+	}
+}
+
 /* ---- reading ---- */
 
 int xlsx_read(FILE *fp, const struct rec_opts *o, const struct rec_sink *sink,
@@ -1390,14 +1530,15 @@ int xlsx_read(FILE *fp, const struct rec_opts *o, const struct rec_sink *sink,
 	x.left = x.max_unzipped;
 	x.max_strings = o && o->max_strings ? o->max_strings : REC_XLSX_MAX_STRINGS;
 	buf_init(&x.text, REC_MAX_RECORD);
-	buf_init(&x.rowtext, REC_MAX_RECORD);
+	pthread_mutex_init(&x.mu, NULL);
+	pthread_cond_init(&x.cv, NULL);
 	buf_init(&x.sst, 1);
 	x.block = nw_malloc(BLOCK);
 	if (!x.block)
 		fail_nomem(&x);
 	else if (!take_input(&x, fp) && !open_zip(&x) && !find_parts(&x) && !read_styles(&x) &&
 		 !read_strings(&x))
-		parse_part(&x, x.sheet_path, 1, sheet_start, sheet_end);
+		read_sheet(&x);
 	if (x.za)
 		zip_discard(x.za);
 	if (x.copy)
@@ -1420,8 +1561,13 @@ int xlsx_read(FILE *fp, const struct rec_opts *o, const struct rec_sink *sink,
 	buf_release(&x.sst);
 	nw_free(x.sst_off);
 	buf_release(&x.text);
-	buf_release(&x.rowtext);
-	nw_free(x.cells);
+	for (i = 0; i < 2; i++) {
+		buf_release(&x.batches[i].text);
+		nw_free(x.batches[i].cells);
+		nw_free(x.batches[i].rows);
+	}
+	pthread_mutex_destroy(&x.mu);
+	pthread_cond_destroy(&x.cv);
 	nw_free(x.col_date);
 	nw_free(x.views);
 	nw_free(x.present);
