@@ -315,6 +315,19 @@ static char *dir_of(const char *path)
 	return nw_strndup(path, (size_t)(slash - path));
 }
 
+/* --xlsx-max-unzipped-mb N and --xlsx-max-strings-mb N: in bytes. */
+static int xlsx_limit(const char *arg, uint64_t *out)
+{
+	char *end;
+	unsigned long long mb = strtoull(arg, &end, 10);
+
+	if (end == arg || *end || !mb || mb > (1ULL << 30))
+		return usage_error("ขีดจำกัดของ XLSX ต้องเป็นจำนวนเต็มบวก (เมบิไบต์)",
+				   "an XLSX limit must be a positive integer (MiB)");
+	*out = (uint64_t)mb << 20;
+	return 0;
+}
+
 static int run_import(struct cli *c, int argc, char **argv, int dry_run)
 {
 	static const struct option opts[] = {
@@ -357,21 +370,13 @@ static int run_import(struct cli *c, int argc, char **argv, int dry_run)
 		case 'i': o.ignore_unknown = 1; break;
 		case 'u': o.user = optarg; break;
 		case 'z':
-		case 's': {
-			char *end;
-			unsigned long long mb = strtoull(optarg, &end, 10);
-
-			if (end == optarg || *end || !mb || mb > (1ULL << 30)) {
-				rc = usage_error("ขีดจำกัดของ XLSX ต้องเป็นจำนวนเต็มบวก (เมบิไบต์)",
-						 "an XLSX limit must be a positive integer (MiB)");
+			if ((rc = xlsx_limit(optarg, &o.xlsx_max_unzipped)))
 				goto out;
-			}
-			if (ch == 'z')
-				o.xlsx_max_unzipped = mb << 20;
-			else
-				o.xlsx_max_strings = mb << 20;
 			break;
-		}
+		case 's':
+			if ((rc = xlsx_limit(optarg, &o.xlsx_max_strings)))
+				goto out;
+			break;
 		case 'e':
 			if (enc_parse_name(optarg, &o.encoding)) {
 				rc = usage_error("รหัสอักขระไม่รู้จัก (ใช้ utf-8 หรือ tis-620)",
@@ -1182,8 +1187,11 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 		{ "port-file", required_argument, NULL, 'p' },
 		{ "cache-entries", required_argument, NULL, 'c' },
 		{ "db-read", required_argument, NULL, 'r' },
+		{ "xlsx-max-unzipped-mb", required_argument, NULL, 'z' },
+		{ "xlsx-max-strings-mb", required_argument, NULL, 'x' },
 		{ NULL, 0, NULL, 0 }
 	};
+	uint64_t xlsx_unzipped = 0, xlsx_strings = 0;
 	const char *db_read = getenv("NAWAT_DB_READ") && *getenv("NAWAT_DB_READ") ? getenv("NAWAT_DB_READ") : NULL;
 	long cache_entries = 64;
 	struct http_opts ho;
@@ -1221,6 +1229,14 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 		case 's': secure = 1; break;
 		case 'p': port_file = optarg; break;
 		case 'r': db_read = optarg; break;
+		case 'z':
+			if ((rc = xlsx_limit(optarg, &xlsx_unzipped)))
+				return rc;
+			break;
+		case 'x':
+			if ((rc = xlsx_limit(optarg, &xlsx_strings)))
+				return rc;
+			break;
 		case 'c':
 			cache_entries = strtol(optarg, &end, 10);
 			if (*end || cache_entries < 0 || cache_entries > 100000)
@@ -1254,6 +1270,8 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 	app.secure_cookies = secure;
 	app.db_read = db_read;
 	app.max_body = ho.max_body;
+	app.xlsx_max_unzipped = xlsx_unzipped;
+	app.xlsx_max_strings = xlsx_strings;
 	if ((rc = http_start(&ho, app_handle, &app, &srv, &e))) {
 		app_release(&app);
 		return fail(&e);
@@ -1470,6 +1488,7 @@ static void usage(FILE *fp)
 	      "  serve [--listen ADDR:PORT] [--threads N] [--access-log FILE|-] [--max-body-mb N] [--secure-cookies]\n"
 	      "        [--cache-entries N]    (answers kept per thread until the data changes; 0 = none)\n"
 	      "        [--db-read URL]        (a read replica for GET requests; NAWAT_DB_READ)\n"
+	      "        [--xlsx-max-unzipped-mb N] [--xlsx-max-strings-mb N]  (XLSX limits of uploads, as for import)\n"
 	      "                               เว็บและ API / serve the web UI and the JSON API (default 127.0.0.1:8080)\n"
 	      "  user add NAME --role central|area|school|teacher|researcher [--scope CODE]   (password on stdin)\n"
 	      "  user passwd NAME | user disable NAME | user enable NAME | user list\n"

@@ -5,9 +5,11 @@
  * (so that uploads kept in memory or in a temporary file need no copy);
  * each part is inflated a block at a time into an expat parser: first the
  * relationships, the workbook (sheets, date system), the styles (which cell
- * formats are dates) and the shared strings, then the chosen sheet, whose
- * rows go to the sink as they end.  Element names are matched without their
- * namespace prefix, which covers both transitional and strict OOXML.
+ * formats are dates) and the shared strings, then the chosen sheet.  The
+ * sheet is parsed in a thread of its own (expat is the costliest part of an
+ * import from XLSX); its rows go to the sink in the caller's thread, in
+ * batches.  Element names are matched without their namespace prefix, which
+ * covers both transitional and strict OOXML.
  */
 #include "xlsxin.h"
 
@@ -89,7 +91,7 @@ struct xr {
 	size_t nrels;
 	struct sheet *sheets;
 	size_t nsheets;
-	char *wb_path, *sheet_path, *sst_path, *styles_path, *sheet_name;
+	char *wb_path, *sheet_path, *sst_path, *styles_path;
 	/* styles */
 	struct numfmt *fmts;
 	size_t nfmts;
@@ -123,7 +125,7 @@ struct xr {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	int threaded, done, stop;  /* stop: the caller's side gave up */
+	int done, stop;            /* stop: the caller's side gave up */
 	int sink_rc, cons_rc;      /* failures on the caller's side */
 	int cons_header;
 	struct rec_view *views;
@@ -632,10 +634,10 @@ static const struct rel *rel_by_type(const struct xr *x, const char *suffix)
 static int find_parts(struct xr *x)
 {
 	const struct rel *r;
-	char *dir = NULL, *rels_path = NULL, th[NW_ERR_MSG], en[NW_ERR_MSG];
+	char *dir = NULL, *rels_path = NULL;
 	const char *slash;
-	size_t i, pick = (size_t)-1;
-	int rc;
+	size_t i, pick = 0;
+	int rc, best = 0;
 
 	rc = parse_part(x, "_rels/.rels", 0, rels_start, no_end);
 	if (rc < 0)
@@ -666,39 +668,32 @@ static int find_parts(struct xr *x)
 		goto out;
 	/* the sheet named like the data set, else the first visible one, else
 	 * the first: worksheets only (not chart sheets) */
-	for (i = 0; i < x->nsheets && pick == (size_t)-1; i++) {
+	for (i = 0; i < x->nsheets; i++) {
+		int score;
+
 		r = rel_by_id(x, x->sheets[i].rid);
-		if (r && ends_with(r->type, "/worksheet") && x->want_sheet &&
-		    !strcasecmp(x->sheets[i].name, x->want_sheet))
+		if (!r || !ends_with(r->type, "/worksheet"))
+			continue;
+		score = x->want_sheet && !strcasecmp(x->sheets[i].name, x->want_sheet) ? 3 : x->sheets[i].hidden ? 1 : 2;
+		if (score > best) {
+			best = score;
 			pick = i;
+		}
 	}
-	for (i = 0; i < x->nsheets && pick == (size_t)-1; i++) {
-		r = rel_by_id(x, x->sheets[i].rid);
-		if (r && ends_with(r->type, "/worksheet") && !x->sheets[i].hidden)
-			pick = i;
-	}
-	for (i = 0; i < x->nsheets && pick == (size_t)-1; i++) {
-		r = rel_by_id(x, x->sheets[i].rid);
-		if (r && ends_with(r->type, "/worksheet"))
-			pick = i;
-	}
-	if (pick == (size_t)-1) {
+	if (!best) {
 		rc = damaged(x, 0, "ไม่พบแผ่นงานที่เป็นตาราง", "no worksheet found");
 		goto out;
 	}
 	r = rel_by_id(x, x->sheets[pick].rid);
-	x->sheet_name = nw_strdup(x->sheets[pick].name);
 	x->sheet_path = resolve(x, dir, r->target);
 	if ((r = rel_by_type(x, "/sharedStrings")))
 		x->sst_path = resolve(x, dir, r->target);
 	if ((r = rel_by_type(x, "/styles")))
 		x->styles_path = resolve(x, dir, r->target);
-	if (!x->sheet_name || !x->sheet_path)
+	if (!x->sheet_path)
 		rc = fail_nomem(x);
 	else
 		rc = x->failed ? x->rc : 0;
-	(void)th;
-	(void)en;
 out:
 	nw_free(dir);
 	rels_clear(x);
@@ -1495,7 +1490,6 @@ static void read_sheet(struct xr *x)
 		fail(x, REC_IO, 0, "เริ่มเธรดไม่ได้", "cannot start a thread");
 		return;
 	}
-	x->threaded = 1;
 	consume(x);
 	pthread_mutex_lock(&x->mu);
 	x->stop = x->stop || x->sink_rc || x->cons_rc;
@@ -1554,7 +1548,6 @@ int xlsx_read(FILE *fp, const struct rec_opts *o, const struct rec_sink *sink,
 	nw_free(x.sheet_path);
 	nw_free(x.sst_path);
 	nw_free(x.styles_path);
-	nw_free(x.sheet_name);
 	nw_free(x.fmts);
 	nw_free(x.xf_fmt);
 	nw_free(x.xf_date);

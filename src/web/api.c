@@ -585,6 +585,8 @@ static void post_rows(struct ctx *c, const struct std_dataset *ds)
 	o.report_fp = rep;
 	o.scope = auth_scope(&c->user);
 	o.no_rejected_file = 1; /* the answer's report names every rejected row */
+	o.xlsx_max_unzipped = c->app->xlsx_max_unzipped;
+	o.xlsx_max_strings = c->app->xlsx_max_strings;
 	err_clear(&e);
 	rc = imp_run(c->st, c->app->key, &f, 1, &o, &res, &e);
 	if (rc) {

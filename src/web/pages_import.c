@@ -299,6 +299,8 @@ static void post(struct ctx *c)
 	o.ignore_unknown = s.ignore_unknown;
 	o.user = c->user.name;
 	o.scope = auth_scope(&c->user);
+	o.xlsx_max_unzipped = c->app->xlsx_max_unzipped;
+	o.xlsx_max_strings = c->app->xlsx_max_strings;
 	/* the report goes to a temporary file; rejected rows (accept valid) to a
 	 * scratch folder removed afterwards, never next to the server */
 	snprintf(scratch, sizeof scratch, "%s/nawat-import-XXXXXX", tmp && *tmp ? tmp : "/tmp");

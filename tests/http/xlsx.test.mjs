@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { assertCleanStops, cliOk, demoEnv, multipart, noticeText, sql } from './lib/nawat.mjs';
+import { assertCleanStops, cliOk, demoEnv, multipart, noticeText, request, sql } from './lib/nawat.mjs';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -81,6 +81,22 @@ describe('XLSX over HTTP', () => {
 		// the attempts are recorded as rejected submissions; no data changed
 		assert.equal(Number(sql(env.dir, 'SELECT count(*) FROM submissions')), Number(before) + 2);
 		assert.equal(Number(sql(env.dir, 'SELECT count(*) FROM students')), students);
+	});
+
+	test('serve --xlsx-max-unzipped-mb: a file that inflates past the limit is refused (422), the default takes it', async () => {
+		await cliOk(env.dir, ['export', 'outcomes', '--format', 'xlsx', '--out', 'outcomes.xlsx']);
+		const body = fs.readFileSync(path.join(env.dir, 'outcomes.xlsx')); // its sheet inflates to more than 1 MiB
+		const small = await env.startServer(['--xlsx-max-unzipped-mb', '1']);
+		const headers = { Authorization: `Bearer ${env.tokens.admin}`, 'Content-Type': XLSX };
+		const r = await request(small.port, { method: 'POST', path: '/api/v1/outcomes?dry_run=1', headers, body });
+		assert.equal(r.status, 422, r.text.slice(0, 500));
+		assert.equal(r.json.report.length, 1);
+		assert.match(r.json.report[0].message_en, /inflates to more than 1048576 bytes .* zip bomb/);
+		assert.match(r.json.report[0].message_th, /--xlsx-max-unzipped/);
+		const ok = await env.req('admin', { method: 'POST', path: '/api/v1/outcomes?dry_run=1', headers: { 'Content-Type': XLSX }, body });
+		assert.equal(ok.status, 200, ok.text.slice(0, 500));
+		assert.equal(ok.json.counts.rejected, 0);
+		assert.ok(ok.json.counts.unchanged > 0);
 	});
 
 	test('the import page takes an XLSX upload', async () => {
