@@ -17,7 +17,7 @@ O        ?= build
 else
 O        ?= build/sanitize
 endif
-PKGS     := sqlite3 jansson libsodium libpcre2-8 libcrypto libmicrohttpd libthai libpq
+PKGS     := sqlite3 jansson libsodium libpcre2-8 libcrypto libmicrohttpd libthai libpq libzip expat xlsxwriter
 OPT      ?= -O2
 SANITIZE ?=
 
@@ -125,6 +125,7 @@ test-cli: nawat
 
 bench: deps-test nawat
 	@bench/run.sh ./nawat
+	@bench/xlsx.sh ./nawat
 
 # ---- run ----
 
