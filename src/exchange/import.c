@@ -27,6 +27,7 @@
 #include "../standard/validate.h"
 #include "../store/audit.h"
 #include "csvout.h"
+#include "tally.h"
 
 #define MAX_FK_KEY 8
 
@@ -116,6 +117,7 @@ struct ifile {
 	struct val_cell *cells;
 	struct imp_count c;
 	int rc;                   /* first store or internal failure (writer) */
+	struct tally *tally;      /* rows per school, year and term */
 	/* rejected rows */
 	FILE *rej;
 	struct csvw rejw;
@@ -307,6 +309,18 @@ static int field_has_error(const struct crow *r, int field)
 		if (r->issues[i].field == field && !r->issues[i].warning)
 			return 1;
 	return 0;
+}
+
+/* For the tally: a cell counts when it has no error. */
+static int cell_ok(void *ctx, int field)
+{
+	return !field_has_error(ctx, field);
+}
+
+static void count_row(struct ifile *fi, struct crow *r, enum tally_kind kind)
+{
+	if (fi->tally)
+		tally_add(fi->tally, fi->ds, r->vals, cell_ok, r, kind);
 }
 
 /* Hashes (and seals) the personal-data fields of a valid cell. */
@@ -730,9 +744,10 @@ static int delete_chunk(struct ifile *fi, struct chunk *ch)
 		if (!r->nerr) {
 			enum store_result res = fi->srows[nw++].result;
 
-			if (res == STORE_DELETED)
+			if (res == STORE_DELETED) {
 				fi->wc.deleted++;
-			else if ((rc = add_issue(&ch->mem, r, fi->ds->key[0],
+				count_row(fi, r, TALLY_DELETED);
+			} else if ((rc = add_issue(&ch->mem, r, fi->ds->key[0],
 						 res == STORE_REFERENCED ? VC_REFERENCED : VC_NOT_FOUND,
 						 res != STORE_REFERENCED)))
 				return rc;
@@ -740,6 +755,7 @@ static int delete_chunk(struct ifile *fi, struct chunk *ch)
 		report_row(fi, ch, r);
 		if (r->nerr) {
 			fi->wc.rejected++;
+			count_row(fi, r, TALLY_REJECTED);
 			write_rejected(fi, ch, r);
 		}
 	}
@@ -765,9 +781,18 @@ static int write_chunk(struct ifile *fi, struct chunk *ch)
 
 		if (!r->nerr && !ch->file_error) {
 			switch (fi->srows[nw++].result) {
-			case STORE_INSERTED: fi->wc.inserted++; break;
-			case STORE_UPDATED: fi->wc.updated++; break;
-			case STORE_UNCHANGED: fi->wc.unchanged++; break;
+			case STORE_INSERTED:
+				fi->wc.inserted++;
+				count_row(fi, r, TALLY_INSERTED);
+				break;
+			case STORE_UPDATED:
+				fi->wc.updated++;
+				count_row(fi, r, TALLY_UPDATED);
+				break;
+			case STORE_UNCHANGED:
+				fi->wc.unchanged++;
+				count_row(fi, r, TALLY_UNCHANGED);
+				break;
 			case STORE_DUPLICATE:
 				if ((rc = add_issue(&ch->mem, r, fi->ds->key[0], VC_DUPLICATE, 0)))
 					return rc;
@@ -780,6 +805,7 @@ static int write_chunk(struct ifile *fi, struct chunk *ch)
 		report_row(fi, ch, r);
 		if (r->nerr || ch->file_error) {
 			fi->wc.rejected++;
+			count_row(fi, r, TALLY_REJECTED);
 			write_rejected(fi, ch, r);
 		}
 	}
@@ -1001,7 +1027,7 @@ static int sink_header_done_rej(void *ctx)
 }
 
 static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct imp_count *c,
-		    enum enc_kind *enc_out, char sha_hex[65], char old_hex[65])
+		    enum enc_kind *enc_out, char sha_hex[65], char old_hex[65], struct tally *tally)
 {
 	struct ifile fi;
 	struct rec_sink sink;
@@ -1017,6 +1043,7 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 	fi.im = im;
 	fi.f = f;
 	fi.ds = f->ds;
+	fi.tally = tally;
 	fi.sub_id = sub_id;
 	pthread_mutex_init(&fi.mu, NULL);
 	pthread_cond_init(&fi.cv, NULL);
@@ -1163,6 +1190,7 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 		/* the whole file is rejected: every row it had */
 		fi.c.rejected = fi.c.rows;
 		fi.c.inserted = fi.c.updated = fi.c.unchanged = fi.c.deleted = 0;
+		tally_reject_all(tally);
 	}
 	*c = fi.c;
 	rc = 0;
@@ -1328,6 +1356,7 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 	const struct std_package *pkg = st->pkg;
 	struct store_sub *subs = NULL;
 	struct imp_count *fc = NULL;
+	struct tally *tallies = NULL;
 	char **shas = NULL, **olds = NULL, created[32], detail[512], item[64];
 	enum enc_kind *encs = NULL;
 	struct imp im;
@@ -1364,6 +1393,13 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 	imp_report_header(im.rep);
 	/* data sets in dependency order; deletions the other way round */
 	qsort(files, nfiles, sizeof *files, o->remove ? file_order_reverse : file_order);
+	tallies = nw_calloc(nfiles ? nfiles : 1, sizeof *tallies);
+	if (!tallies) {
+		rc = err_generic(err, NAWAT_ENOMEM);
+		goto out;
+	}
+	for (i = 0; i < nfiles; i++)
+		tally_init(&tallies[i], files[i].ds);
 	now_iso(created, sizeof created);
 
 	/* every reference is checked here, before it is written; a deletion
@@ -1399,11 +1435,12 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 			*err = st->err;
 			goto out;
 		}
-		rc = run_file(&im, &files[i], s->id, &fc[i], &encs[i], shas[i], olds[i]);
+		rc = run_file(&im, &files[i], s->id, &fc[i], &encs[i], shas[i], olds[i], &tallies[i]);
 		if (rc)
 			goto out;
 		if (fc[i].errors && fc[i].rejected == fc[i].rows) {
 			/* a rejected file (or one with no good row) leaves nothing */
+			tally_reject_all(&tallies[i]);
 			rc = store_rollback_to(st, "nw_file");
 		} else {
 			rc = store_release(st, "nw_file");
@@ -1437,7 +1474,7 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 			subs[i].errors = fc[i].errors;
 			subs[i].warnings = fc[i].warnings;
 			subs[i].deleted = fc[i].deleted;
-			if ((rc = store_sub_finish(st, &subs[i]))) {
+			if ((rc = store_sub_finish(st, &subs[i])) || (rc = tally_store(&tallies[i], st, subs[i].id))) {
 				*err = st->err;
 				goto out;
 			}
@@ -1482,7 +1519,9 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 			subs[i].rejected = fc[i].rows;
 			subs[i].errors = fc[i].errors;
 			subs[i].warnings = fc[i].warnings;
-			if ((rc = store_sub_create(st, &subs[i])) || (rc = store_sub_finish(st, &subs[i]))) {
+			tally_reject_all(&tallies[i]);
+			if ((rc = store_sub_create(st, &subs[i])) || (rc = store_sub_finish(st, &subs[i])) ||
+			    (rc = tally_store(&tallies[i], st, subs[i].id))) {
 				*err = st->err;
 				goto out;
 			}
@@ -1552,6 +1591,9 @@ out:
 		nw_free(shas[i]);
 	for (i = 0; olds && i < nfiles; i++)
 		nw_free(olds[i]);
+	for (i = 0; tallies && i < nfiles; i++)
+		tally_release(&tallies[i]);
+	nw_free(tallies);
 	nw_free(shas);
 	nw_free(olds);
 	nw_free(subs);

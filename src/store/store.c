@@ -142,6 +142,17 @@ int store_migrate(struct store *st)
 			}
 		}
 	}
+	/* nawat's own indexes, once the data sets' tables are there */
+	for (i = 0;; i++) {
+		buf_reset(&sql);
+		n = schema_own_index(pkg, i, &sql);
+		if (n == 0)
+			break;
+		if (n < 0)
+			goto nomem;
+		if (n == 2 && (rc = st->ops->exec(st, buf_str(&sql))))
+			goto fail;
+	}
 	if ((rc = store_meta_set(st, "standard_version", pkg->version)))
 		goto fail;
 	rc = store_commit(st);
