@@ -1,7 +1,7 @@
 // matrix.test.mjs - who may do what: every demo role against every endpoint and action,
 // generated from one table.  Beyond the status, a list must hold only rows in the caller's
 // scope (and all of them), a refused import must say why in a `reference` report row, and a
-// non-central caller sees only its own submissions.
+// non-central caller sees its own submissions and those that brought rows of its scope.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
@@ -296,7 +296,21 @@ describe('role × endpoint matrix', () => {
 						const subs = r.json.submissions;
 						assert.ok(Array.isArray(subs));
 						if (role === 'admin') assert.ok(subs.some((s) => s.user === 'demo'), 'the centre sees every submission');
-						else assert.ok(subs.every((s) => s.user === role), `${role} sees others' submissions: ${JSON.stringify(subs.map((s) => s.user))}`);
+						else if (role === 'researcher') assert.ok(subs.every((s) => s.user === role), `the researcher sees others' submissions`);
+						else {
+							// another's submission only when it brought rows of the role's scope
+							// (as the centre sees it), and whole only when all its rows are
+							const mine = (row) => (role === 'chiangmai' ? row.area_code === '50' : row.school_code === BANPHUI);
+							for (const s of subs) {
+								if (s.user === role) continue;
+								const centre = await env.req('admin', { path: `/api/v1/submissions/${s.id}` });
+								assert.equal(centre.status, 200);
+								const rows = centre.json.per_school;
+								assert.ok(rows.some(mine), `${role} sees submission ${s.id} of ${s.user} with no row of its scope`);
+								assert.equal(s.whole, rows.every(mine), `${role}: submission ${s.id} whole = ${s.whole}`);
+							}
+							assert.ok(subs.some((s) => s.user === 'demo'), `${role} sees the demo's imports of its schools`);
+						}
 					}
 				});
 			}
