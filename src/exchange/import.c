@@ -26,8 +26,8 @@
 #include "../base/mem.h"
 #include "../standard/validate.h"
 #include "../store/audit.h"
+#include "../store/tally.h"
 #include "csvout.h"
-#include "tally.h"
 
 #define MAX_FK_KEY 8
 

@@ -18,7 +18,7 @@
 
 #include "../standard/std.h"
 #include "../standard/validate.h"
-#include "../store/store.h"
+#include "store.h"
 
 enum tally_kind { TALLY_INSERTED = 0, TALLY_UPDATED, TALLY_UNCHANGED, TALLY_REJECTED, TALLY_DELETED, TALLY_N };
 
