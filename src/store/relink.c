@@ -229,24 +229,19 @@ static void check_conflicts(struct relink_result *res, struct relink_set *s, con
 	}
 }
 
-/* Every row of the old ID in scope? */
-static int all_in_scope(struct store *st, const struct std_dataset *ds, int field, const unsigned char *hash,
-			const struct store_scope *scope, int64_t total, int *ok)
+/* How many rows of the old ID are in scope. */
+static int in_scope(struct store *st, const struct std_dataset *ds, int field, const unsigned char *hash,
+		    const struct store_scope *scope, int64_t total, int64_t *n)
 {
 	struct store_filter f;
 	struct store_query q;
-	int64_t n = 0;
-	int rc;
 
-	*ok = 1;
+	*n = total;
 	if (scope->kind == SCOPE_ALL)
 		return 0;
 	id_query(&q, &f, field, hash);
 	q.scope = *scope;
-	if ((rc = store_count(st, ds, &q, &n)))
-		return rc;
-	*ok = n == total;
-	return 0;
+	return store_count(st, ds, &q, n);
 }
 
 static int always(void *ctx, int field)
@@ -348,9 +343,9 @@ int store_relink(struct store *st, const struct relink_args *a, struct relink_re
 	unsigned char *merged;
 	char created[32], item[64], detail[1024], hex_n[2 * PII_HASH_LEN + 1];
 	size_t sealed_n = 0, i, len;
-	int64_t found = 0;
+	int64_t found = 0, mine;
 	struct arena mem;
-	int rc, ok, in_tx = 0;
+	int rc, in_tx = 0;
 
 	memset(res, 0, sizeof *res);
 	memset(subs, 0, sizeof subs);
@@ -382,10 +377,10 @@ int store_relink(struct store *st, const struct relink_args *a, struct relink_re
 		if ((rc = load(st, s->ds, s->field, old_h, &mem, &old[i])) ||
 		    (rc = load(st, s->ds, s->field, new_h, &mem, &cur[i])))
 			goto out;
-		found += (int64_t)old[i].n;
-		if ((rc = all_in_scope(st, s->ds, s->field, old_h, &a->scope, (int64_t)old[i].n, &ok)))
+		if ((rc = in_scope(st, s->ds, s->field, old_h, &a->scope, (int64_t)old[i].n, &mine)))
 			goto out;
-		if (!ok)
+		found += mine;
+		if (mine < (int64_t)old[i].n)
 			res->outside_scope = 1;
 		merged = arena_alloc(&mem, old[i].n ? old[i].n : 1);
 		if (!merged) {

@@ -22,7 +22,8 @@
  * same term, domain, subject and instrument) is a conflict, and the relink
  * is refused naming them, unless every other value is the same: then the
  * two are one row and the old one simply goes (counted as merged).  Rows of
- * the old ID outside the caller's scope refuse it too.
+ * the old ID outside the caller's scope refuse it too (none in it: it is
+ * not found, as if it did not exist).
  *
  * The old and new IDs are given in clear (the caller checked their form)
  * and hashed here; neither is ever written anywhere in clear.

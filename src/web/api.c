@@ -1090,6 +1090,10 @@ void api_route(struct ctx *c, const char *rest)
 		api_completeness(c);
 		return;
 	}
+	if (!strcmp(rest, "students/relink")) {
+		api_relink(c);
+		return;
+	}
 	snprintf(name, sizeof name, "%.*s", (int)(slash ? (size_t)(slash - rest) : strlen(rest)), rest);
 	ds = std_dataset(c->app->pkg, name);
 	if (!ds) {

@@ -394,6 +394,10 @@ int subs_route(struct ctx *c)
 {
 	const char *p = c->rq->path;
 
+	if (!strcmp(p, "/students/relink") && (!strcmp(c->rq->method, "GET") || !strcmp(c->rq->method, "POST"))) {
+		page_relink(c);
+		return 1;
+	}
 	if (strcmp(c->rq->method, "GET"))
 		return 0;
 	if (!strcmp(p, "/submissions")) {

@@ -1,12 +1,14 @@
 /*
  * subs.h - who sent what, in the web application: the submissions API and
- * pages (per school and area) and the completeness view.
+ * pages (per school and area), the completeness view, and the relink of a
+ * student's history to another citizen ID.
  *
  *   GET  /api/v1/submissions?school=&area=&dataset=&from=&to=&limit=&cursor=
  *   GET  /api/v1/submissions/{id}              counts, who, when, file, per school
  *   GET  /api/v1/submissions/{id}/report.csv   the validation report
  *   GET  /api/v1/completeness?area=&academic_year=&term=&as_of=&format=json|csv|xlsx
- *   /submissions, /submissions/{id}, /completeness   (pages)
+ *   POST /api/v1/students/relink               {"old": ID, "new": ID, "dry_run": false}
+ *   /submissions, /submissions/{id}, /completeness, /students/relink   (pages)
  *
  * Reads go through the caller's scope (domain/submissions.h,
  * domain/completeness.h); nobody sees a row or a count outside it.
@@ -20,10 +22,12 @@
 /* /api/v1/submissions and below; rest is what follows "submissions". */
 void api_submissions(struct ctx *c, const char *rest);
 void api_completeness(struct ctx *c);
+void api_relink(struct ctx *c);
 
 /* Pages; return 0 when the path is not theirs. */
 int subs_route(struct ctx *c);
 void page_completeness(struct ctx *c);
+void page_relink(struct ctx *c);
 /* The submissions of f the caller may see, as a table with this caption
  * (links to each and to its report); the rows shown (-1 on failure, with a
  * notice), *more when there are more, *last the last one's id. */

@@ -96,6 +96,11 @@ const ACTIONS = {
 	'page plan of area 71': { page: '/plans/71-PLAN-2565' },
 	'page /pilots': { page: '/pilots' },
 	'page /partners': { page: '/partners' },
+	'completeness of area 50': { get: '/api/v1/completeness?area=50' },
+	'completeness of area 71': { get: '/api/v1/completeness?area=71' },
+	'page /submissions': { page: '/submissions' },
+	'page /completeness': { page: '/completeness' },
+	'page /students/relink': { page: '/students/relink' },
 	'page form meeting of 50-DRIVE': { pageForm: '/committees/50-DRIVE/meetings', form: { year: '2568', number: '8', status: 'scheduled', held_on: '2025-11-01' }, saved: '/meetings/50-DRIVE/2568/8?saved=1' },
 };
 
@@ -163,6 +168,11 @@ page plan of area 71                      200     404        404      404       
 page /pilots                              200     200        200      200       200        303
 page /partners                            200     200        200      200       200        303
 page form meeting of 50-DRIVE             303     303        403      403       403        303
+completeness of area 50                   200     200        200      200       403        401
+completeness of area 71                   200     404        404      404       403        401
+page /submissions                         200     200        200      200       200        303
+page /completeness                        200     200        200      200       403        303
+page /students/relink                     200     200        200      403       403        303
 `;
 
 function parseTable(text) {
