@@ -126,6 +126,7 @@ test-cli: nawat
 bench: deps-test nawat
 	@bench/run.sh ./nawat
 	@bench/xlsx.sh ./nawat
+	@bench/samechild.sh ./nawat
 
 # ---- run ----
 

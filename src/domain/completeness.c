@@ -243,7 +243,6 @@ static int count_rows(struct store *st, const struct store_scope *sc, const char
 	struct store_filter f[3];
 	struct store_query q;
 	struct count_ctx k = { r, idx, set };
-	char year[24], term[8];
 	int fs, fy, ft, nf = 0;
 
 	if (!ds || (fs = std_field_index(ds, "school_code", 11)) < 0 || (fy = std_field_index(ds, "academic_year", 13)) < 0)
@@ -251,12 +250,10 @@ static int count_rows(struct store *st, const struct store_scope *sc, const char
 	ft = std_field_index(ds, "term", 4);
 	memset(&q, 0, sizeof q);
 	memset(f, 0, sizeof f);
-	snprintf(year, sizeof year, "%lld", (long long)r->year);
 	f[nf].field = fy;
 	f[nf].value.state = VAL_SET;
 	f[nf++].value.i = r->year;
 	if (set == 1 && ft >= 0) {
-		snprintf(term, sizeof term, "%d", r->term);
 		f[nf].field = ft;
 		f[nf].value.state = VAL_SET;
 		f[nf++].value.i = r->term;
@@ -276,8 +273,8 @@ static int count_rows(struct store *st, const struct store_scope *sc, const char
 
 /* When each school's imports of a set for the year (and term) came: the
  * first within the window and the latest at any time. */
-static int import_times(struct store *st, const struct store_scope *sc, const char *area, const char *school,
-			const struct cpl_result *r, const struct sidx *idx, int set, struct arena *a)
+static int import_times(struct store *st, const struct store_scope *sc, const char *school, const struct cpl_result *r,
+			const struct sidx *idx, int set, struct arena *a)
 {
 	const struct cpl_set *cs = &r->sets[set];
 	struct store_stmt *s = NULL;
@@ -299,11 +296,8 @@ static int import_times(struct store *st, const struct store_scope *sc, const ch
 			    "AND ss.inserted + ss.updated + ss.unchanged > 0 AND ss.school_code IS NOT NULL");
 	if (!rc && set == 1)
 		rc = buf_puts(&sql, " AND ss.term = ?");
-	if (!rc && school)
-		rc = buf_puts(&sql, " AND ss.school_code = ?");
-	else if (!rc && (area || sc->kind == SCOPE_AREA))
-		rc = buf_puts(&sql, " AND ss.school_code IN (SELECT school_code FROM schools WHERE area_code = ?)");
-	else if (!rc && sc->kind == SCOPE_SCHOOL)
+	/* one school, or all of them (the schools of the view are picked here) */
+	if (!rc && (school || sc->kind == SCOPE_SCHOOL))
 		rc = buf_puts(&sql, " AND ss.school_code = ?");
 	if (!rc)
 		rc = buf_puts(&sql, " GROUP BY ss.school_code");
@@ -318,12 +312,8 @@ static int import_times(struct store *st, const struct store_scope *sc, const ch
 	     store_bind_str(s, ++p, cs->dataset) || store_bind_int(s, ++p, r->year);
 	if (!rc && set == 1)
 		rc = store_bind_int(s, ++p, r->term);
-	if (!rc && school)
-		rc = store_bind_str(s, ++p, school);
-	else if (!rc && (area || sc->kind == SCOPE_AREA))
-		rc = store_bind_str(s, ++p, area ? area : sc->code);
-	else if (!rc && sc->kind == SCOPE_SCHOOL)
-		rc = store_bind_str(s, ++p, sc->code);
+	if (!rc && (school || sc->kind == SCOPE_SCHOOL))
+		rc = store_bind_str(s, ++p, school ? school : sc->code);
 	if (rc) {
 		rc = err_generic(&st->err, NAWAT_ENOMEM);
 		goto out;
@@ -379,7 +369,7 @@ int cpl_load(struct store *st, const struct store_scope *sc, const char *area, c
 	qsort(idx, out->nschools, sizeof *idx, by_code);
 	for (k = 0; k < CPL_NSETS && out->nschools; k++)
 		if ((rc = count_rows(st, sc, area, school, out, idx, k)) ||
-		    (rc = import_times(st, sc, area, school, out, idx, k, a)))
+		    (rc = import_times(st, sc, school, out, idx, k, a)))
 			return rc;
 	for (k = 0; k < CPL_NSETS; k++) {
 		struct cpl_set *cs = &out->sets[k];

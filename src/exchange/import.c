@@ -28,6 +28,7 @@
 #include "../store/audit.h"
 #include "../store/tally.h"
 #include "csvout.h"
+#include "samechild.h"
 
 #define MAX_FK_KEY 8
 
@@ -41,6 +42,7 @@ struct crow {
 	struct rec_view *cells;   /* the row as read, by column */
 	size_t ncells;
 	int extra_cells;          /* more non-empty cells than the header */
+	unsigned char idkind;     /* SAME_ID, SAME_GCODE (samechild.h), known in clear */
 };
 
 /* The lookups of one reference for a chunk: its distinct keys are looked up
@@ -118,6 +120,7 @@ struct ifile {
 	struct imp_count c;
 	int rc;                   /* first store or internal failure (writer) */
 	struct tally *tally;      /* rows per school, year and term */
+	struct same *same;        /* "may be the same child" (students) */
 	/* rejected rows */
 	FILE *rej;
 	struct csvw rejw;
@@ -475,6 +478,12 @@ static int sink_row(void *ctx, size_t line, const struct rec_view *vals,
 	for (i = 0; i < ds->nfields; i++)
 		if (ds->fields[i].type == STD_DATE && r->vals[i].state == VAL_SET)
 			r->vals[i].s = r->vals[i].date;
+	if (fi->same) {
+		const struct val_value *id = &r->vals[same_id_field(fi->same)];
+
+		r->idkind = id->state == VAL_SET && !field_has_error(r, same_id_field(fi->same))
+				    ? (unsigned char)same_kind(id->s, id->n) : SAME_NONE;
+	}
 	if ((rc = protect(fi, r, mem)))
 		return rc;
 	if (++fi->cur->nrows == fi->chunk_rows)
@@ -773,7 +782,11 @@ static int write_chunk(struct ifile *fi, struct chunk *ch)
 		if ((rc = check_refs(fi, ch)) || (rc = check_scope(fi, ch)))
 			return rc;
 		nw = pending_rows(fi, ch);
+		if (nw && fi->same && (rc = same_before(fi->same, fi->srows, nw)))
+			return rc;
 		if (nw && (rc = store_writer_put(fi->w, fi->srows, nw)))
+			return rc;
+		if (nw && fi->same && (rc = same_after(fi->same, fi->srows, nw)))
 			return rc;
 	}
 	for (i = 0, nw = 0; i < ch->nrows; i++) {
@@ -784,6 +797,9 @@ static int write_chunk(struct ifile *fi, struct chunk *ch)
 			case STORE_INSERTED:
 				fi->wc.inserted++;
 				count_row(fi, r, TALLY_INSERTED);
+				if (fi->same && (rc = same_check(fi->same, r->vals, r->idkind)) &&
+				    (rc < 0 || (rc = add_issue(&ch->mem, r, same_id_field(fi->same), VC_SAME_CHILD, 1))))
+					return rc;
 				break;
 			case STORE_UPDATED:
 				fi->wc.updated++;
@@ -980,6 +996,7 @@ static void ifile_release(struct ifile *fi)
 	size_t i;
 
 	store_writer_close(fi->w);
+	same_close(fi->same);
 	for (i = 0; fi->fks && i < fi->ds->nfk; i++) {
 		fkstate_release(&fi->fks[i]);
 	}
@@ -1109,6 +1126,10 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 		}
 	}
 	if (!im->o->remove && (rc = store_writer_open(im->st, fi.ds, sub_id, &fi.w))) {
+		*im->err = im->st->err;
+		goto out;
+	}
+	if (!im->o->remove && !(fi.same = same_open(im->st, im->key, fi.ds, &rc)) && rc) {
 		*im->err = im->st->err;
 		goto out;
 	}

@@ -284,14 +284,14 @@ const char *schema_system_migration(const struct schema_dialect *d, int n, const
 /*
  * Indexes for nawat's own questions, on data-set tables: made when the data
  * set and its fields exist (IF NOT EXISTS, so also on stores made before).
- * students (school_code, academic_year, birth_date): a school's students of
- * a year (the completeness view's counts, the "may be the same child" check
- * of imports).
+ * students (school_code, academic_year): a school's students of a year (the
+ * completeness view's counts, the "may be the same child" check of
+ * imports).
  */
 static const struct {
 	const char *dataset, *name, *fields[4];
 } own_indexes[] = {
-	{ "students", "students_school_year", { "school_code", "academic_year", "birth_date", NULL } },
+	{ "students", "students_school_year", { "school_code", "academic_year", NULL } },
 };
 
 int schema_own_index(const struct std_package *pkg, size_t n, struct buf *out)

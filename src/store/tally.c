@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "../base/hash.h"
 #include "../base/mem.h"
 
 void tally_init(struct tally *t, const struct std_dataset *ds)
@@ -36,26 +37,16 @@ static int same_str(const char *a, const char *s, size_t n)
 	return a ? s && strlen(a) == n && !memcmp(a, s, n) : !s;
 }
 
-static uint64_t mix(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ b[i]) * 1099511628211ULL;
-	return (h ^ 0xff) * 1099511628211ULL;
-}
-
 static uint64_t key_hash(const char *school, size_t ns, const char *area, size_t na, int64_t year, int64_t term)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = NW_HASH_INIT;
 
-	h = mix(h, school ? school : "", school ? ns : 0);
-	h = mix(h, school ? "s" : "", school ? 1 : 0);
-	h = mix(h, area ? area : "", area ? na : 0);
-	h = mix(h, area ? "a" : "", area ? 1 : 0);
-	h = mix(h, &year, sizeof year);
-	return mix(h, &term, sizeof term);
+	h = nw_hash_mix(h, school ? school : "", school ? ns : 0);
+	h = nw_hash_mix(h, school ? "s" : "", school ? 1 : 0);
+	h = nw_hash_mix(h, area ? area : "", area ? na : 0);
+	h = nw_hash_mix(h, area ? "a" : "", area ? 1 : 0);
+	h = nw_hash_mix(h, &year, sizeof year);
+	return nw_hash_mix(h, &term, sizeof term);
 }
 
 static int grow(struct tally *t)
