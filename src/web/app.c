@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "../base/mem.h"
 #include "../base/log.h"
@@ -57,37 +58,14 @@ static struct store *thread_read_store(struct app *a, struct nw_err *err)
 	return tls_read;
 }
 
-/* Read-your-writes: a user who changed something lately reads the primary. */
-static void note_write(struct app *a, const char *user)
+/*
+ * Read-your-writes: a user who changed something lately reads the primary.
+ * The store keeps when (users.wrote_at), so that the next request sees it
+ * whichever server it reaches; sign-in reads it from the primary anyway.
+ */
+static int wrote_lately(const struct ctx *c)
 {
-	size_t i, oldest = 0;
-	double now = http_now();
-
-	pthread_mutex_lock(&a->mu);
-	for (i = 0; i < APP_WRITERS; i++) {
-		if (!strcmp(a->writers[i].user, user)) {
-			oldest = i;
-			break;
-		}
-		if (a->writers[i].at < a->writers[oldest].at)
-			oldest = i;
-	}
-	snprintf(a->writers[oldest].user, sizeof a->writers[oldest].user, "%s", user);
-	a->writers[oldest].at = now;
-	pthread_mutex_unlock(&a->mu);
-}
-
-static int wrote_lately(struct app *a, const char *user)
-{
-	double now = http_now();
-	size_t i;
-	int yes = 0;
-
-	pthread_mutex_lock(&a->mu);
-	for (i = 0; i < APP_WRITERS && !yes; i++)
-		yes = !strcmp(a->writers[i].user, user) && now - a->writers[i].at < APP_FRESH_SECONDS;
-	pthread_mutex_unlock(&a->mu);
-	return yes;
+	return c->signed_in && c->user.wrote_at && (int64_t)time(NULL) - c->user.wrote_at < APP_FRESH_SECONDS;
 }
 
 int app_init(struct app *a, const struct std_package *pkg, const struct pii_key *key, const char *db,
@@ -565,7 +543,7 @@ void app_handle(void *appv, struct http_req *rq, struct http_resp *rs)
 	 * header, or this server's memory): a replica may lag behind */
 	if (a->db_read && !changes_state(rq->method) && !http_cookie(rq, "nawat_fresh") &&
 	    !(http_header(rq, "X-Nawat-Read") && !strcmp(http_header(rq, "X-Nawat-Read"), "primary")) &&
-	    !(c.signed_in && wrote_lately(a, c.user.name))) {
+	    !wrote_lately(&c)) {
 		struct store *rd = thread_read_store(a, &e);
 
 		if (rd)
@@ -614,10 +592,11 @@ void app_handle(void *appv, struct http_req *rq, struct http_resp *rs)
 		buf_puts(&rs->body, "ไม่พบหน้านี้ / page not found\n");
 	}
 out:
-	if (c.signed_in && changes_state(rq->method) && rs->status < 400) {
-		/* this client's next reads come from the primary for a while */
-		note_write(a, c.user.name);
-		if (a->db_read && c.by_session)
+	if (a->db_read && c.signed_in && changes_state(rq->method) && rs->status < 400) {
+		/* this user's next reads come from the primary for a while */
+		if (auth_note_write(c.primary, c.user.id, (int64_t)time(NULL)))
+			log_warn("read-your-writes: %s", c.primary->err.en);
+		if (c.by_session)
 			http_resp_header(rs, "Set-Cookie", "nawat_fresh=1; Path=/; HttpOnly; SameSite=Strict; Max-Age=10");
 	}
 	form_release(&c);

@@ -55,8 +55,42 @@ export function tempDir() {
 	return dir;
 }
 
+/**
+ * Points dir at a database the caller made (a server of its own): from now on cli(),
+ * createToken(), startServer() and sql() use it, with the key file dir/nawat.key.
+ */
+export function useDatabase(dir, url) {
+	databases.set(dir, url);
+	dirs.add(dir);
+}
+
 /** The backend the tests run against: 'postgresql' or 'sqlite'. */
 export const BACKEND = PG_DIR ? 'postgresql' : 'sqlite';
+
+/** What nawat is given as --db for the store of dir: its database URL, or the SQLite file. */
+export function storeUrl(dir) {
+	return databases.get(dir) ?? path.join(dir, 'nawat.db');
+}
+
+/**
+ * A copy of the store of dir, as it is now, in a new temporary directory (with the key
+ * file): the file (after a checkpoint) with SQLite, and `nawat backup` restored into a new
+ * database with PostgreSQL.
+ */
+export async function copyStore(dir) {
+	const copy = tempDir();
+	fs.copyFileSync(path.join(dir, 'nawat.key'), path.join(copy, 'nawat.key'));
+	fs.chmodSync(path.join(copy, 'nawat.key'), 0o600);
+	if (BACKEND === 'sqlite') {
+		sql(dir, 'PRAGMA wal_checkpoint(TRUNCATE);');
+		fs.copyFileSync(path.join(dir, 'nawat.db'), path.join(copy, 'nawat.db'));
+	} else {
+		const file = path.join(copy, 'store.backup');
+		await cliOk(dir, ['backup', file, '--no-key']);
+		await cliOk(copy, ['restore', file]);
+	}
+	return copy;
+}
 
 export function removeDir(dir) {
 	fs.rmSync(dir, { recursive: true, force: true });
@@ -150,6 +184,7 @@ export async function startServer(dir, extraArgs = []) {
 	return {
 		port,
 		pid: child.pid,
+		accessLog: path.join(dir, `access-${n}.log`),
 		child,
 		exited,
 		get stdout() {
@@ -359,9 +394,15 @@ export function noticeText(html) {
 
 /** Runs SQL on the store of dir (sqlite3, or psql with PG_DIR): its output, trimmed. */
 export function sql(dir, text) {
-	const r = databases.has(dir)
-		? spawnSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', databases.get(dir), '-c', text], { encoding: 'utf8' })
-		: spawnSync('sqlite3', [path.join(dir, 'nawat.db'), text], { encoding: 'utf8' });
-	if (r.status !== 0) throw new Error(`${databases.has(dir) ? 'psql' : 'sqlite3'}: ${r.stderr}`);
+	if (databases.has(dir)) return psql(databases.get(dir), text);
+	const r = spawnSync('sqlite3', [path.join(dir, 'nawat.db'), text], { encoding: 'utf8' });
+	if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr}`);
+	return r.stdout.trim();
+}
+
+/** Runs SQL with psql on the PostgreSQL database at url: its output (unaligned, no headers), trimmed. */
+export function psql(url, text) {
+	const r = spawnSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', text], { encoding: 'utf8' });
+	if (r.status !== 0) throw new Error(`psql: ${r.stderr}`);
 	return r.stdout.trim();
 }
