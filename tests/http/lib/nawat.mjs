@@ -366,15 +366,18 @@ export function multipart(fields) {
 
 /**
  * POST /login as a browser does: first GET /login for the form's token and its
- * nawat_login cookie (double submit), then the form with both.  opts: localAddress.
+ * nawat_login cookie (double submit), then the form with both.  opts: localAddress,
+ * headers (sent with both requests).
  */
-export async function postLogin(port, fields, { localAddress } = {}) {
-	const page = await request(port, { path: '/login', localAddress });
+export async function postLogin(port, fields, { localAddress, headers = {} } = {}) {
+	const page = await request(port, { path: '/login', localAddress, headers });
 	if (page.status !== 200) throw new Error(`GET /login: ${page.status}`);
 	const c = page.cookies.nawat_login;
 	const token = csrfOf(page.text);
 	if (!c || !token) throw new Error('GET /login: no nawat_login cookie or no _csrf field');
-	return request(port, { method: 'POST', path: '/login', localAddress, cookie: `nawat_login=${c.value}`, ...form({ _csrf: token, ...fields }) });
+	const f = form({ _csrf: token, ...fields });
+	return request(port, { method: 'POST', path: '/login', localAddress, cookie: `nawat_login=${c.value}`, body: f.body,
+		headers: { ...headers, ...f.headers } });
 }
 
 /** The value of the hidden _csrf input of an HTML page. */
