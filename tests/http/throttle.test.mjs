@@ -5,9 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import fs from 'node:fs';
-
-import { postLogin, assertCleanStops, cli, cliOk, form, noticeText, removeDir, request, startServer, tempDir } from './lib/nawat.mjs';
+import { postLogin, assertCleanStops, cli, cliOk, form, logLine, noticeText, removeDir, request, startServer, tempDir } from './lib/nawat.mjs';
 
 const PASSWORD = 'right-password-1';
 
@@ -121,9 +119,8 @@ describe('sign-in throttling behind a trusted proxy', () => {
 		// another client through the same proxy, and through two proxies in a row
 		assert.equal((await viaProxy('erin', PASSWORD, '192.0.2.8')).status, 303);
 		assert.equal((await viaProxy('erin', PASSWORD, '192.0.2.9, 127.0.0.50', '127.0.0.51')).status, 303);
-		const log = fs.readFileSync(server.accessLog, 'utf8');
-		assert.match(log, / 192\.0\.2\.7 - "POST \/login" 429/);
-		assert.match(log, / 192\.0\.2\.9 erin "POST \/login" 303/);
+		await logLine(server.accessLog, / 192\.0\.2\.7 - "POST \/login" 429/);
+		await logLine(server.accessLog, / 192\.0\.2\.9 erin "POST \/login" 303/);
 	});
 
 	test('X-Forwarded-For from a client that is not a trusted proxy is ignored', async () => {
@@ -136,7 +133,7 @@ describe('sign-in throttling behind a trusted proxy', () => {
 	test('a header that is not an address leaves the proxy as the client', async () => {
 		const r = await viaProxy('grace', PASSWORD, 'unknown');
 		assert.equal(r.status, 303);
-		assert.match(fs.readFileSync(server.accessLog, 'utf8'), / 127\.0\.0\.50 grace "POST \/login" 303/);
+		await logLine(server.accessLog, / 127\.0\.0\.50 grace "POST \/login" 303/);
 	});
 
 	test('a bad --trusted-proxy is a usage error, in Thai and English', async () => {

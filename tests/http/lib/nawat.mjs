@@ -214,6 +214,21 @@ export async function startServer(dir, extraArgs = []) {
 	};
 }
 
+/**
+ * Until the file (an access log) has a line matching re, for up to 5 s: the server writes
+ * its log line after the answer has gone, so a client may read the file before it is there.
+ */
+export async function logLine(file, re) {
+	const until = Date.now() + 5000;
+	for (;;) {
+		const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+		const line = text.split('\n').find((l) => re.test(l));
+		if (line) return line;
+		if (Date.now() > until) throw new Error(`no line matching ${re} in ${file}:\n${text.slice(-2000)}`);
+		await sleep(20);
+	}
+}
+
 /** What a stopped server must not have said on stderr (sanitizer reports). */
 export function sanitizerReport(stderr) {
 	const m = /(ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:)[^\n]*/.exec(stderr);
