@@ -1,5 +1,6 @@
 #!/bin/sh
 # pg.sh start DIR | stop DIR | url DIR | createdb DIR NAME | replica DIR PRIMARY_DIR
+#       down DIR | up DIR | restart DIR
 #
 # A throwaway PostgreSQL server for the tests: initdb in DIR, listening only
 # on a unix socket in DIR (no TCP), trust authentication, removed by stop.
@@ -8,6 +9,9 @@
 # replica: a hot standby of the server in PRIMARY_DIR, streaming from it
 # (pg_basebackup -R over its unix socket), on its own socket in DIR; waits
 # until the primary's pg_stat_replication shows it streaming.
+#
+# down, up, restart: stop the server (fast: clients are disconnected) and keep
+# its files, start it again, or both.
 set -eu
 cmd=$1
 dir=$2
@@ -76,6 +80,15 @@ CONF
 	done
 	echo "postgresql:///nawat?host=$dir&user=nawat"
 	;;
+down)
+	as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+	;;
+up)
+	as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start >/dev/null
+	;;
+restart)
+	as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w restart >/dev/null
+	;;
 url)
 	echo "postgresql:///nawat?host=$dir&user=nawat"
 	;;
@@ -86,7 +99,7 @@ stop)
 	rm -rf "$dir"
 	;;
 *)
-	echo "usage: pg.sh start|stop|url|createdb|replica DIR [NAME|PRIMARY_DIR]" >&2
+	echo "usage: pg.sh start|stop|url|createdb|replica|down|up|restart DIR [NAME|PRIMARY_DIR]" >&2
 	exit 2
 	;;
 esac

@@ -387,21 +387,22 @@ static void form_release(struct ctx *c)
 
 /* ---- who is asking ---- */
 
-static void identify(struct ctx *c)
+/* 0, or the store's error when it could not tell (not a refusal). */
+static int identify(struct ctx *c)
 {
 	const char *auth = http_header(c->rq, "Authorization");
 	const char *cookie = http_cookie(c->rq, "nawat_session");
+	int rc = NAWAT_EDENIED;
 
 	if (auth && !strncasecmp(auth, "Bearer ", 7)) {
-		if (auth_token_check(c->st, auth + 7, &c->user) == 0)
+		if ((rc = auth_token_check(c->st, auth + 7, &c->user)) == 0)
 			c->signed_in = 1;
-		return;
-	}
-	if (cookie && auth_session_check(c->st, cookie, &c->user, c->csrf) == 0) {
+	} else if (cookie && (rc = auth_session_check(c->st, cookie, &c->user, c->csrf)) == 0) {
 		c->signed_in = 1;
 		c->by_session = 1;
 		snprintf(c->session, sizeof c->session, "%s", cookie);
 	}
+	return rc == NAWAT_EDENIED ? 0 : rc;
 }
 
 static int changes_state(const char *method)
@@ -529,14 +530,13 @@ void app_handle(void *appv, struct http_req *rq, struct http_resp *rs)
 		}
 		return;
 	}
-	c.st = thread_store(a, &e);
-	if (!c.st) {
-		log_error("store: %s", e.en);
+	c.st = c.primary = thread_store(a, &e);
+	if (!c.st || identify(&c)) {
+		/* no store, or it cannot tell who asks: not a wrong token but a 503 */
+		log_error("store: %s", c.st ? c.st->err.en : e.en);
 		api_error(&c, 503, "store_unavailable", "ฐานข้อมูลไม่พร้อมใช้งาน", "the store is unavailable");
-		return;
+		goto out;
 	}
-	c.primary = c.st;
-	identify(&c);
 	if (c.signed_in)
 		rq->user = arena_strdup(&rq->mem, c.user.name);
 	/* reads go to the replica, unless this client wrote lately (cookie,
@@ -546,6 +546,10 @@ void app_handle(void *appv, struct http_req *rq, struct http_resp *rs)
 	    !wrote_lately(&c)) {
 		struct store *rd = thread_read_store(a, &e);
 
+		if (rd && store_ready(rd)) {
+			e = rd->err;
+			rd = NULL;
+		}
 		if (rd)
 			c.st = rd;
 		else

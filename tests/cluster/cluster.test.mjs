@@ -8,14 +8,14 @@
 // that the replica answers, sign-in throttling per client behind the proxy, and kill -9 of
 // one instance in the middle of a stream of requests and of an import of 100,000 rows.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-	cli, cliOk, createToken, csrfOf, DEMO_PASSWORD, postLogin, psql, request, sanitizerReport, startServer, useDatabase,
+	cli, cliOk, createToken, csrfOf, DEMO_PASSWORD, logLine, postLogin, psql, request, sanitizerReport, startServer, useDatabase,
 } from '../http/lib/nawat.mjs';
 
 const { CLUSTER_DIR, PRIMARY_URL, REPLICA_URL } = process.env;
@@ -23,6 +23,7 @@ if (!CLUSTER_DIR || !PRIMARY_URL || !REPLICA_URL)
 	throw new Error('run this test with tests/cluster/run.sh (make test-cluster): it needs CLUSTER_DIR, PRIMARY_URL and REPLICA_URL');
 
 const ROWS = 100000; // outcome rows of the large import
+const PG_SH = new URL('../pg.sh', import.meta.url).pathname;
 const NGINX = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'].find((p) => fs.existsSync(p));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -42,6 +43,12 @@ function freePort() {
 			s.close(() => resolve(port));
 		});
 	});
+}
+
+/** tests/pg.sh CMD on the primary or the replica of run.sh (down, up, restart). */
+function pg(cmd, which) {
+	const r = spawnSync('sh', [PG_SH, cmd, path.join(CLUSTER_DIR, which)], { encoding: 'utf8' });
+	if (r.status !== 0) throw new Error(`pg.sh ${cmd} ${which}: ${r.stderr}`);
 }
 
 /** Records a process for run.sh, which kills what is left if this process dies. */
@@ -151,7 +158,8 @@ class Jar {
 	}
 }
 
-describe('scale-out: primary + replica, two nawat instances behind nginx', () => {
+// (a bound on the whole run: a step that hangs fails the suite instead of holding make test)
+describe('scale-out: primary + replica, two nawat instances behind nginx', { timeout: 300000 }, () => {
 	const dir = path.join(CLUSTER_DIR, 'nawat');
 	const servers = {}; // name -> server
 	const byPort = {}; // port -> name
@@ -185,6 +193,15 @@ describe('scale-out: primary + replica, two nawat instances behind nginx', () =>
 	}
 
 	const schoolOnReplica = (code) => psql(REPLICA_URL, `SELECT count(*) FROM schools WHERE school_code = '${code}'`);
+
+	/** Until the replica streams from the primary again (it retries every 5 s after losing it). */
+	async function replicaStreams() {
+		const until = Date.now() + 30000;
+		while (psql(PRIMARY_URL, "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'") !== '1') {
+			assert.ok(Date.now() < until, 'the replica does not stream again within 30 s');
+			await sleep(100);
+		}
+	}
 
 	before(async () => {
 		fs.mkdirSync(dir);
@@ -231,8 +248,7 @@ describe('scale-out: primary + replica, two nawat instances behind nginx', () =>
 		}
 		assert.deepEqual([...new Set(seen)].sort(), ['a', 'b'], `answered by ${seen.join(' ')}`);
 		// each instance's own access log agrees
-		for (const name of ['a', 'b'])
-			assert.match(fs.readFileSync(servers[name].accessLog, 'utf8'), /chiangmai "GET \/api\/v1\/areas" 200/);
+		for (const name of ['a', 'b']) await logLine(servers[name].accessLog, /chiangmai "GET \/api\/v1\/areas" 200/);
 	});
 
 	test('sign-in with the form through nginx: the form from one instance, the session on both', async () => {
@@ -333,8 +349,63 @@ describe('scale-out: primary + replica, two nawat instances behind nginx', () =>
 		const other = await postLogin(nginx.port, { user: 'banphui', password: DEMO_PASSWORD }, { localAddress: '127.0.0.3' });
 		assert.equal(other.status, 303, `another client is not locked out: ${other.status}`);
 		assert.equal(psql(PRIMARY_URL, "SELECT string_agg(key, ' ') FROM throttle WHERE key LIKE 'a:%'"), 'a:127.0.0.2');
-		assert.match(fs.readFileSync(servers.a.accessLog, 'utf8') + fs.readFileSync(servers.b.accessLog, 'utf8'),
-			/ 127\.0\.0\.3 banphui "POST \/login" 303/);
+		// the instance that answered logged the client, not the proxy
+		const served = byPort[other.headers['x-upstream'].split(':').pop()];
+		await logLine(servers[served].accessLog, / 127\.0\.0\.3 banphui "POST \/login" 303/);
+	});
+
+	test('PostgreSQL goes away and comes back: 503 while the primary is down, reads from the primary while the replica is', async () => {
+		const reads = (n, as = 'chiangmai', p = '/api/v1/areas') =>
+			Promise.all(Array.from({ length: n }, () => via({ path: p, token: tokens[as] })));
+		const statuses = (rs) => rs.map((r) => `${r.upstream}:${r.status}`).join(' ');
+
+		// the primary down: not "wrong token" (401) but "store unavailable"
+		pg('down', 'primary');
+		let rs = [];
+		try {
+			for (let i = 0; i < 4; i++) rs.push(await via({ path: '/api/v1/areas', token: tokens.chiangmai }));
+		} finally {
+			pg('up', 'primary');
+		}
+		assert.ok(rs.every((r) => r.status === 503 && r.json?.error?.code === 'store_unavailable'), statuses(rs));
+		assert.deepEqual([...new Set(rs.map((r) => r.upstream))].sort(), ['a', 'b']);
+		// a server that could not connect tries again a second later
+		await sleep(1100);
+		rs = await reads(8);
+		assert.ok(rs.every((r) => r.status === 200), `after the primary came back: ${statuses(rs)}`);
+
+		// a restart while the connections are idle costs no request at all
+		pg('restart', 'primary');
+		rs = [...(await reads(6)), ...(await reads(4, 'researcher', '/api/v1/schools?limit=3'))];
+		assert.ok(rs.every((r) => r.status === 200), `after a restart of the primary: ${statuses(rs)}`);
+		const page = await via({ path: '/', cookie: session.jar.header() });
+		assert.equal(page.status, 200, 'the session lives in the store: still signed in');
+		await replicaStreams();
+
+		// the replica down: reads go to the primary, which has what the replica missed
+		const code = '1050069904';
+		await replicaCatchesUp();
+		pg('down', 'replica');
+		try {
+			const post = await via({ method: 'POST', path: '/api/v1/schools', token: tokens.loader, body: schoolCsv(code),
+				headers: { 'Content-Type': 'text/csv' } });
+			assert.equal(post.status, 200, post.text.slice(0, 300));
+			rs = await reads(8, 'chiangmai', `/api/v1/schools/${code}`);
+			assert.ok(rs.every((r) => r.status === 200), `reads while the replica is down: ${statuses(rs)}`);
+		} finally {
+			pg('up', 'replica');
+		}
+		await replicaStreams();
+		await replicaCatchesUp();
+		// and both instances read the replica again
+		const until = Date.now() + 15000;
+		let names = '';
+		while (names !== 'nawat-a\nnawat-b') {
+			assert.ok(Date.now() < until, `the instances did not come back to the replica: ${JSON.stringify(names)}`);
+			await reads(4, 'researcher');
+			names = psql(REPLICA_URL, "SELECT string_agg(DISTINCT application_name, E'\\n' ORDER BY application_name) FROM pg_stat_activity WHERE application_name LIKE 'nawat-%'");
+			if (names !== 'nawat-a\nnawat-b') await sleep(300);
+		}
 	});
 
 	test('kill -9 of one instance in the middle of a stream of requests and of a 100,000-row import', async (t) => {
@@ -366,35 +437,39 @@ describe('scale-out: primary + replica, two nawat instances behind nginx', () =>
 				}
 			}
 		}));
-		await sleep(300);
+		let importing, victim = null, survivor, killedAt, activity = '';
+		try {
+			await sleep(300);
 
-		// the import, and the instance that runs it: the one whose connection holds an open write transaction
-		const importing = via({ method: 'POST', path: '/api/v1/outcomes', token: tokens.admin, body, headers: { 'Content-Type': 'text/csv' } })
-			.then((r) => ({ status: r.status, json: r.json, text: r.text, upstream: r.upstream }), (e) => ({ error: e.message }));
-		let answered = null;
-		importing.then((r) => (answered = r));
-		let victim = null, activity = '';
-		while (!victim && !answered) {
-			const row = psql(PRIMARY_URL, "SELECT application_name, state, round(extract(epoch FROM now() - xact_start) * 1000), left(query, 60) " +
-				"FROM pg_stat_activity WHERE application_name LIKE 'nawat-%' AND backend_xid IS NOT NULL AND state <> 'idle'");
-			if (row) {
-				activity = row.split('\n')[0];
-				victim = activity.split('|')[0].replace('nawat-', '');
-			} else {
-				await sleep(10);
+			// the import, and the instance that runs it: the one whose connection holds an open write transaction
+			importing = via({ method: 'POST', path: '/api/v1/outcomes', token: tokens.admin, body, headers: { 'Content-Type': 'text/csv' } })
+				.then((r) => ({ status: r.status, json: r.json, text: r.text, upstream: r.upstream }), (e) => ({ error: e.message }));
+			let answered = null;
+			importing.then((r) => (answered = r));
+			while (!victim && !answered) {
+				const row = psql(PRIMARY_URL, "SELECT application_name, state, round(extract(epoch FROM now() - xact_start) * 1000), left(query, 60) " +
+					"FROM pg_stat_activity WHERE application_name LIKE 'nawat-%' AND backend_xid IS NOT NULL AND state <> 'idle'");
+				if (row) {
+					activity = row.split('\n')[0];
+					victim = activity.split('|')[0].replace('nawat-', '');
+				} else {
+					await sleep(10);
+				}
 			}
-		}
-		assert.ok(victim, `the import ended before it was seen running: ${JSON.stringify(answered)}`);
-		const survivor = victim === 'a' ? 'b' : 'a';
-		const killedAt = Date.now();
-		servers[victim].child.kill('SIGKILL');
-		const exit = await servers[victim].exited;
-		assert.equal(exit.signal, 'SIGKILL');
-		t.diagnostic(`killed nawat-${victim} during the import (its transaction: ${activity})`);
+			assert.ok(victim, `the import ended before it was seen running: ${JSON.stringify(answered)}`);
+			survivor = victim === 'a' ? 'b' : 'a';
+			killedAt = Date.now();
+			servers[victim].child.kill('SIGKILL');
+			const exit = await servers[victim].exited;
+			assert.equal(exit.signal, 'SIGKILL');
+			t.diagnostic(`killed nawat-${victim} during the import (its transaction: ${activity})`);
 
-		await sleep(1500);
-		streaming = false;
-		await stream;
+			await sleep(1500);
+		} finally {
+			// (also when a step failed: no stream may outlive the test)
+			streaming = false;
+			await stream;
+		}
 		const answer = await importing;
 		t.diagnostic(`the import's client got ${answer.status ?? answer.error}`);
 
