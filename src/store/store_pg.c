@@ -164,7 +164,7 @@ static int pg_ready(struct store *st)
 /* A statement that reads only, or starts a transaction: safe to send twice. */
 static int repeatable(const char *sql)
 {
-	return !strncasecmp(sql, "SELECT ", 7) || !strcmp(sql, "BEGIN");
+	return !strncasecmp(sql, "SELECT ", 7) || !strncmp(sql, "BEGIN", 5);
 }
 
 /* Runs sql: with PQexec (several statements, no parameters) when p is
