@@ -211,7 +211,8 @@ static int cmd_init(struct cli *c, int argc, char **argv)
 
 /* ---- import / validate ---- */
 
-static void print_counts(const struct std_package *pkg, const struct imp_result *r, const int *used)
+static void print_counts(const struct std_package *pkg, const struct imp_result *r, const int *used,
+			 int remove)
 {
 	size_t i;
 
@@ -220,6 +221,13 @@ static void print_counts(const struct std_package *pkg, const struct imp_result 
 
 		if (!used[i])
 			continue;
+		if (remove) {
+			printf("%-10s ลบ %lld ไม่พบ %lld ปฏิเสธ %lld (deleted %lld, not found %lld, rejected %lld)\n",
+			       pkg->datasets[i].name, (long long)c->deleted, (long long)c->warnings,
+			       (long long)c->rejected, (long long)c->deleted, (long long)c->warnings,
+			       (long long)c->rejected);
+			continue;
+		}
 		printf("%-10s เพิ่ม %lld แก้ไข %lld คงเดิม %lld ปฏิเสธ %lld"
 		       " (inserted %lld, updated %lld, unchanged %lld, rejected %lld)\n",
 		       pkg->datasets[i].name, (long long)c->inserted, (long long)c->updated,
@@ -314,7 +322,10 @@ static char *dir_of(const char *path)
 	return nw_strndup(path, (size_t)(slash - path));
 }
 
-static int run_import(struct cli *c, int argc, char **argv, int dry_run)
+#define RUN_DRY 1
+#define RUN_DELETE 2
+
+static int run_import(struct cli *c, int argc, char **argv, int mode)
 {
 	static const struct option opts[] = {
 		{ "dir", required_argument, NULL, 'd' },
@@ -341,7 +352,8 @@ static int run_import(struct cli *c, int argc, char **argv, int dry_run)
 	memset(&res, 0, sizeof res);
 	err_clear(&e);
 	arena_init(&a, 4096, 0);
-	o.dry_run = dry_run;
+	o.dry_run = !!(mode & RUN_DRY);
+	o.remove = !!(mode & RUN_DELETE);
 	o.report_path = "nawat-report.csv";
 	o.user = getenv("USER") && *getenv("USER") ? getenv("USER") : "cli";
 	optind = 1;
@@ -381,8 +393,10 @@ static int run_import(struct cli *c, int argc, char **argv, int dry_run)
 		}
 	} else {
 		if (argc - optind < 2) {
-			rc = usage_error("ระบุชุดข้อมูลและไฟล์ เช่น nawat import students students.csv",
-					 "give a data set and files, e.g. nawat import students students.csv");
+			rc = o.remove ? usage_error("ระบุชุดข้อมูลและไฟล์คีย์ เช่น nawat delete students keys.csv",
+						    "give a data set and files of keys, e.g. nawat delete students keys.csv")
+				      : usage_error("ระบุชุดข้อมูลและไฟล์ เช่น nawat import students students.csv",
+						    "give a data set and files, e.g. nawat import students students.csv");
 			goto out;
 		}
 		ds = std_dataset(c->pkg, argv[optind]);
@@ -427,7 +441,7 @@ static int run_import(struct cli *c, int argc, char **argv, int dry_run)
 	}
 	for (i = 0; i < nfiles; i++)
 		used[files[i].ds->index] = 1;
-	print_counts(c->pkg, &res, used);
+	print_counts(c->pkg, &res, used, o.remove);
 	status = res.total.errors ? EXIT_DATA : EXIT_OK;
 	if (o.dry_run)
 		printf("ตรวจสอบอย่างเดียว ไม่ได้บันทึกข้อมูล: ข้อผิดพลาด %lld คำเตือน %lld ดูรายงาน %s"
@@ -443,6 +457,10 @@ static int run_import(struct cli *c, int argc, char **argv, int dry_run)
 		printf("บันทึกเฉพาะแถวที่ถูกต้อง แถวที่ถูกปฏิเสธอยู่ในไฟล์ *.rejected.csv ใน %s ดูรายงาน %s"
 		       " / valid rows written; rejected rows are in *.rejected.csv in %s, see %s\n",
 		       rej_dir, o.report_path, rej_dir, o.report_path);
+	else if (res.total.warnings && o.remove)
+		printf("ลบแล้ว คีย์ที่ไม่พบ %lld รายการ ดูรายงาน %s / deleted; %lld keys not found, see %s\n",
+		       (long long)res.total.warnings, o.report_path, (long long)res.total.warnings,
+		       o.report_path);
 	else if (res.total.warnings)
 		printf("บันทึกแล้ว มีคำเตือน %lld รายการ ดูรายงาน %s / written with %lld warnings, see %s\n",
 		       (long long)res.total.warnings, o.report_path, (long long)res.total.warnings,
@@ -464,7 +482,12 @@ static int cmd_import(struct cli *c, int argc, char **argv)
 
 static int cmd_validate(struct cli *c, int argc, char **argv)
 {
-	return run_import(c, argc, argv, 1);
+	return run_import(c, argc, argv, RUN_DRY);
+}
+
+static int cmd_delete(struct cli *c, int argc, char **argv)
+{
+	return run_import(c, argc, argv, RUN_DELETE);
 }
 
 /* ---- export ---- */
@@ -478,9 +501,12 @@ static int cmd_export(struct cli *c, int argc, char **argv)
 		{ "pseudonymise", no_argument, NULL, 'p' },
 		{ "pseudonymize", no_argument, NULL, 'p' },
 		{ "no-bom", no_argument, NULL, 'b' },
+		{ "since", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct store_filter filters[16];
+	int64_t mark = 0;
+	char *end;
 	const char *where[16];
 	struct exp_opts o;
 	struct nw_err e;
@@ -510,6 +536,15 @@ static int cmd_export(struct cli *c, int argc, char **argv)
 		case 'o': out_path = optarg; break;
 		case 'p': o.pseudonymise = 1; break;
 		case 'b': o.bom = 0; break;
+		case 's':
+			o.feed = 1;
+			o.since = strtoll(optarg, &end, 10);
+			if (*end || !*optarg || o.since < 0) {
+				rc = usage_error("--since ต้องเป็นลำดับการเปลี่ยนแปลง (จำนวนเต็มตั้งแต่ 0)",
+						 "--since must be a change number (an integer from 0)");
+				goto out;
+			}
+			break;
 		case 'w':
 			if (nwhere == sizeof where / sizeof where[0]) {
 				rc = usage_error("เงื่อนไขมากเกินไป", "too many --where");
@@ -548,6 +583,7 @@ static int cmd_export(struct cli *c, int argc, char **argv)
 		}
 	o.filters = filters;
 	o.nfilters = nwhere;
+	o.mark = &mark;
 	if (o.format != EXP_CSV)
 		o.bom = 0;
 	if (out_path && strcmp(out_path, "-")) {
@@ -592,6 +628,9 @@ static int cmd_export(struct cli *c, int argc, char **argv)
 	if (out_path && strcmp(out_path, "-"))
 		fprintf(stderr, "ส่งออก %s %lld แถว ไปที่ %s / exported %lld %s rows to %s\n", ds->name,
 			(long long)n, out_path, (long long)n, ds->name, out_path);
+	if (o.feed)
+		fprintf(stderr, "ครั้งต่อไปใช้ --since %lld / next time use --since %lld\n", (long long)mark,
+			(long long)mark);
 	rc = EXIT_OK;
 out:
 	nw_free(tmp);
@@ -1382,7 +1421,7 @@ int main(int argc, char **argv)
 		{ "init", cmd_init }, { "import", cmd_import }, { "validate", cmd_validate },
 		{ "export", cmd_export }, { "standard", cmd_standard }, { "demo", cmd_demo },
 		{ "serve", cmd_serve }, { "user", cmd_user }, { "token", cmd_token }, { "audit", cmd_audit },
-		{ "backup", cmd_backup }, { "restore", cmd_restore },
+		{ "backup", cmd_backup }, { "restore", cmd_restore }, { "delete", cmd_delete },
 	};
 	struct cli c;
 	int i, rc;

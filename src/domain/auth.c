@@ -75,7 +75,14 @@ int auth_can_read(const struct user *u, const struct std_dataset *ds)
  * in it; a school its learners; a teacher its learners' results. */
 int auth_can_write(const struct user *u, const struct std_dataset *ds)
 {
+	size_t i;
+
 	if (!u || u->disabled)
+		return 0;
+	/* a data set may name the only roles that write it (x-write-roles) */
+	for (i = 0; i < ds->nwrite_roles && strcmp(ds->write_roles[i], role_name(u->role)); i++)
+		;
+	if (ds->nwrite_roles && i == ds->nwrite_roles)
 		return 0;
 	switch (u->role) {
 	case ROLE_CENTRAL:

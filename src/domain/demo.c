@@ -27,6 +27,7 @@
 
 #include "../base/mem.h"
 #include "../standard/thaiid.h"
+#include "demo_gov.h"
 
 #define DEMO_YEAR_BE 2567               /* the one academic year written */
 #define DEMO_YEAR_CE (DEMO_YEAR_BE - 543)
@@ -1178,6 +1179,39 @@ static int write_students(struct wbuf *ws, struct wbuf *wo, const struct school 
 	return 0;
 }
 
+/* ---- governance (demo_gov.c) ---- */
+
+static int write_governance(const char *dir, const struct school *sc, int nsch, struct nw_err *err)
+{
+	struct demo_gov_area areas[NPROV];
+	struct demo_gov_school *gs;
+	int i, n = 0, rc;
+
+	for (i = 0; i < NPROV; i++)
+		if (provs[i].wave)
+			areas[n++] = (struct demo_gov_area){ provs[i].code, provs[i].th, provs[i].en, provs[i].wave };
+	gs = nw_calloc((size_t)nsch + 1, sizeof *gs);
+	if (!gs)
+		return err_generic(err, NAWAT_ENOMEM);
+	for (i = 0; i < nsch; i++) {
+		const struct school *s = &sc[i];
+		const struct prov *p = &provs[s->prov];
+
+		snprintf(gs[i].code, sizeof gs[i].code, "%010llu", (unsigned long long)s->code);
+		gs[i].area = p->wave ? p->code : 0;
+		gs[i].aff = s->aff;
+		gs[i].pilot = s->pilot;
+		gs[i].cohort = s->cohort;
+		if (s->pilot)
+			snprintf(gs[i].since, sizeof gs[i].since, "%s",
+				 s->fixed >= 0 ? (s->cohort == 1 ? FIXED_SINCE_1 : FIXED_SINCE_2)
+					       : cohort_date[p->wave - 1][s->cohort - 1]);
+	}
+	rc = demo_gov_write(dir, areas, n, gs, nsch, NULL, err);
+	nw_free(gs);
+	return rc;
+}
+
 int demo_write_csv(const char *dir, const struct demo_opts *o, struct demo_stats *stats, struct nw_err *err)
 {
 	static const char *const names[4] = {"areas.csv", "schools.csv", "students.csv", "outcomes.csv"};
@@ -1210,6 +1244,8 @@ int demo_write_csv(const char *dir, const struct demo_opts *o, struct demo_stats
 	if ((rc = write_schools(&w[1], sc, nsch, err)))
 		goto out;
 	if ((rc = write_students(&w[2], &w[3], sc, nsch, seed, err)))
+		goto out;
+	if ((rc = write_governance(dir, sc, nsch, err)))
 		goto out;
 out:
 	for (i = 0; i < 4; i++)

@@ -180,9 +180,30 @@ static int clear_id(struct store *st, const struct pii_key *key, const struct st
 			*err = st->err;
 			return rc;
 		}
-		rc = found ? pii_open(key, fetched[0].blob, fetched[0].blob_n,
-				      (const unsigned char *)fetched[0].s, s->last_clear, &s->last_n)
-			   : NAWAT_ECRYPTO;
+		if (found) {
+			rc = pii_open(key, fetched[0].blob, fetched[0].blob_n, (const unsigned char *)fetched[0].s,
+				      s->last_clear, &s->last_n);
+		} else {
+			/* a deleted row whose referenced row is gone too: any sealed
+			 * copy of the same value will do, kept or deleted */
+			unsigned char sealed[PII_SEALED_MAX];
+			size_t sn;
+
+			rc = store_sealed_copy(st, s->fk->target, s->fetch[0], (const unsigned char *)v->s, v->n, sealed,
+					       sizeof sealed, &sn);
+			if (rc < 0) {
+				*err = st->err;
+				return rc;
+			}
+			rc = rc ? pii_open(key, sealed, sn, (const unsigned char *)v->s, s->last_clear, &s->last_n)
+				: NAWAT_ENOTFOUND;
+			if (rc == NAWAT_ENOTFOUND) {
+				s->have_last = 0;
+				return err_set(err, NAWAT_ENOTFOUND, "ไม่พบสำเนาเข้ารหัสของ %s ใน %s",
+					       "no sealed copy of %s in %s", ds->fields[s->field].name,
+					       s->fk->target->name);
+			}
+		}
 	}
 	if (rc)
 		return err_set(err, NAWAT_ECRYPTO,
@@ -282,6 +303,151 @@ int exp_value(struct exp_values *x, const struct val_value *vals, int field, con
 	return 0;
 }
 
+/* One row: CSV cells, or a JSON object; with op (the feed), an "op" first
+ * and, for a deletion, the key fields alone. */
+static int write_row(const struct exp_opts *o, struct csvw *w, struct exp_values *x, const struct std_dataset *ds,
+		     const struct val_value *vals, const char *op, int keys_only, FILE *out, struct nw_err *err)
+{
+	int del = keys_only, first = 1, rc;
+	size_t i;
+
+	if (o->format == EXP_CSV && op)
+		csvw_str(w, op);
+	else if (o->format != EXP_CSV && op)
+		fprintf(out, "{\"op\":\"%s\",\"%s\":{", op, del ? "key" : "data");
+	else if (o->format != EXP_CSV)
+		putc('{', out);
+	for (i = 0; i < ds->nfields; i++) {
+		const char *s;
+		size_t len;
+		int quoted;
+
+		if (del && ds->fields[i].key_pos < 0) {
+			if (o->format == EXP_CSV)
+				csvw_field(w, "", 0);
+			continue;
+		}
+		if ((rc = exp_value(x, vals, (int)i, &s, &len, &quoted, err)))
+			return rc;
+		if (o->format == EXP_CSV) {
+			csvw_field(w, s ? s : "", len);
+			continue;
+		}
+		if (!first)
+			putc(',', out);
+		first = 0;
+		json_str(out, ds->fields[i].name, strlen(ds->fields[i].name));
+		putc(':', out);
+		if (!s)
+			fputs("null", out);
+		else if (quoted)
+			json_str(out, s, len);
+		else
+			fwrite(s, 1, len, out);
+	}
+	if (o->format == EXP_CSV)
+		csvw_end(w);
+	else
+		fputs(op ? "}}" : "}", out);
+	if (o->format == EXP_NDJSON)
+		putc('\n', out);
+	return 0;
+}
+
+/* The rows (deleted = 0) or deletions (1) of the feed, after the header. */
+static int feed_part(struct store *st, const struct std_dataset *ds, const struct exp_opts *o, int64_t upto,
+		     int deleted, struct csvw *w, struct exp_values *x, struct val_value *vals, FILE *out,
+		     int64_t *n, struct nw_err *err)
+{
+	struct store_scan *sc = NULL;
+	struct store_query q;
+	int64_t k = 0;
+	int rc;
+
+	memset(&q, 0, sizeof q);
+	q.filters = o->filters;
+	q.nfilters = o->nfilters;
+	q.scope = o->scope;
+	q.changes = 1;
+	q.deleted = deleted;
+	q.since = o->since;
+	q.upto = upto;
+	if ((rc = store_scan_open(st, ds, &q, &sc))) {
+		*err = st->err;
+		return rc;
+	}
+	while ((rc = store_scan_next(sc, vals)) == 1) {
+		if (o->format == EXP_JSON)
+			fputs(k ? ",\n" : "\n", out);
+		if ((rc = write_row(o, w, x, ds, vals, o->format == EXP_JSON ? NULL : deleted ? "delete" : "upsert",
+				    deleted, out, err)))
+			break;
+		k++;
+	}
+	if (rc < 0 && !err->code)
+		*err = st->err;
+	store_scan_close(sc);
+	*n += k;
+	return rc < 0 ? rc : 0;
+}
+
+static int feed(struct store *st, const struct std_dataset *ds, const struct exp_opts *o, struct csvw *w,
+		struct exp_values *x, struct val_value *vals, FILE *out, int64_t *n, struct nw_err *err)
+{
+	char v[32];
+	int64_t upto, nrows = 0, ndel = 0;
+	size_t i;
+	int rc, own = !st->in_tx;
+
+	/* one snapshot: the mark, the rows and the deletions agree */
+	if (own && (rc = store_begin_read(st))) {
+		*err = st->err;
+		return rc;
+	}
+	rc = store_meta_get(st, "commit_seq", v, sizeof v);
+	if (rc) {
+		*err = st->err;
+		goto out;
+	}
+	upto = strtoll(v, NULL, 10);
+	if (o->since < 0 || o->since > upto) {
+		rc = err_set(err, NAWAT_EINVAL,
+			     "ลำดับการเปลี่ยนแปลง %lld ไม่มีในฐานข้อมูลนี้ (ล่าสุดคือ %lld): เริ่มใหม่จาก 0",
+			     "change number %lld is not of this store (the latest is %lld): start again from 0",
+			     (long long)o->since, (long long)upto);
+		goto out;
+	}
+	if (o->format == EXP_CSV) {
+		if (o->bom)
+			fputs("\xEF\xBB\xBF", out);
+		csvw_str(w, "op");
+		for (i = 0; i < ds->nfields; i++)
+			csvw_str(w, ds->fields[i].name);
+		csvw_end(w);
+	} else if (o->format == EXP_JSON) {
+		fprintf(out, "{\"dataset\":\"%s\",\"since\":%lld,\"high_water_mark\":%lld,\"data\":[", ds->name,
+			(long long)o->since, (long long)upto);
+	}
+	if ((rc = feed_part(st, ds, o, upto, 0, w, x, vals, out, &nrows, err)))
+		goto out;
+	if (o->format == EXP_JSON)
+		fputs(nrows ? "\n],\"deleted\":[" : "],\"deleted\":[", out);
+	/* from 0 there is nothing to delete */
+	if (o->since > 0 && (rc = feed_part(st, ds, o, upto, 1, w, x, vals, out, &ndel, err)))
+		goto out;
+	if (o->format == EXP_JSON)
+		fputs(ndel ? "\n]}\n" : "]}\n", out);
+	else if (o->format == EXP_NDJSON)
+		fprintf(out, "{\"op\":\"mark\",\"high_water_mark\":%lld}\n", (long long)upto);
+	if (o->mark)
+		*o->mark = upto;
+	*n = nrows + ndel;
+out:
+	if (own)
+		store_rollback(st);
+	return rc;
+}
+
 int exp_run(struct store *st, const struct pii_key *key, const struct std_dataset *ds,
 	    const struct exp_opts *o, FILE *out, int64_t *nrows, struct nw_err *err)
 {
@@ -300,6 +466,12 @@ int exp_run(struct store *st, const struct pii_key *key, const struct std_datase
 		return err_generic(err, NAWAT_ENOMEM);
 	if ((rc = exp_values_open(st, key, ds, o->pseudonymise, &x, err)))
 		goto out;
+	csvw_init(&w, out, 1);
+	if (o->feed) {
+		if ((rc = feed(st, ds, o, &w, x, vals, out, &n, err)))
+			goto out;
+		goto done;
+	}
 	memset(&q, 0, sizeof q);
 	q.filters = o->filters;
 	q.nfilters = o->nfilters;
@@ -308,7 +480,6 @@ int exp_run(struct store *st, const struct pii_key *key, const struct std_datase
 		*err = st->err;
 		goto out;
 	}
-	csvw_init(&w, out, 1);
 	if (o->format == EXP_CSV) {
 		if (o->bom)
 			fputs("\xEF\xBB\xBF", out);
@@ -321,34 +492,8 @@ int exp_run(struct store *st, const struct pii_key *key, const struct std_datase
 	while ((rc = store_scan_next(sc, vals)) == 1) {
 		if (o->format == EXP_JSON)
 			fputs(n ? ",\n" : "\n", out);
-		if (o->format != EXP_CSV)
-			putc('{', out);
-		for (i = 0; i < ds->nfields; i++) {
-			const char *s;
-			size_t len;
-			int quoted;
-
-			if ((rc = exp_value(x, vals, (int)i, &s, &len, &quoted, err)))
-				goto out;
-			if (o->format == EXP_CSV) {
-				csvw_field(&w, s ? s : "", len);
-				continue;
-			}
-			if (i)
-				putc(',', out);
-			json_str(out, ds->fields[i].name, strlen(ds->fields[i].name));
-			putc(':', out);
-			if (!s)
-				fputs("null", out);
-			else if (quoted)
-				json_str(out, s, len);
-			else
-				fwrite(s, 1, len, out);
-		}
-		if (o->format == EXP_CSV)
-			csvw_end(&w);
-		else
-			fputs(o->format == EXP_JSON ? "}" : "}\n", out);
+		if ((rc = write_row(o, &w, x, ds, vals, NULL, 0, out, err)))
+			goto out;
 		n++;
 	}
 	if (rc < 0) {
@@ -357,6 +502,7 @@ int exp_run(struct store *st, const struct pii_key *key, const struct std_datase
 	}
 	if (o->format == EXP_JSON)
 		fputs(n ? "\n]\n" : "]\n", out);
+done:
 	if (fflush(out) != 0 || ferror(out)) {
 		rc = err_msg(err, NAWAT_EIO, "เขียนไฟล์ส่งออกไม่สำเร็จ", "cannot write the export");
 		goto out;

@@ -27,6 +27,12 @@ struct exp_opts {
 	const struct store_filter *filters;
 	size_t nfilters;
 	struct store_scope scope;         /* whose rows (zero: all) */
+	/* the change feed: the rows changed after change number `since` (an
+	 * "op" column or member says upsert or delete; deletions carry their
+	 * key) and, in *mark, the number to ask from next time */
+	int feed;
+	int64_t since;
+	int64_t *mark;
 };
 
 int exp_format_parse(const char *name, enum exp_format *out);

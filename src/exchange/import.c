@@ -265,7 +265,8 @@ static int sink_header_done(void *ctx)
 	size_t i;
 
 	for (i = 0; i < fi->ds->nfields; i++)
-		if (fi->ds->fields[i].required && fi->field_col[i] < 0) {
+		if ((fi->im->o->remove ? fi->ds->fields[i].key_pos >= 0 : fi->ds->fields[i].required) &&
+		    fi->field_col[i] < 0) {
 			file_issue(fi, 0, fi->ds->fields[i].name, VC_REQUIRED, NULL, NULL);
 			fi->missing[i] = 1;
 		}
@@ -423,6 +424,9 @@ static int sink_row(void *ctx, size_t line, const struct rec_view *vals,
 	}
 	val_row(ds, fi->cells, r->vals, issues, &nissues);
 	for (i = 0; i < nissues; i++) {
+		/* a deletion reads the key alone */
+		if (fi->im->o->remove && (issues[i].field < 0 || ds->fields[issues[i].field].key_pos < 0))
+			continue;
 		if (issues[i].field >= 0 && fi->missing[issues[i].field]) {
 			/* reported once on row 0; the row still fails */
 			r->nerr++;
@@ -572,7 +576,9 @@ static int check_refs(struct ifile *fi, struct chunk *ch)
 			for (j = 0; j < fk->nmatch; j++) {
 				int mf = fk->match_field[j];
 
-				if (r->vals[mf].state == VAL_SET && !field_has_error(r, mf) &&
+				/* an empty cell where the referenced row has a value
+				 * contradicts it too; an absent column keeps the stored one */
+				if (r->vals[mf].state != VAL_ABSENT && !field_has_error(r, mf) &&
 				    !same_val(&ds->fields[mf], &r->vals[mf], &fs->fetched[(size_t)e * fs->nfetch + j]))
 					if ((rc = add_issue(&ch->mem, r, mf, VC_MISMATCH, 0)))
 						return rc;
@@ -692,22 +698,65 @@ static void report_row(struct ifile *fi, const struct chunk *ch, struct crow *r)
 	}
 }
 
+/* The rows of a chunk without errors, in fi->srows for the store; their number. */
+static size_t pending_rows(struct ifile *fi, const struct chunk *ch)
+{
+	size_t i, nw = 0;
+
+	for (i = 0; i < ch->nrows; i++) {
+		if (ch->rows[i].nerr)
+			continue;
+		fi->srows[nw].line = ch->rows[i].line;
+		fi->srows[nw].vals = ch->rows[i].vals;
+		fi->srows[nw].result = STORE_PENDING;
+		nw++;
+	}
+	return nw;
+}
+
+/* A deletion's chunk: the rows with these keys go, within the scope; keys
+ * of no row (or of rows outside the scope) are warnings. */
+static int delete_chunk(struct ifile *fi, struct chunk *ch)
+{
+	size_t i, nw = 0;
+	int rc;
+
+	nw = pending_rows(fi, ch);
+	if (nw && (rc = store_delete(fi->im->st, fi->ds, fi->sub_id, &fi->im->o->scope, fi->srows, nw)))
+		return rc;
+	for (i = 0, nw = 0; i < ch->nrows; i++) {
+		struct crow *r = &ch->rows[i];
+
+		if (!r->nerr) {
+			enum store_result res = fi->srows[nw++].result;
+
+			if (res == STORE_DELETED)
+				fi->wc.deleted++;
+			else if ((rc = add_issue(&ch->mem, r, fi->ds->key[0],
+						 res == STORE_REFERENCED ? VC_REFERENCED : VC_NOT_FOUND,
+						 res != STORE_REFERENCED)))
+				return rc;
+		}
+		report_row(fi, ch, r);
+		if (r->nerr) {
+			fi->wc.rejected++;
+			write_rejected(fi, ch, r);
+		}
+	}
+	return 0;
+}
+
 static int write_chunk(struct ifile *fi, struct chunk *ch)
 {
 	size_t i, nw = 0;
 	int rc;
 
+	if (!ch->file_error && fi->im->o->remove)
+		return delete_chunk(fi, ch);
 	if (!ch->file_error) {
 		if ((rc = check_refs(fi, ch)) || (rc = check_scope(fi, ch)))
 			return rc;
-		for (i = 0; i < ch->nrows; i++) {
-			if (ch->rows[i].nerr)
-				continue;
-			fi->srows[nw].line = ch->rows[i].line;
-			fi->srows[nw].vals = ch->rows[i].vals;
-			fi->srows[nw].result = STORE_PENDING;
-			nw++;
-		}
+		nw = pending_rows(fi, ch);
 		if (nw && (rc = store_writer_put(fi->w, fi->srows, nw)))
 			return rc;
 	}
@@ -983,7 +1032,7 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 	}
 	for (i = 0; i < fi.ds->nfields; i++)
 		fi.field_col[i] = -1;
-	for (i = 0; i < fi.ds->nfk; i++) {
+	for (i = 0; i < fi.ds->nfk && !im->o->remove; i++) {
 		const struct std_fk *fk = &fi.ds->fks[i];
 
 		fi.fks[i].fk = fk;
@@ -999,7 +1048,9 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 	}
 	/* the field a scope is checked on: a school's own code; for an area its
 	 * area_code, or else the area of the row's school */
-	if (im->o->scope.kind == SCOPE_SCHOOL) {
+	if (im->o->remove) {
+		fi.scope_field = -1; /* the store deletes within the scope */
+	} else if (im->o->scope.kind == SCOPE_SCHOOL) {
 		fi.scope_field = std_field_index(fi.ds, "school_code", 11);
 	} else {
 		fi.scope_field = std_field_index(fi.ds, "area_code", 9);
@@ -1021,7 +1072,7 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 			}
 		}
 	}
-	if ((rc = store_writer_open(im->st, fi.ds, sub_id, &fi.w))) {
+	if (!im->o->remove && (rc = store_writer_open(im->st, fi.ds, sub_id, &fi.w))) {
 		*im->err = im->st->err;
 		goto out;
 	}
@@ -1061,8 +1112,10 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 		err_generic(im->err, rc);
 		goto out;
 	}
-	store_writer_old_digest(fi.w, old_hex);
+	if (fi.w)
+		store_writer_old_digest(fi.w, old_hex);
 	/* the writer's counts join the reader's */
+	fi.c.deleted += fi.wc.deleted;
 	fi.c.inserted += fi.wc.inserted;
 	fi.c.updated += fi.wc.updated;
 	fi.c.unchanged += fi.wc.unchanged;
@@ -1094,7 +1147,7 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 	if (fi.file_error) {
 		/* the whole file is rejected: every row it had */
 		fi.c.rejected = fi.c.rows;
-		fi.c.inserted = fi.c.updated = fi.c.unchanged = 0;
+		fi.c.inserted = fi.c.updated = fi.c.unchanged = fi.c.deleted = 0;
 	}
 	*c = fi.c;
 	rc = 0;
@@ -1109,6 +1162,11 @@ static int file_order(const void *a, const void *b)
 	const struct imp_file *x = a, *y = b;
 
 	return x->ds->index - y->ds->index;
+}
+
+static int file_order_reverse(const void *a, const void *b)
+{
+	return file_order(b, a);
 }
 
 static void now_iso(char *buf, size_t n)
@@ -1289,15 +1347,21 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 	}
 	csvw_init(&im.repw, im.rep, 0);
 	imp_report_header(im.rep);
-	qsort(files, nfiles, sizeof *files, file_order);
+	/* data sets in dependency order; deletions the other way round */
+	qsort(files, nfiles, sizeof *files, o->remove ? file_order_reverse : file_order);
 	now_iso(created, sizeof created);
 
-	/* every reference is checked here, before it is written */
-	if ((rc = store_begin_flags(st, STORE_REFS_CHECKED))) {
+	/* every reference is checked here, before it is written; a deletion
+	 * leaves them to the store, and waits for the imports under way */
+	if ((rc = store_begin_flags(st, o->remove ? 0 : STORE_REFS_CHECKED))) {
 		*err = st->err;
 		goto out;
 	}
 	in_tx = 1;
+	if (o->remove && !o->dry_run && (rc = store_lock(st, STORE_LOCK_REFS))) {
+		*err = st->err;
+		goto out;
+	}
 	for (i = 0; i < nfiles; i++) {
 		struct store_sub *s = &subs[i];
 
@@ -1309,6 +1373,7 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 		s->format = files[i].fmt == REC_CSV ? "csv" : "json";
 		s->encoding = "";
 		s->status = "pending";
+		s->kind = o->remove ? "delete" : "import";
 		if (o->dry_run) {
 			s->id = -(int64_t)(i + 1); /* marks rows of this file; rolled back */
 		} else if ((rc = store_sub_create(st, s))) {
@@ -1356,18 +1421,25 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 			subs[i].rejected = fc[i].rejected;
 			subs[i].errors = fc[i].errors;
 			subs[i].warnings = fc[i].warnings;
+			subs[i].deleted = fc[i].deleted;
 			if ((rc = store_sub_finish(st, &subs[i]))) {
 				*err = st->err;
 				goto out;
 			}
-			/* the audit log: what changed, by whom; new values = the file */
+			/* the audit log: what changed, by whom; new values = the file
+			 * (a deletion's old values stay in its data set's deletions) */
 			snprintf(item, sizeof item, "submission %lld", (long long)subs[i].id);
-			snprintf(detail, sizeof detail,
-				 "file=%s inserted=%lld updated=%lld unchanged=%lld rejected=%lld",
-				 files[i].name, (long long)fc[i].inserted, (long long)fc[i].updated,
-				 (long long)fc[i].unchanged, (long long)fc[i].rejected);
-			if ((rc = audit_append(st, o->user, "import", files[i].ds->name, item, detail,
-					       olds[i], shas[i]))) {
+			if (o->remove)
+				snprintf(detail, sizeof detail, "file=%s deleted=%lld not_found=%lld rejected=%lld",
+					 files[i].name, (long long)fc[i].deleted, (long long)fc[i].warnings,
+					 (long long)fc[i].rejected);
+			else
+				snprintf(detail, sizeof detail,
+					 "file=%s inserted=%lld updated=%lld unchanged=%lld rejected=%lld",
+					 files[i].name, (long long)fc[i].inserted, (long long)fc[i].updated,
+					 (long long)fc[i].unchanged, (long long)fc[i].rejected);
+			if ((rc = audit_append(st, o->user, o->remove ? "delete" : "import", files[i].ds->name, item,
+					       detail, o->remove ? NULL : olds[i], shas[i]))) {
 				*err = st->err;
 				goto out;
 			}
@@ -1390,6 +1462,7 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 			subs[i].sha256 = shas[i];
 			subs[i].encoding = enc_name(encs[i]);
 			subs[i].status = "rejected";
+			subs[i].deleted = 0;
 			subs[i].inserted = subs[i].updated = subs[i].unchanged = 0;
 			subs[i].rejected = fc[i].rows;
 			subs[i].errors = fc[i].errors;
@@ -1401,7 +1474,8 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 			snprintf(item, sizeof item, "submission %lld", (long long)subs[i].id);
 			snprintf(detail, sizeof detail, "file=%s rejected, nothing written: errors=%lld",
 				 files[i].name, (long long)fc[i].errors);
-			if ((rc = audit_append(st, o->user, "import-rejected", files[i].ds->name, item,
+			if ((rc = audit_append(st, o->user, o->remove ? "delete-rejected" : "import-rejected",
+					       files[i].ds->name, item,
 					       detail, NULL, shas[i]))) {
 				*err = st->err;
 				goto out;
@@ -1413,7 +1487,7 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 		}
 		in_tx = 0;
 		for (i = 0; i < nfiles; i++) {
-			fc[i].inserted = fc[i].updated = fc[i].unchanged = 0;
+			fc[i].inserted = fc[i].updated = fc[i].unchanged = fc[i].deleted = 0;
 			fc[i].rejected = fc[i].rows;
 		}
 	}
@@ -1422,6 +1496,8 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 
 		res->sub_ids[i] = o->dry_run ? 0 : subs[i].id;
 		d->rows += fc[i].rows;
+		d->deleted += fc[i].deleted;
+		res->total.deleted += fc[i].deleted;
 		d->inserted += fc[i].inserted;
 		d->updated += fc[i].updated;
 		d->unchanged += fc[i].unchanged;

@@ -36,6 +36,8 @@ struct imp_opts {
 	int no_rejected_file;      /* the caller reports rejected rows itself */
 	FILE *report_fp;           /* alternatively, write the report here */
 	struct store_scope scope;  /* rows outside it are rejected (zero: all) */
+	int remove;                /* delete the rows with the files' keys (other
+	                              columns are ignored; absent keys are warnings) */
 };
 
 struct imp_file {
@@ -47,7 +49,7 @@ struct imp_file {
 };
 
 struct imp_count {
-	int64_t rows, inserted, updated, unchanged, rejected, errors, warnings;
+	int64_t rows, inserted, updated, unchanged, rejected, errors, warnings, deleted;
 };
 
 struct imp_result {

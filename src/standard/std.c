@@ -314,6 +314,7 @@ static int load_field(struct loader *ld, struct std_dataset *ds, json_t *jf, str
 	f->by_field = -1;
 	f->age_year_field = -1;
 	f->key_pos = -1;
+	f->not_before = -1;
 	c = json_object_get(jf, "constraints");
 	if (c) {
 		f->required = json_is_true(json_object_get(c, "required"));
@@ -424,6 +425,14 @@ static int load_field_links(struct loader *ld, struct std_dataset *ds, json_t *j
 		if (f->age_month < 1 || f->age_month > 12 || f->age_day < 1 || f->age_day > 31 ||
 		    f->age_min > f->age_max)
 			return fail(ld, f->name, "x-age needs year_field, month, day, minimum <= maximum");
+	}
+	if ((v = json_object_get(jf, "x-not-before"))) {
+		if (!json_is_string(v) || f->type == STD_STRING)
+			return fail(ld, f->name, "x-not-before names a field, on a date or number field");
+		if ((rc = field_ref(ld, ds, f->name, json_string_value(v), &f->not_before)))
+			return rc;
+		if (ds->fields[f->not_before].type != f->type)
+			return fail(ld, f->name, "x-not-before compares fields of the same type");
 	}
 	if ((v = json_object_get(jf, "x-code-prefix"))) {
 		if (!json_is_array(v))
@@ -593,6 +602,21 @@ static int load_dataset(struct loader *ld, json_t *res, struct std_dataset *ds)
 			return rc;
 		if (std_field_index(ds, ds->fields[i].name, strlen(ds->fields[i].name)) != (int)i)
 			return fail(ld, ds->fields[i].name, "duplicate field name");
+	}
+	if ((x = json_object_get(res, "x-write-roles"))) {
+		json_t *role;
+
+		if (!json_is_array(x) || !json_array_size(x))
+			return fail(ld, ds->name, "x-write-roles must be an array of role names");
+		ds->nwrite_roles = json_array_size(x);
+		ds->write_roles = alloc0(ld, ds->nwrite_roles * sizeof *ds->write_roles);
+		if (!ds->write_roles)
+			return err_generic(ld->err, NAWAT_ENOMEM);
+		json_array_foreach(x, i, role) {
+			if (!json_is_string(role))
+				return fail(ld, ds->name, "x-write-roles must be an array of role names");
+			ds->write_roles[i] = json_string_value(role);
+		}
 	}
 	ds->nkey = json_array_size(pk);
 	ds->key = alloc0(ld, ds->nkey * sizeof(int));

@@ -9,7 +9,8 @@
  * Extensions to Frictionless Table Schema, all prefixed "x-" (see
  * docs/standard.md): x-title-en, x-description-en, x-order, x-decimals,
  * x-checksum, x-pii, x-required-when, x-not-allowed-when, x-code-list-by,
- * x-age, x-code-prefix, x-date-forms, x-code-list, x-match.
+ * x-age, x-code-prefix, x-date-forms, x-code-list, x-match, x-not-before,
+ * x-write-roles.
  *
  * A package is immutable once loaded and may be shared by threads.
  */
@@ -74,6 +75,7 @@ struct std_field {
 	size_t nprefix;
 	struct std_prefix_rule *prefix;
 	int date_dmy_be;                    /* accepts D/M/YYYY B.E. besides ISO */
+	int not_before;                     /* must not be less than this field, -1 none */
 	int key_pos;                        /* position in the primary key, -1 */
 };
 
@@ -97,6 +99,10 @@ struct std_dataset {
 	int *key;                           /* field indexes */
 	size_t nfk;
 	struct std_fk *fks;
+	/* roles that may write it ("x-write-roles"); 0 = every role whose
+	 * scope reaches its rows */
+	size_t nwrite_roles;
+	const char **write_roles;
 };
 
 struct std_package {

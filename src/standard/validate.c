@@ -16,7 +16,7 @@
 static const char *code_names[VC_COUNT] = {
 	"", "required", "type", "pattern", "checksum", "code_list", "range", "precision",
 	"date", "not_allowed", "reference", "mismatch", "duplicate", "unknown_column", "encoding",
-	"reference"
+	"reference", "not_found", "referenced"
 };
 
 const char *val_code_name(enum val_code c)
@@ -388,6 +388,25 @@ int val_row(const struct std_dataset *ds, const struct val_cell *cells,
 			}
 		}
 	}
+	/* x-not-before: the mismatch group too */
+	for (i = 0; i < ds->nfields; i++) {
+		const struct std_field *f = &ds->fields[i];
+		const struct val_value *a = &vals[i], *o;
+
+		if (f->not_before < 0 || errs[i] || errs[f->not_before] || a->state != VAL_SET)
+			continue;
+		o = &vals[f->not_before];
+		if (o->state != VAL_SET)
+			continue;
+		if (f->type == STD_NUMBER ? a->d < o->d : a->i < o->i) {
+			issues[n].field = (int)i;
+			issues[n].code = VC_MISMATCH;
+			issues[n].warning = 0;
+			n++;
+			errs[i] = 1;
+			nerr++;
+		}
+	}
 	*nissues = n;
 	return nerr;
 }
@@ -468,10 +487,27 @@ void val_message(const struct std_dataset *ds, const struct val_issue *is,
 				 f->prefix[f->nprefix - 1].start + 1,
 				 f->prefix[f->nprefix - 1].start + f->prefix[f->nprefix - 1].len);
 		} else if (f && f->nprefix) {
-			snprintf(th, thn, "%s: หลักที่ %d-%d ต้องตรงกับ %s", tt, f->prefix[0].start + 1,
-				 f->prefix[0].start + f->prefix[0].len, ds->fields[f->prefix[0].field].name);
-			snprintf(en, enn, "%s: digits %d-%d must equal %s", name, f->prefix[0].start + 1,
-				 f->prefix[0].start + f->prefix[0].len, ds->fields[f->prefix[0].field].name);
+			/* every rule that is an error: which one failed is not kept */
+			size_t j, tl = 0, el = 0;
+
+			th[0] = en[0] = '\0';
+			for (j = 0; j < f->nprefix; j++) {
+				const struct std_prefix_rule *r = &f->prefix[j];
+
+				if (r->warning || tl >= thn || el >= enn)
+					continue;
+				tl += (size_t)snprintf(th + tl, thn - tl, "%s%s หลักที่ %d-%d ต้องตรงกับ %s",
+						       tl ? "," : tt, tl ? "" : ":", r->start + 1, r->start + r->len,
+						       ds->fields[r->field].name);
+				if (tl < thn)
+					el += (size_t)snprintf(en + el, enn - el, "%s%s digits %d-%d must equal %s",
+							       el ? "," : name, el ? "" : ":", r->start + 1,
+							       r->start + r->len, ds->fields[r->field].name);
+			}
+		} else if (f && f->not_before >= 0) {
+			snprintf(th, thn, "%s ต้องไม่น้อยกว่าหรือก่อน %s (%s)", tt, ds->fields[f->not_before].title_th,
+				 ds->fields[f->not_before].name);
+			snprintf(en, enn, "%s must not be before %s", name, ds->fields[f->not_before].name);
 		} else {
 			snprintf(th, thn, "%s ขัดแย้งกับข้อมูลที่มีอยู่", tt);
 			snprintf(en, enn, "%s contradicts the stored data", name);
@@ -492,6 +528,14 @@ void val_message(const struct std_dataset *ds, const struct val_issue *is,
 	case VC_SCOPE:
 		snprintf(th, thn, "%s อยู่นอกขอบเขตสิทธิ์ของผู้นำเข้า", tt);
 		snprintf(en, enn, "%s is outside the importing user's scope", name);
+		break;
+	case VC_REFERENCED:
+		snprintf(th, thn, "ลบไม่ได้ เพราะยังมีข้อมูลชุดอื่นอ้างถึงแถวนี้ (ลบข้อมูลที่อ้างถึงก่อน)");
+		snprintf(en, enn, "not deleted: rows of other data sets still refer to it (delete those first)");
+		break;
+	case VC_NOT_FOUND:
+		snprintf(th, thn, "ไม่พบแถวที่มีคีย์นี้ (หรืออยู่นอกขอบเขตสิทธิ์) จึงไม่ได้ลบ");
+		snprintf(en, enn, "no row with this key (in your scope): nothing deleted");
 		break;
 	default:
 		snprintf(th, thn, "ข้อผิดพลาด");

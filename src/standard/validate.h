@@ -36,6 +36,8 @@ enum val_code {
 	VC_UNKNOWN_COLUMN,
 	VC_ENCODING,
 	VC_SCOPE,          /* reported as "reference": outside the caller's scope */
+	VC_NOT_FOUND,      /* a deletion's key: no such row (in the scope) */
+	VC_REFERENCED,     /* a deletion's key: rows of other data sets refer to it */
 	VC_COUNT
 };
 

@@ -96,13 +96,26 @@ int schema_field_list(const struct std_dataset *ds, struct buf *out)
 	return rc;
 }
 
-int schema_create_table(const struct schema_dialect *d, const struct std_dataset *ds, struct buf *out)
+const char *schema_table(const struct std_dataset *ds, int deleted, char *buf, size_t n)
 {
-	char col[64];
+	if (!deleted)
+		return ds->name;
+	snprintf(buf, n, "nw_del_%s", ds->name);
+	return buf;
+}
+
+/* The table of a data set (deleted = 0) or of its deletions (1: the last
+ * values of each deleted row, by key, without references), and the index
+ * of change numbers that the change feed reads in order. */
+static int create_table(const struct schema_dialect *d, const struct std_dataset *ds, int deleted,
+			struct buf *out)
+{
+	char col[64], name[80];
+	const char *t = schema_table(ds, deleted, name, sizeof name);
 	size_t i, w;
 	int rc;
 
-	rc = buf_printf(out, "CREATE TABLE %s (\n", ds->name);
+	rc = buf_printf(out, "CREATE TABLE %s (\n", t);
 	for (i = 0; i < ds->nfields && !rc; i++) {
 		const struct std_field *f = &ds->fields[i];
 
@@ -120,7 +133,7 @@ int schema_create_table(const struct schema_dialect *d, const struct std_dataset
 	if (!rc)
 		rc = buf_printf(out, ")");
 	/* references to other data sets are real foreign keys */
-	for (i = 0; i < ds->nfk && !rc; i++) {
+	for (i = 0; i < ds->nfk && !rc && !deleted; i++) {
 		const struct std_fk *fk = &ds->fks[i];
 		size_t j;
 
@@ -137,17 +150,37 @@ int schema_create_table(const struct schema_dialect *d, const struct std_dataset
 			rc = buf_printf(out, ")");
 	}
 	if (!rc)
-		rc = buf_printf(out, "\n)%s", d->table_suffix);
+		rc = buf_printf(out, "\n)%s;\n", d->table_suffix);
+	if (!rc)
+		rc = schema_seq_index(ds, deleted, out);
 	return rc;
 }
 
-int schema_add_column(const struct schema_dialect *d, const struct std_dataset *ds,
+int schema_seq_index(const struct std_dataset *ds, int deleted, struct buf *out)
+{
+	char name[80];
+	const char *t = schema_table(ds, deleted, name, sizeof name);
+
+	return buf_printf(out, "CREATE INDEX IF NOT EXISTS %s_seq ON %s (nw_seq)", t, t);
+}
+
+int schema_create_table(const struct schema_dialect *d, const struct std_dataset *ds, struct buf *out)
+{
+	return create_table(d, ds, 0, out);
+}
+
+int schema_create_deletions(const struct schema_dialect *d, const struct std_dataset *ds, struct buf *out)
+{
+	return create_table(d, ds, 1, out);
+}
+
+int schema_add_column(const struct schema_dialect *d, const struct std_dataset *ds, int deleted,
 		      const struct std_field *f, int which, struct buf *out)
 {
-	char col[64];
+	char col[64], name[80];
 
 	/* added columns are nullable: rows stored before them have no value */
-	return buf_printf(out, "ALTER TABLE %s ADD COLUMN %s %s", ds->name,
+	return buf_printf(out, "ALTER TABLE %s ADD COLUMN %s %s", schema_table(ds, deleted, name, sizeof name),
 			  schema_col(f, which, col, sizeof col), schema_col_type(d, f, which));
 }
 
@@ -206,6 +239,25 @@ const char *schema_system_migration(const struct schema_dialect *d, int n, const
 			return NULL;
 		return buf_str(out);
 	case 4:
+		/* Submissions are numbered in the order they commit (commit_seq,
+		 * from the counter in nawat_meta, which a writer holds from that
+		 * moment to its commit) and know the lowest change number they may
+		 * have used (first_seq): the change feed reads by both.  Those
+		 * made before take their own order. */
+		*name = "change feed: submission kinds, commit order, first change number, deletions";
+		if (buf_printf(out,
+			       "ALTER TABLE submissions ADD COLUMN kind TEXT NOT NULL DEFAULT 'import';\n"
+			       "ALTER TABLE submissions ADD COLUMN commit_seq %s;\n"
+			       "ALTER TABLE submissions ADD COLUMN first_seq %s NOT NULL DEFAULT 0;\n"
+			       "ALTER TABLE submissions ADD COLUMN deleted %s NOT NULL DEFAULT 0;\n"
+			       "UPDATE submissions SET commit_seq = id;\n"
+			       "CREATE INDEX submissions_commit ON submissions (commit_seq);\n"
+			       "INSERT INTO nawat_meta (name, value) SELECT 'commit_seq', "
+			       "CAST(coalesce(max(id), 0) AS TEXT) FROM submissions",
+			       d->t_int, d->t_int, d->t_int))
+			return NULL;
+		return buf_str(out);
+	case 5:
 		*name = "users: when each last wrote through the web (read-your-writes on every server)";
 		if (buf_printf(out, "ALTER TABLE users ADD COLUMN wrote_at %s", d->t_int))
 			return NULL;
@@ -296,11 +348,26 @@ int schema_query(const struct schema_dialect *d, const struct std_dataset *ds,
 {
 	const char *sep = " WHERE ";
 	int cap = *nparams, np = 0, rc, nscope;
-	char col[64];
+	char col[64], name[80];
 	size_t i;
 
 	*nparams = 0;
-	rc = buf_printf(sql, "SELECT %s FROM %s", what, ds->name);
+	rc = buf_printf(sql, "SELECT %s%s FROM %s", what, q && q->changes && ordered ? ", nw_seq" : "",
+			schema_table(ds, q && q->deleted, name, sizeof name));
+	if (!rc && q && q->changes) {
+		/* the rows last changed by the submissions committed in (since,
+		 * upto], by change number from the lowest such a submission may
+		 * have used (the index of change numbers does the work) */
+		rc = buf_puts(sql, " WHERE nw_sub IN (SELECT id FROM submissions WHERE commit_seq > ") ||
+		     add_param(d, sql, params, &np, cap, QP_SINCE, 0) || buf_puts(sql, " AND commit_seq <= ") ||
+		     add_param(d, sql, params, &np, cap, QP_UPTO, 0) ||
+		     buf_puts(sql, ") AND nw_seq >= (SELECT coalesce(min(first_seq), 0) FROM submissions "
+				   "WHERE commit_seq > ") ||
+		     add_param(d, sql, params, &np, cap, QP_SINCE, 0) || buf_puts(sql, " AND commit_seq <= ") ||
+		     add_param(d, sql, params, &np, cap, QP_UPTO, 0) || buf_puts(sql, ") AND nw_seq > ") ||
+		     add_param(d, sql, params, &np, cap, QP_AFTER_SEQ, 0);
+		sep = " AND ";
+	}
 	for (i = 0; q && i < q->nfilters && !rc; i++) {
 		rc = buf_printf(sql, "%s%s = ", sep, schema_col(&ds->fields[q->filters[i].field], 0, col, sizeof col));
 		if (!rc)
@@ -342,7 +409,9 @@ int schema_query(const struct schema_dialect *d, const struct std_dataset *ds,
 		if (!rc)
 			rc = buf_putc(sql, ')');
 	}
-	if (!rc && ordered && q && q->order_by > 0 && (size_t)q->order_by <= ds->nfields) {
+	if (!rc && ordered && q && q->changes) {
+		rc = buf_puts(sql, " ORDER BY nw_seq");
+	} else if (!rc && ordered && q && q->order_by > 0 && (size_t)q->order_by <= ds->nfields) {
 		const struct std_field *of = &ds->fields[q->order_by - 1];
 
 		rc = buf_printf(sql, " ORDER BY %s%s, ", schema_col(of, 0, col, sizeof col),

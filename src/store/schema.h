@@ -33,10 +33,17 @@ size_t schema_ncols(const struct std_field *f);
 const char *schema_col(const struct std_field *f, int which, char *buf, size_t n);
 const char *schema_col_type(const struct schema_dialect *d, const struct std_field *f, int which);
 
+/* The name of a data set's table, or of its deletions' ("nw_del_NAME"). */
+const char *schema_table(const struct std_dataset *ds, int deleted, char *buf, size_t n);
 /* CREATE TABLE for a data set and its indexes (statements separated by ";\n"). */
 int schema_create_table(const struct schema_dialect *d, const struct std_dataset *ds, struct buf *out);
+/* The same for the data set's deletions: the last values of every deleted
+ * row, by key, and when it was deleted (nw_seq, nw_sub). */
+int schema_create_deletions(const struct schema_dialect *d, const struct std_dataset *ds, struct buf *out);
+/* The index of change numbers (IF NOT EXISTS, for stores made before it). */
+int schema_seq_index(const struct std_dataset *ds, int deleted, struct buf *out);
 /* ALTER TABLE ... ADD COLUMN for column `which` of field f. */
-int schema_add_column(const struct schema_dialect *d, const struct std_dataset *ds,
+int schema_add_column(const struct schema_dialect *d, const struct std_dataset *ds, int deleted,
 		      const struct std_field *f, int which, struct buf *out);
 /* The fixed system tables, numbered; returns NULL past the last. */
 const char *schema_system_migration(const struct schema_dialect *d, int n, const char **name,
@@ -52,7 +59,7 @@ int schema_scope_where(const struct schema_dialect *d, const struct std_dataset 
 
 /* A query of a data set (store_query) as SQL text and the list of what to
  * bind, in parameter order. */
-enum qparam_kind { QP_FILTER, QP_SCOPE, QP_SEARCH, QP_AFTER };
+enum qparam_kind { QP_FILTER, QP_SCOPE, QP_SEARCH, QP_AFTER, QP_SINCE, QP_UPTO, QP_AFTER_SEQ };
 struct qparam {
 	enum qparam_kind kind;
 	int index;                /* filter number, or key part for QP_AFTER */

@@ -68,7 +68,7 @@ int store_migrate(struct store *st)
 	struct buf sql, cols, name;
 	const char *mname, *text;
 	char col[64], key[64], have[32];
-	int rc, exists, n;
+	int rc, exists, n, del;
 	size_t i, j, w;
 
 	buf_init(&sql, 1 << 20);
@@ -104,33 +104,41 @@ int store_migrate(struct store *st)
 	for (i = 0; i < pkg->ndatasets; i++) {
 		const struct std_dataset *ds = &pkg->datasets[i];
 
-		buf_reset(&cols);
-		if ((rc = st->ops->table_columns(st, ds->name, &cols, &exists)))
-			goto fail;
-		if (!exists) {
-			buf_reset(&sql);
-			buf_reset(&name);
-			if (schema_create_table(d, ds, &sql) ||
-			    buf_printf(&name, "%s: create table (standard %s)", ds->name, pkg->version))
-				goto nomem;
-			if ((rc = st->ops->exec(st, buf_str(&sql))) ||
-			    (rc = log_migration(st, buf_str(&name))))
+		for (del = 0; del < 2; del++) {
+			char tbuf[80];
+			const char *tname = schema_table(ds, del, tbuf, sizeof tbuf);
+
+			buf_reset(&cols);
+			if ((rc = st->ops->table_columns(st, tname, &cols, &exists)))
 				goto fail;
-			continue;
-		}
-		for (j = 0; j < ds->nfields; j++) {
-			for (w = 0; w < schema_ncols(&ds->fields[j]); w++) {
-				if (has_col(&cols, schema_col(&ds->fields[j], (int)w, col, sizeof col)))
-					continue;
+			if (!exists) {
 				buf_reset(&sql);
 				buf_reset(&name);
-				if (schema_add_column(d, ds, &ds->fields[j], (int)w, &sql) ||
-				    buf_printf(&name, "%s: add column %s (standard %s)", ds->name, col,
-					       pkg->version))
+				/* (a data set's table made before deletions were kept
+				 * gets the index of change numbers with them) */
+				if ((del ? schema_create_deletions(d, ds, &sql) : schema_create_table(d, ds, &sql)) ||
+				    (del && (buf_puts(&sql, ";\n") || schema_seq_index(ds, 0, &sql))) ||
+				    buf_printf(&name, "%s: create table (standard %s)", tname, pkg->version))
 					goto nomem;
 				if ((rc = st->ops->exec(st, buf_str(&sql))) ||
 				    (rc = log_migration(st, buf_str(&name))))
 					goto fail;
+				continue;
+			}
+			for (j = 0; j < ds->nfields; j++) {
+				for (w = 0; w < schema_ncols(&ds->fields[j]); w++) {
+					if (has_col(&cols, schema_col(&ds->fields[j], (int)w, col, sizeof col)))
+						continue;
+					buf_reset(&sql);
+					buf_reset(&name);
+					if (schema_add_column(d, ds, del, &ds->fields[j], (int)w, &sql) ||
+					    buf_printf(&name, "%s: add column %s (standard %s)", tname, col,
+						       pkg->version))
+						goto nomem;
+					if ((rc = st->ops->exec(st, buf_str(&sql))) ||
+					    (rc = log_migration(st, buf_str(&name))))
+						goto fail;
+				}
 			}
 		}
 	}
@@ -264,4 +272,135 @@ void store_ref_base_release(struct store_ref *r)
 		nw_free(r->many_mem);
 		r->many_mem = NULL;
 	}
+}
+
+int store_err_referenced(struct store *st, const struct std_dataset *ds)
+{
+	const struct std_package *pkg = st->pkg;
+	char names[256] = "";
+	size_t i, k, len = 0;
+
+	for (i = 0; i < pkg->ndatasets; i++)
+		for (k = 0; k < pkg->datasets[i].nfk; k++)
+			if (pkg->datasets[i].fks[k].target == ds && len + 64 < sizeof names) {
+				len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", len ? ", " : "",
+							pkg->datasets[i].name);
+				break;
+			}
+	return err_set(&st->err, NAWAT_ECONFLICT,
+		       "ลบ %s ไม่ได้: ยังมีข้อมูลใน %s อ้างถึงแถวนี้ (ลบข้อมูลเหล่านั้นก่อน)",
+		       "cannot delete from %s: rows of %s still refer to it (delete those first)", ds->name,
+		       names[0] ? names : "?");
+}
+
+/* Binds v, a value of field f, as the comparison with its (first) column. */
+static int bind_value(struct store_stmt *q, int i, const struct std_field *f, const struct val_value *v)
+{
+	char num[VAL_NUMBER_MAX];
+
+	if (v->state != VAL_SET)
+		return store_bind_null(q, i);
+	if (f->pii)
+		return store_bind_blob(q, i, v->s, v->n);
+	switch (f->type) {
+	case STD_INTEGER:
+		return store_bind_int(q, i, v->i);
+	case STD_NUMBER:
+		return store_bind_text(q, i, num, val_format_number(v->d, num, sizeof num));
+	default:
+		return store_bind_text(q, i, v->s, v->n);
+	}
+}
+
+int store_referenced_by(struct store *st, const struct std_dataset *ds, const struct val_value *key_vals,
+			const char **by)
+{
+	const struct std_package *pkg = st->pkg;
+	struct store_stmt *q;
+	struct buf sql;
+	char col[64];
+	size_t i, k, j;
+	int rc = 0, found = 0;
+
+	*by = NULL;
+	buf_init(&sql, 1 << 16);
+	for (i = 0; i < pkg->ndatasets && !rc && !found; i++) {
+		const struct std_dataset *r = &pkg->datasets[i];
+
+		for (k = 0; k < r->nfk && !rc && !found; k++) {
+			const struct std_fk *fk = &r->fks[k];
+
+			if (fk->target != ds)
+				continue;
+			/* a reference to the key (as the standard's are) */
+			for (j = 0; j < fk->n; j++)
+				if (ds->fields[fk->target_fields[j]].key_pos < 0)
+					break;
+			if (j < fk->n)
+				continue;
+			buf_reset(&sql);
+			if (buf_printf(&sql, "SELECT 1 FROM %s WHERE ", r->name)) {
+				rc = err_generic(&st->err, NAWAT_ENOMEM);
+				break;
+			}
+			for (j = 0; j < fk->n && !rc; j++)
+				rc = buf_printf(&sql, "%s%s = ?", j ? " AND " : "",
+						schema_col(&r->fields[fk->fields[j]], 0, col, sizeof col));
+			if (rc || buf_puts(&sql, " LIMIT 1")) {
+				rc = err_generic(&st->err, NAWAT_ENOMEM);
+				break;
+			}
+			if ((rc = store_prepare(st, buf_str(&sql), &q)))
+				break;
+			for (j = 0; j < fk->n && !rc; j++)
+				rc = bind_value(q, (int)j + 1, &ds->fields[fk->target_fields[j]],
+						&key_vals[fk->target_fields[j]]);
+			if (!rc) {
+				rc = store_step(q);
+				if (rc == 1) {
+					found = 1;
+					*by = r->name;
+					rc = 0;
+				}
+			}
+			store_finalize(q);
+		}
+	}
+	buf_release(&sql);
+	return rc < 0 ? rc : found;
+}
+
+int store_sealed_copy(struct store *st, const struct std_dataset *ds, int field, const unsigned char *hash,
+		      size_t hash_n, unsigned char *out, size_t cap, size_t *n)
+{
+	const struct std_field *f = &ds->fields[field];
+	struct store_stmt *q;
+	char h[64], sealed[64], sql[256];
+	const void *b;
+	size_t len;
+	int del, rc = 0;
+
+	*n = 0;
+	if (!f->pii || !f->pii_seal)
+		return 0;
+	schema_col(f, 0, h, sizeof h);
+	schema_col(f, 1, sealed, sizeof sealed);
+	for (del = 0; del < 2 && !*n && !rc; del++) {
+		char t[80];
+
+		snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE %s = ? LIMIT 1", sealed,
+			 schema_table(ds, del, t, sizeof t), h);
+		if ((rc = store_prepare(st, sql, &q)))
+			break;
+		if (!(rc = store_bind_blob(q, 1, hash, hash_n)) && (rc = store_step(q)) == 1) {
+			rc = 0;
+			b = store_col_blob(q, 0, &len);
+			if (b && len <= cap) {
+				memcpy(out, b, len);
+				*n = len;
+			}
+		}
+		store_finalize(q);
+	}
+	return rc < 0 ? rc : *n > 0;
 }

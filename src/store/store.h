@@ -8,9 +8,16 @@
  *
  * Data-set tables are generated from the standard (schema.h): one column per
  * field (two for personal data: a keyed hash and a sealed copy), the natural
- * key as primary key, and three bookkeeping columns: nw_seq (change sequence
- * number, new on every insert or update), nw_created (the seq of the insert)
- * and nw_sub (the submission that last brought the row).
+ * key as primary key, and two bookkeeping columns: nw_seq (change number,
+ * new on every insert or update) and nw_sub (the submission that last
+ * brought the row).  Beside each, a table of its deleted rows (nw_del_NAME,
+ * the last values by key) feeds the change feed's deletions.
+ *
+ * The change feed: every change is a submission (an import, a deletion, a
+ * relink), numbered in commit order (commit_seq: the counter in nawat_meta,
+ * moved under a row lock held to the commit, so that a reader who sees
+ * number N has seen every number below it).  The rows changed after N are
+ * those whose submission has a number above N.
  *
  * Errors: functions return 0 or a negative NAWAT_E* code; the message is in
  * st->err.
@@ -42,7 +49,10 @@ struct store_ref {
 	size_t nfetch;
 	void *many_mem;       /* the store layer's copies for ref_lookup_many */
 };
-struct store_scan { struct store *st; };
+struct store_scan {
+	struct store *st;
+	int64_t seq;          /* the change number of the last row (q->changes) */
+};
 
 /* What happened to a row given to the writer. */
 enum store_result {
@@ -50,7 +60,10 @@ enum store_result {
 	STORE_INSERTED,
 	STORE_UPDATED,
 	STORE_UNCHANGED,
-	STORE_DUPLICATE  /* key already written by the same submission */
+	STORE_DUPLICATE, /* key already written by the same submission */
+	STORE_DELETED,   /* removed (store_delete) */
+	STORE_ABSENT,    /* no such row in the scope (store_delete) */
+	STORE_REFERENCED /* not removed: rows of another data set refer to it */
 };
 
 /* A row for the writer: one value per field of the data set, in field
@@ -88,15 +101,22 @@ struct store_query {
 	const char *search;       /* a substring of any of the search fields, any case */
 	const int *search_fields;
 	size_t nsearch;
+	/* the change feed: only the rows changed by the submissions committed
+	 * in (since, upto], after change number after_seq, in change order
+	 * (scan->seq has each row's); with deleted = 1, the rows deleted so */
+	int changes;
+	int deleted;
+	int64_t since, upto, after_seq;
 };
 
 /* A prepared statement of fixed SQL text (never built from input) with
  * '?' parameters, for the system tables (users, sessions, audit ...). */
 struct store_stmt { struct store *st; };
 
-/* A submission: one imported file. */
+/* A submission: one imported file, or one deletion or relink. */
 struct store_sub {
 	int64_t id;
+	const char *kind;         /* import (NULL), delete, relink */
 	const char *created_at;   /* ISO 8601 UTC */
 	const char *user_name;
 	const char *dataset;
@@ -105,7 +125,7 @@ struct store_sub {
 	const char *format;       /* csv, json, ndjson, xlsx */
 	const char *encoding;
 	const char *status;       /* accepted, partial, rejected */
-	int64_t inserted, updated, unchanged, rejected, errors, warnings;
+	int64_t inserted, updated, unchanged, rejected, errors, warnings, deleted;
 };
 
 struct store_issue {
@@ -126,6 +146,8 @@ struct store_ops {
 	/* Column names of a table, NUL-separated in out; *exists = 0 when none. */
 	int (*table_columns)(struct store *st, const char *table, struct buf *out, int *exists);
 	int (*begin)(struct store *st, int flags);
+	/* A read-only transaction: the scans in it see one snapshot. */
+	int (*begin_read)(struct store *st);
 	int (*commit)(struct store *st);
 	int (*rollback)(struct store *st);
 	int (*savepoint)(struct store *st, const char *name);
@@ -143,6 +165,12 @@ struct store_ops {
 			   struct store_writer **w);
 	int (*writer_put)(struct store_writer *w, struct store_row *rows, size_t n);
 	void (*writer_close)(struct store_writer *w);
+	/* Removes the rows with the keys of rows[i].vals (key fields only are
+	 * read) within scope, keeping their last values as deletions of
+	 * submission sub_id: result STORE_DELETED, STORE_ABSENT, or
+	 * STORE_REFERENCED for a row that others still refer to (left alone). */
+	int (*delete_rows)(struct store *st, const struct std_dataset *ds, int64_t sub_id,
+			   const struct store_scope *scope, struct store_row *rows, size_t n);
 
 	int (*ref_open)(struct store *st, const struct std_dataset *target, const int *fetch,
 			size_t nfetch, struct store_ref **r);
@@ -206,8 +234,11 @@ void store_close(struct store *st);
 int store_migrate(struct store *st);
 /* A write transaction.  STORE_REFS_CHECKED: the caller has checked every
  * reference it writes (the import pipeline does, to report them), so the
- * backend may skip its own foreign-key checks for this transaction. */
+ * backend may skip its own foreign-key checks for this transaction.  A
+ * transaction that removes rows or changes keys must first take
+ * store_lock(st, STORE_LOCK_REFS): it then waits for such imports. */
 #define STORE_REFS_CHECKED 1
+#define STORE_LOCK_REFS "nawat-refs"
 static inline int store_begin(struct store *st) { return st->ops->begin(st, 0); }
 static inline int store_begin_flags(struct store *st, int flags) { return st->ops->begin(st, flags); }
 /* 0 when the store can be used now (a server backend connects again if it must). */
@@ -345,6 +376,24 @@ static inline const void *store_col_blob(struct store_stmt *s, int i, size_t *n)
 	return s->st->ops->col_blob(s, i, n);
 }
 
+/* 1 when rows of another data set refer to the row of ds with the key in
+ * key_vals (*by names that data set), 0 when none does; or NAWAT_E*. */
+int store_referenced_by(struct store *st, const struct std_dataset *ds, const struct val_value *key_vals,
+			const char **by);
+/* A sealed copy of personal-data field `field` of ds with this hash, from
+ * the data set's rows or its deletions (the copy depends on the value
+ * alone): 1 and out[0..*n), 0 when there is none, or NAWAT_E*. */
+int store_sealed_copy(struct store *st, const struct std_dataset *ds, int field, const unsigned char *hash,
+		      size_t hash_n, unsigned char *out, size_t cap, size_t *n);
+/* For backends: NAWAT_ECONFLICT, naming the data sets that refer to ds. */
+int store_err_referenced(struct store *st, const struct std_dataset *ds);
+
+static inline int store_begin_read(struct store *st) { return st->ops->begin_read(st); }
+static inline int store_delete(struct store *st, const struct std_dataset *ds, int64_t sub_id,
+			       const struct store_scope *scope, struct store_row *rows, size_t n)
+{
+	return st->ops->delete_rows(st, ds, sub_id, scope, rows, n);
+}
 static inline int store_sub_create(struct store *st, struct store_sub *s) { return st->ops->sub_create(st, s); }
 static inline int store_sub_finish(struct store *st, const struct store_sub *s) { return st->ops->sub_finish(st, s); }
 static inline int store_sub_issue(struct store *st, int64_t id, const struct store_issue *is)

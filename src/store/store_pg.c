@@ -49,6 +49,7 @@ struct pg {
 	int refs_checked;        /* this transaction's references are nawat's to check */
 	int may_replica;         /* the role may set session_replication_role (-1 unknown) */
 	time_t retry_at;         /* a failed reconnection is not tried again before */
+	struct buf tx_subs;      /* the submissions of this transaction: "{1,2}" */
 };
 
 static struct pg *PG(struct store *st)
@@ -214,6 +215,14 @@ static void param_text(struct params *p, const char *s, size_t n)
 	p->n++;
 }
 
+static void param_int(struct params *p, int64_t v)
+{
+	char num[32];
+	int n = snprintf(num, sizeof num, "%lld", (long long)v);
+
+	param_text(p, num, (size_t)n);
+}
+
 static void param_blob(struct params *p, const void *b, size_t n)
 {
 	p->v[p->n] = b;
@@ -362,12 +371,16 @@ static int pg_table_columns(struct store *st, const char *table, struct buf *out
 }
 
 /*
- * An import checks every reference itself, a batch at a time, and locks the
- * rows it found (FOR KEY SHARE, as PostgreSQL's own check would) so that no
- * one removes them before the commit.  Where the role may, the transaction
- * then turns off PostgreSQL's per-row foreign-key triggers, which would do
- * the same work again a row at a time (the operator grants it with
- * GRANT SET ON PARAMETER session_replication_role TO the nawat role).
+ * An import checks every reference itself, a batch at a time.  Where the
+ * role may, the transaction then turns off PostgreSQL's per-row foreign-key
+ * triggers, which would do the same work again a row at a time and lock
+ * every referenced row (the operator grants it with GRANT SET ON PARAMETER
+ * session_replication_role TO the nawat role).  What those locks would
+ * guard against, a referenced row removed or re-keyed before the commit, is
+ * kept out instead by one lock: such transactions hold the shared side of
+ * STORE_LOCK_REFS, and whatever removes rows or changes keys takes it
+ * whole (store_lock), so it waits for the imports under way, and its own
+ * foreign-key check then sees their rows.
  */
 static int pg_begin(struct store *st, int flags)
 {
@@ -379,6 +392,7 @@ static int pg_begin(struct store *st, int flags)
 	st->in_tx = 1;
 	g->wrote = 0;
 	g->refs_checked = 0;
+	buf_reset(&g->tx_subs);
 	if (!(flags & STORE_REFS_CHECKED))
 		return 0;
 	g->refs_checked = 1;
@@ -388,9 +402,50 @@ static int pg_begin(struct store *st, int flags)
 		g->may_replica = ok(res) && PQntuples(res) && PQgetvalue(res, 0, 0)[0] == 't';
 		PQclear(res);
 	}
-	if (g->may_replica && ex(st, "SET LOCAL session_replication_role = replica"))
+	if (g->may_replica &&
+	    (ex(st, "SELECT pg_advisory_xact_lock_shared(hashtext('" STORE_LOCK_REFS "'))") ||
+	     ex(st, "SET LOCAL session_replication_role = replica")))
 		return st->err.code;
 	return 0;
+}
+
+/* One snapshot for every scan until the commit. */
+static int pg_begin_read(struct store *st)
+{
+	if (ex(st, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"))
+		return st->err.code;
+	st->in_tx = 1;
+	PG(st)->wrote = 0;
+	PG(st)->refs_checked = 0;
+	buf_reset(&PG(st)->tx_subs);
+	return 0;
+}
+
+/* The submissions of the transaction take the next commit number.  The
+ * counter's row stays locked to the commit, so the next writer numbers
+ * after this one has committed: numbers follow commits. */
+static int number_subs(struct store *st)
+{
+	struct pg *g = PG(st);
+	struct params p;
+	PGresult *res;
+	int rc = 0;
+
+	if (!g->tx_subs.len)
+		return 0;
+	if (buf_putc(&g->tx_subs, '}'))
+		return err_generic(&st->err, NAWAT_ENOMEM);
+	params_init(&p);
+	param_text(&p, buf_str(&g->tx_subs), g->tx_subs.len);
+	res = run(st, "WITH n AS (UPDATE nawat_meta SET value = (value::bigint + 1)::text "
+		      "WHERE name = 'commit_seq' RETURNING value::bigint AS v) "
+		      "UPDATE submissions SET commit_seq = n.v FROM n WHERE id = ANY ($1::bigint[])", &p);
+	params_release(&p);
+	if (!ok(res))
+		rc = pgerr(st, res, "commit number");
+	PQclear(res);
+	buf_reset(&g->tx_subs);
+	return rc;
 }
 
 static int pg_commit(struct store *st)
@@ -402,6 +457,8 @@ static int pg_commit(struct store *st)
 	    (rc = ex(st, "UPDATE nawat_meta SET value = (value::bigint + 1)::text WHERE name = 'data_version'"))) {
 		return rc;
 	}
+	if ((rc = number_subs(st)))
+		return rc;
 	if ((rc = ex(st, "COMMIT")))
 		return rc;
 	st->in_tx = 0;
@@ -415,6 +472,7 @@ static int pg_rollback(struct store *st)
 	st->in_tx = 0;
 	PG(st)->wrote = 0;
 	PG(st)->refs_checked = 0;
+	buf_reset(&PG(st)->tx_subs);
 	if (PQtransactionStatus(PG(st)->conn) == PQTRANS_IDLE)
 		return 0;
 	return ex(st, "ROLLBACK");
@@ -560,6 +618,38 @@ static int copy_val(struct buf *b, const struct std_field *f, int which, const s
 static const char *array_type(const struct std_field *f);
 static int array_elem(struct buf *b, const struct std_field *f, const struct val_value *v);
 
+/* "WITH k AS (...)": a batch's keys as arrays ($1 the positions in the
+ * batch, $2... one per key field) turned into rows (nw_i, k0, k1...). */
+static int key_arrays(const struct std_dataset *ds, struct buf *b)
+{
+	size_t k;
+
+	if (buf_puts(b, "WITH k AS (SELECT * FROM unnest($1::int[]"))
+		return -1;
+	for (k = 0; k < ds->nkey; k++)
+		if (buf_printf(b, ", $%zu::%s[]", k + 2, array_type(&ds->fields[ds->key[k]])))
+			return -1;
+	if (buf_puts(b, ") AS k (nw_i"))
+		return -1;
+	for (k = 0; k < ds->nkey; k++)
+		if (buf_printf(b, ", k%zu", k))
+			return -1;
+	return buf_puts(b, "))");
+}
+
+/* "t.KEY0 = k.k0 AND ...": table t's row of the key k of key_arrays. */
+static int key_arrays_match(const struct std_dataset *ds, struct buf *b)
+{
+	char col[64];
+	size_t k;
+
+	for (k = 0; k < ds->nkey; k++)
+		if (buf_printf(b, "%st.%s = k.k%zu", k ? " AND " : "",
+			       schema_col(&ds->fields[ds->key[k]], 0, col, sizeof col), k))
+			return -1;
+	return 0;
+}
+
 struct pg_writer {
 	struct store_writer base;
 	const struct std_dataset *ds;
@@ -567,10 +657,12 @@ struct pg_writer {
 	char stage[80];
 	char *sql_classify, *sql_insert_some, *sql_update, *sql_touch, *copy_cmd;
 	char *sql_probe, *copy_direct;
+	char *sql_undelete;      /* when the data set has deletions: forget the batch's keys' */
 	struct buf line;         /* the COPY data of a batch */
 	struct arena mem;        /* old values of changed rows */
 	struct val_value *old;
 	int *idx;                /* staged row -> index in the caller's batch */
+	int direct;              /* the last probe found nothing: COPY without one */
 };
 
 static void pg_writer_close(struct store_writer *bw)
@@ -583,6 +675,7 @@ static void pg_writer_close(struct store_writer *bw)
 	nw_free(w->sql_classify);
 	nw_free(w->sql_probe);
 	nw_free(w->copy_direct);
+	nw_free(w->sql_undelete);
 	nw_free(w->sql_insert_some);
 	nw_free(w->sql_update);
 	nw_free(w->sql_touch);
@@ -760,23 +853,34 @@ static int pg_writer_open(struct store *st, const struct std_dataset *ds, int64_
 	/* the keys of a batch, to tell new rows from stored ones: arrays in, the
 	 * positions of the stored ones out */
 	buf_init(&b, 1 << 16);
-	if (buf_puts(&b, "WITH k AS (SELECT * FROM unnest($1::int[]"))
+	if (key_arrays(ds, &b) || buf_printf(&b, " SELECT k.nw_i FROM k JOIN %s t ON ", ds->name) ||
+	    key_arrays_match(ds, &b))
 		goto nomem;
-	for (k = 0; k < ds->nkey; k++)
-		if (buf_printf(&b, ", $%zu::%s[]", k + 2, array_type(&ds->fields[ds->key[k]])))
-			goto nomem;
-	if (buf_puts(&b, ") AS k (nw_i"))
-		goto nomem;
-	for (k = 0; k < ds->nkey; k++)
-		if (buf_printf(&b, ", k%zu", k))
-			goto nomem;
-	if (buf_printf(&b, ")) SELECT k.nw_i FROM k JOIN %s t ON ", ds->name))
-		goto nomem;
-	for (k = 0; k < ds->nkey; k++)
-		if (buf_printf(&b, "%st.%s = k.k%zu", k ? " AND " : "",
-			       schema_col(&ds->fields[ds->key[k]], 0, col, sizeof col), k))
-			goto nomem;
 	w->sql_probe = buf_detach(&b, NULL);
+	/* a row inserted again is no longer deleted: the same arrays in */
+	buf_init(&b, 1 << 16);
+	if (buf_printf(&b, "SELECT EXISTS (SELECT 1 FROM nw_del_%s)", ds->name))
+		goto nomem;
+	{
+		PGresult *res = PQexec(PG(st)->conn, buf_str(&b));
+		int has = ok(res) && PQntuples(res) && PQgetvalue(res, 0, 0)[0] == 't';
+
+		if (!ok(res)) {
+			rc = pgerr(st, res, "deletions");
+			PQclear(res);
+			goto fail;
+		}
+		PQclear(res);
+		buf_reset(&b);
+		if (has) {
+			if (key_arrays(ds, &b) ||
+			    buf_printf(&b, " DELETE FROM nw_del_%s t USING k WHERE ", ds->name) ||
+			    key_arrays_match(ds, &b))
+				goto nomem;
+			if (!(w->sql_undelete = buf_detach(&b, NULL)))
+				goto nomem;
+		}
+	}
 	buf_init(&b, 1 << 16);
 	/* new rows go straight into the table: nw_seq is numbered by its default */
 	if (buf_printf(&b, "COPY %s (", ds->name) || cols(ds, "", &b) || buf_puts(&b, ", nw_sub) FROM STDIN"))
@@ -934,7 +1038,6 @@ static int put_batch(struct pg_writer *w, struct store_row *rows, size_t n)
 		return err_msg(&st->err, NAWAT_ELIMIT, "คีย์ยาวเกินไป", "key too long");
 	for (k = 0; k <= ds->nkey; k++)
 		buf_init(&arr[k], (size_t)1 << 28);
-
 	slot = nw_malloc(nslot * sizeof *slot);
 	changed = nw_malloc(n * sizeof *changed);
 	same = nw_malloc(n * sizeof *same);
@@ -946,10 +1049,8 @@ static int put_batch(struct pg_writer *w, struct store_row *rows, size_t n)
 	for (i = 0; i < nslot; i++)
 		slot[i] = -1;
 	/* the first occurrence of each key; later ones are duplicates */
-	for (k = 0; k <= ds->nkey; k++) {
-		buf_init(&arr[k], (size_t)1 << 28);
+	for (k = 0; k <= ds->nkey; k++)
 		rc = rc ? rc : buf_putc(&arr[k], '{');
-	}
 	for (i = 0; i < n && !rc; i++) {
 		size_t pos = key_hash(ds, rows[i].vals) % nslot;
 
@@ -978,7 +1079,27 @@ static int put_batch(struct pg_writer *w, struct store_row *rows, size_t n)
 	}
 	if (!nstaged)
 		goto out;
-	{
+	if (w->sql_undelete) {
+		struct params p;
+
+		params_init(&p);
+		for (k = 0; k <= ds->nkey; k++) {
+			p.v[p.n] = buf_str(&arr[k]);
+			p.len[p.n] = (int)arr[k].len;
+			p.fmt[p.n] = 0;
+			p.n++;
+		}
+		res = run(st, w->sql_undelete, &p);
+		params_release(&p);
+		rc = ok(res) ? 0 : pgerr(st, res, "deletions");
+		PQclear(res);
+		if (rc)
+			goto out;
+	}
+	/* Which keys are stored already.  While batches meet none (a first
+	 * load, new students), the probe is skipped: the COPY below fails on a
+	 * stored key, and the batch then takes the staged path. */
+	if (!w->direct) {
 		struct params p;
 
 		params_init(&p);
@@ -990,21 +1111,22 @@ static int put_batch(struct pg_writer *w, struct store_row *rows, size_t n)
 		}
 		res = run(st, w->sql_probe, &p);
 		params_release(&p);
-	}
-	if (!ok(res)) {
-		rc = pgerr(st, res, "probe");
-		PQclear(res);
-		goto out;
-	}
-	for (i = 0; i < (size_t)PQntuples(res); i++) {
-		size_t r = strtoul(PQgetvalue(res, (int)i, 0), NULL, 10);
-
-		if (r < n && rows[r].result == STORE_INSERTED) {
-			rows[r].result = STORE_PENDING;
-			nold++;
+		if (!ok(res)) {
+			rc = pgerr(st, res, "probe");
+			PQclear(res);
+			goto out;
 		}
+		for (i = 0; i < (size_t)PQntuples(res); i++) {
+			size_t r = strtoul(PQgetvalue(res, (int)i, 0), NULL, 10);
+
+			if (r < n && rows[r].result == STORE_INSERTED) {
+				rows[r].result = STORE_PENDING;
+				nold++;
+			}
+		}
+		PQclear(res);
+		w->direct = nold == 0;
 	}
-	PQclear(res);
 
 	/* the new rows, straight in */
 	snprintf(tail, sizeof tail, "\t%lld\n", (long long)w->sub_id);
@@ -1023,7 +1145,9 @@ static int put_batch(struct pg_writer *w, struct store_row *rows, size_t n)
 			goto out;
 		rc = copy_in(st, w->copy_direct, &w->line);
 		if (rc == NAWAT_EEXIST) {
-			/* someone else inserted one of these keys since the probe */
+			/* a stored key: unprobed, an earlier batch's, or one that
+			 * another import inserted since the probe */
+			w->direct = 0;
 			if ((rc = ex(st, "ROLLBACK TO SAVEPOINT nw_batch")))
 				goto out;
 			for (i = 0; i < n; i++)
@@ -1143,6 +1267,108 @@ static int pg_writer_put(struct store_writer *bw, struct store_row *rows, size_t
 	return 0;
 }
 
+/* ---- deletions ---- */
+
+/* One statement per row (deletions are few): the last values go to the
+ * deletions (replacing an older deletion of the key), the row goes. */
+static int pg_delete_rows(struct store *st, const struct std_dataset *ds, int64_t sub_id,
+			  const struct store_scope *scope, struct store_row *rows, size_t n)
+{
+	struct buf sql, where, exists;
+	char col[64];
+	struct params p;
+	PGresult *res;
+	size_t i, k;
+	int rc = 0, nscope = 0;
+
+	buf_init(&sql, 1 << 16);
+	buf_init(&where, 1 << 16);
+	buf_init(&exists, 1 << 16);
+	/* $1 the submission, then the key, then the scope's code */
+	for (k = 0; k < ds->nkey && !rc; k++)
+		rc = buf_printf(&where, "%st.%s = $%zu", k ? " AND " : "",
+				schema_col(&ds->fields[ds->key[k]], 0, col, sizeof col), k + 2);
+	if (!rc && scope && scope->kind != SCOPE_ALL)
+		rc = buf_puts(&where, " AND ") ||
+		     schema_scope_where(&schema_pg, ds, scope, (int)ds->nkey + 2, &where, &nscope);
+	if (!rc)
+		rc = buf_printf(&sql, "WITH d AS (DELETE FROM %s t WHERE %s RETURNING t.*) "
+				      "INSERT INTO nw_del_%s AS x (", ds->name, buf_str(&where), ds->name) ||
+		     cols(ds, "", &sql) || buf_puts(&sql, ", nw_seq, nw_sub) SELECT ") || cols(ds, "d.", &sql) ||
+		     buf_puts(&sql, ", nextval('nawat_seq'), $1 FROM d ON CONFLICT (");
+	for (k = 0; k < ds->nkey && !rc; k++)
+		rc = buf_printf(&sql, "%s%s", k ? ", " : "", schema_col(&ds->fields[ds->key[k]], 0, col, sizeof col));
+	if (!rc)
+		rc = buf_puts(&sql, ") DO UPDATE SET ");
+	for (i = 0, k = 0; i < ds->nfields && !rc; i++) {
+		size_t w;
+
+		for (w = 0; w < schema_ncols(&ds->fields[i]) && !rc; w++, k++) {
+			schema_col(&ds->fields[i], (int)w, col, sizeof col);
+			rc = buf_printf(&sql, "%s = excluded.%s, ", col, col);
+		}
+	}
+	if (!rc)
+		rc = buf_puts(&sql, "nw_seq = excluded.nw_seq, nw_sub = excluded.nw_sub");
+	if (rc) {
+		rc = err_generic(&st->err, NAWAT_ENOMEM);
+		goto out;
+	}
+	if (!rc)
+		rc = buf_printf(&exists, "SELECT 1 FROM %s t WHERE $1::bigint IS NOT NULL AND %s", ds->name,
+				buf_str(&where));
+	if (rc) {
+		rc = err_generic(&st->err, NAWAT_ENOMEM);
+		goto out;
+	}
+	for (i = 0; i < n && !rc; i++) {
+		const char *by;
+		int refd;
+
+		if ((refd = store_referenced_by(st, ds, rows[i].vals, &by)) < 0) {
+			rc = refd;
+			break;
+		}
+		params_init(&p);
+		param_int(&p, sub_id);
+		for (k = 0; k < ds->nkey; k++)
+			param_val(&p, &ds->fields[ds->key[k]], 0, &rows[i].vals[ds->key[k]]);
+		if (nscope)
+			param_text(&p, scope->code, strlen(scope->code));
+		if (refd) {
+			/* a row others refer to stays (and one outside the scope is absent) */
+			res = run(st, buf_str(&exists), &p);
+			params_release(&p);
+			if (!ok(res))
+				rc = pgerr(st, res, "delete");
+			else
+				rows[i].result = PQntuples(res) ? STORE_REFERENCED : STORE_ABSENT;
+			PQclear(res);
+			continue;
+		}
+		res = run(st, buf_str(&sql), &p);
+		params_release(&p);
+		if (!ok(res)) {
+			const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+			if (state && !strcmp(state, "23503")) {
+				rc = store_err_referenced(st, ds);
+			} else {
+				rc = pgerr(st, res, "delete");
+			}
+		} else {
+			rows[i].result = atoll(PQcmdTuples(res)) > 0 ? STORE_DELETED : STORE_ABSENT;
+			PG(st)->wrote = 1;
+		}
+		PQclear(res);
+	}
+out:
+	buf_release(&sql);
+	buf_release(&where);
+	buf_release(&exists);
+	return rc;
+}
+
 /* ---- lookups ---- */
 
 struct pg_ref {
@@ -1150,7 +1376,7 @@ struct pg_ref {
 	const struct std_dataset *ds;
 	const int *fetch;
 	size_t nfetch;
-	char *sql_one, *sql_many, *sql_many_lock;
+	char *sql_one, *sql_many;
 	PGresult *last;          /* the fetched values point into it */
 	struct arena mem;
 };
@@ -1165,7 +1391,6 @@ static void pg_ref_close(struct store_ref *br)
 	PQclear(r->last);
 	nw_free(r->sql_one);
 	nw_free(r->sql_many);
-	nw_free(r->sql_many_lock);
 	arena_release(&r->mem);
 	nw_free(r);
 }
@@ -1227,13 +1452,11 @@ static int pg_ref_open(struct store *st, const struct std_dataset *ds, const int
 	for (i = 0; i < ds->nkey && !rc; i++)
 		rc = buf_printf(&b, "%st.%s = k.k%zu", i ? " AND " : "",
 				schema_col(&ds->fields[ds->key[i]], 0, col, sizeof col), i);
-	if (!rc && (r->sql_many = nw_strdup(buf_str(&b))))
-		rc = buf_puts(&b, " FOR KEY SHARE OF t");
 	if (!rc)
-		r->sql_many_lock = buf_detach(&b, NULL);
+		r->sql_many = buf_detach(&b, NULL);
 	buf_release(&b);
 	buf_release(&f);
-	if (rc || !r->sql_one || !r->sql_many || !r->sql_many_lock) {
+	if (rc || !r->sql_one || !r->sql_many) {
 		pg_ref_close(&r->base);
 		return err_generic(&st->err, NAWAT_ENOMEM);
 	}
@@ -1334,7 +1557,7 @@ static int pg_ref_lookup_many(struct store_ref *br, size_t n, const struct val_v
 	}
 	if (!rc) {
 		PQclear(r->last);
-		r->last = run(br->st, PG(br->st)->refs_checked ? r->sql_many_lock : r->sql_many, &p);
+		r->last = run(br->st, r->sql_many, &p);
 		if (!ok(r->last)) {
 			rc = pgerr(br->st, r->last, "lookup");
 		} else {
@@ -1369,7 +1592,7 @@ struct pg_scan {
 	struct store_scan base;
 	const struct std_dataset *ds;
 	PGresult *rows;
-	int at, n, done, own_tx, open;
+	int at, n, done, own_tx, open, changes;
 	char name[32];
 	struct arena mem;
 };
@@ -1413,6 +1636,15 @@ static int bind_query(struct store *st, const struct std_dataset *ds, const stru
 		case QP_AFTER:
 			param_val(p, &ds->fields[ds->key[qp[i].index]], 0, &q->after[qp[i].index]);
 			break;
+		case QP_SINCE:
+			param_int(p, q->since);
+			break;
+		case QP_UPTO:
+			param_int(p, q->upto);
+			break;
+		case QP_AFTER_SEQ:
+			param_int(p, q->after_seq);
+			break;
 		}
 	}
 	(void)st;
@@ -1436,6 +1668,7 @@ static int pg_scan_open(struct store *st, const struct std_dataset *ds, const st
 		return err_generic(&st->err, NAWAT_ENOMEM);
 	sc->base.st = st;
 	sc->ds = ds;
+	sc->changes = q && q->changes;
 	snprintf(sc->name, sizeof sc->name, "nw_cur_%d", __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED));
 	arena_init(&sc->mem, 16 * 1024, 0);
 	buf_init(&sql, 1 << 16);
@@ -1481,6 +1714,7 @@ static int pg_scan_next(struct store_scan *bs, struct val_value *vals)
 {
 	struct pg_scan *sc = (struct pg_scan *)bs;
 	char sql[64];
+	int col;
 
 	if (sc->at >= sc->n) {
 		if (sc->done)
@@ -1498,7 +1732,10 @@ static int pg_scan_next(struct store_scan *bs, struct val_value *vals)
 			return 0;
 	}
 	arena_reset(&sc->mem);
-	read_fields(sc->rows, sc->at++, 0, sc->ds, NULL, sc->ds->nfields, vals, &sc->mem);
+	col = read_fields(sc->rows, sc->at, 0, sc->ds, NULL, sc->ds->nfields, vals, &sc->mem);
+	if (sc->changes)
+		bs->seq = strtoll(PQgetvalue(sc->rows, sc->at, col), NULL, 10);
+	sc->at++;
 	return 1;
 }
 
@@ -1759,14 +1996,19 @@ static int pg_sub_create(struct store *st, struct store_sub *s)
 	param_text(&p, s->format, strlen(s->format));
 	param_text(&p, s->encoding, strlen(s->encoding));
 	param_text(&p, s->status, strlen(s->status));
+	param_text(&p, s->kind ? s->kind : "import", strlen(s->kind ? s->kind : "import"));
+	/* first_seq: every change number the submission takes is above it */
 	res = run(st, "INSERT INTO submissions (created_at, user_name, dataset, file_name, sha256, format, encoding, "
-		      "status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id", &p);
+		      "status, kind, first_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, nextval('nawat_seq')) "
+		      "RETURNING id", &p);
 	params_release(&p);
 	if (!ok(res))
 		rc = pgerr(st, res, "submission");
 	else {
 		s->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-		rc = 0;
+		rc = buf_printf(&PG(st)->tx_subs, "%s%lld", PG(st)->tx_subs.len ? "," : "{", (long long)s->id)
+			     ? err_generic(&st->err, NAWAT_ENOMEM)
+			     : 0;
 	}
 	PQclear(res);
 	return rc;
@@ -1776,21 +2018,18 @@ static int pg_sub_finish(struct store *st, const struct store_sub *s)
 {
 	struct params p;
 	PGresult *res;
-	char n[7][32];
 	int rc, i;
-	int64_t v[7] = { s->inserted, s->updated, s->unchanged, s->rejected, s->errors, s->warnings, s->id };
+	int64_t v[8] = { s->inserted, s->updated, s->unchanged, s->rejected, s->errors, s->warnings, s->deleted,
+			 s->id };
 
 	params_init(&p);
 	param_text(&p, s->sha256, strlen(s->sha256));
 	param_text(&p, s->encoding, strlen(s->encoding));
 	param_text(&p, s->status, strlen(s->status));
-	for (i = 0; i < 7; i++) {
-		size_t len = val_format_int(v[i], n[i]);
-
-		param_text(&p, n[i], len);
-	}
+	for (i = 0; i < 8; i++)
+		param_int(&p, v[i]);
 	res = run(st, "UPDATE submissions SET sha256 = $1, encoding = $2, status = $3, inserted = $4, updated = $5, "
-		      "unchanged = $6, rejected = $7, errors = $8, warnings = $9 WHERE id = $10", &p);
+		      "unchanged = $6, rejected = $7, errors = $8, warnings = $9, deleted = $10 WHERE id = $11", &p);
 	params_release(&p);
 	rc = ok(res) ? 0 : pgerr(st, res, "submission");
 	PQclear(res);
@@ -1945,6 +2184,7 @@ static void pg_close(struct store *st)
 	if (g) {
 		if (g->conn)
 			PQfinish(g->conn);
+		buf_release(&g->tx_subs);
 		nw_free(g);
 	}
 	nw_free(st->url);
@@ -1959,6 +2199,7 @@ static const struct store_ops pg_ops = {
 	.exec = pg_exec,
 	.table_columns = pg_table_columns,
 	.begin = pg_begin,
+	.begin_read = pg_begin_read,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
 	.savepoint = pg_savepoint,
@@ -1971,6 +2212,7 @@ static const struct store_ops pg_ops = {
 	.writer_open = pg_writer_open,
 	.writer_put = pg_writer_put,
 	.writer_close = pg_writer_close,
+	.delete_rows = pg_delete_rows,
 	.ref_open = pg_ref_open,
 	.ref_lookup = pg_ref_lookup,
 	.ref_lookup_many = pg_ref_lookup_many,
@@ -2016,6 +2258,7 @@ int store_pg_open(const char *url, const struct std_package *pkg, struct store *
 	st->pkg = pkg;
 	st->impl = g;
 	g->may_replica = -1;
+	buf_init(&g->tx_subs, 1 << 20);
 	st->url = nw_strdup(url);
 	g->conn = PQconnectdb(url);
 	if (!st->url || !g->conn || PQstatus(g->conn) != CONNECTION_OK) {

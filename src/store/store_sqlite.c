@@ -39,6 +39,8 @@ struct sq {
 	int64_t seq;         /* last sequence number used */
 	int seq_loaded;
 	int fk_off;          /* foreign_keys turned off for this transaction */
+	int64_t *tx_subs;    /* the submissions made in this transaction */
+	size_t ntx_subs, cap_tx_subs;
 	sqlite3_stmt *meta_get, *meta_set, *issue;
 };
 
@@ -223,7 +225,52 @@ static int sq_begin(struct store *st, int flags)
 	}
 	st->in_tx = 1;
 	SQ(st)->seq_loaded = 0;
+	SQ(st)->ntx_subs = 0;
 	return 0;
+}
+
+static int sq_begin_read(struct store *st)
+{
+	if (sq_exec(st, "BEGIN"))
+		return NAWAT_ESTORE;
+	st->in_tx = 1;
+	SQ(st)->seq_loaded = 0;
+	SQ(st)->ntx_subs = 0;
+	return 0;
+}
+
+/* The submissions of the transaction take the next commit number (one
+ * writer at a time: numbers follow commits). */
+static int number_subs(struct store *st)
+{
+	struct sq *q = SQ(st);
+	sqlite3_stmt *s;
+	int64_t n;
+	size_t i;
+	int rc;
+
+	if (!q->ntx_subs)
+		return 0;
+	if (prepare(st, "UPDATE nawat_meta SET value = CAST(value AS INTEGER) + 1 WHERE name = 'commit_seq' "
+			"RETURNING CAST(value AS INTEGER)", &s))
+		return NAWAT_ESTORE;
+	rc = sqlite3_step(s);
+	n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	rc = rc == SQLITE_ROW ? 0 : sqerr(st, "commit number");
+	sqlite3_finalize(s);
+	if (rc)
+		return rc;
+	if (prepare(st, "UPDATE submissions SET commit_seq = ? WHERE id = ?", &s))
+		return NAWAT_ESTORE;
+	for (i = 0; i < q->ntx_subs && !rc; i++) {
+		sqlite3_bind_int64(s, 1, n);
+		sqlite3_bind_int64(s, 2, q->tx_subs[i]);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			rc = sqerr(st, "commit number");
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	return rc;
 }
 
 static int sq_commit(struct store *st)
@@ -237,10 +284,13 @@ static int sq_commit(struct store *st)
 		if ((rc = sq_meta_set(st, "seq", v)))
 			return rc;
 	}
+	if ((rc = number_subs(st)))
+		return rc;
 	if (sq_exec(st, "COMMIT"))
 		return NAWAT_ESTORE;
 	st->in_tx = 0;
 	q->seq_loaded = 0;
+	q->ntx_subs = 0;
 	fk_restore(st);
 	return 0;
 }
@@ -251,6 +301,7 @@ static int sq_rollback(struct store *st)
 
 	st->in_tx = 0;
 	SQ(st)->seq_loaded = 0;
+	SQ(st)->ntx_subs = 0;
 	if (!sqlite3_get_autocommit(SQ(st)->db))
 		rc = sq_exec(st, "ROLLBACK");
 	fk_restore(st);
@@ -425,6 +476,7 @@ struct sq_writer {
 	const struct std_dataset *ds;
 	int64_t sub_id;
 	sqlite3_stmt *ins, *sel, *upd, *touch;
+	sqlite3_stmt *undelete;   /* when the data set has deletions: forget a key's */
 	struct val_value *old, *merged;
 	struct arena scratch;
 };
@@ -440,6 +492,7 @@ static void sq_writer_close(struct store_writer *bw)
 	sqlite3_finalize(w->sel);
 	sqlite3_finalize(w->upd);
 	sqlite3_finalize(w->touch);
+	sqlite3_finalize(w->undelete);
 	arena_release(&w->scratch);
 	nw_free(w->old);
 	nw_free(w->merged);
@@ -511,6 +564,24 @@ static int sq_writer_open(struct store *st, const struct std_dataset *ds, int64_
 		goto nomem;
 	if ((rc = prepare(st, buf_str(&sql), &w->touch)))
 		goto fail;
+
+	/* a row inserted again is no longer deleted */
+	buf_reset(&sql);
+	if (buf_printf(&sql, "SELECT EXISTS (SELECT 1 FROM nw_del_%s)", ds->name))
+		goto nomem;
+	if ((rc = prepare(st, buf_str(&sql), &w->undelete)))
+		goto fail;
+	rc = sqlite3_step(w->undelete) == SQLITE_ROW && sqlite3_column_int(w->undelete, 0);
+	sqlite3_finalize(w->undelete);
+	w->undelete = NULL;
+	if (rc) {
+		buf_reset(&sql);
+		if (buf_printf(&sql, "DELETE FROM nw_del_%s WHERE ", ds->name) ||
+		    schema_key_where(&schema_sqlite, ds, &sql, 1))
+			goto nomem;
+		if ((rc = prepare(st, buf_str(&sql), &w->undelete)))
+			goto fail;
+	}
 	buf_release(&sql);
 	*out = &w->base;
 	return 0;
@@ -582,6 +653,13 @@ static int write_one(struct sq_writer *w, struct store_row *row, const struct va
 		return sqerr(st, "insert");
 	if (sqlite3_changes(SQ(st)->db) == 1) {
 		row->result = STORE_INSERTED;
+		if (w->undelete) {
+			bind_key(w->undelete, 1, ds, row->vals);
+			rc = sqlite3_step(w->undelete);
+			sqlite3_reset(w->undelete);
+			if (rc != SQLITE_DONE)
+				return sqerr(st, "insert");
+		}
 		return 0;
 	}
 	/* the key exists: the same submission (a duplicate), unchanged, or an update */
@@ -652,6 +730,110 @@ static int sq_writer_put(struct store_writer *bw, struct store_row *rows, size_t
 		if ((rc = write_one(w, &rows[i], i ? rows[i - 1].vals : NULL)))
 			return rc;
 	return 0;
+}
+
+/* ---- deletions ---- */
+
+static int sq_delete_rows(struct store *st, const struct std_dataset *ds, int64_t sub_id,
+			  const struct store_scope *scope, struct store_row *rows, size_t n)
+{
+	sqlite3_stmt *keep = NULL, *del = NULL, *exists = NULL;
+	const char *by;
+	struct buf sql, where;
+	size_t i;
+	int rc = 0, nscope = 0, step;
+	int64_t seq;
+
+	buf_init(&sql, 1 << 16);
+	buf_init(&where, 1 << 16);
+	/* the key, then the scope's code when it has one */
+	if (schema_key_where(&schema_sqlite, ds, &where, 1) ||
+	    (scope && scope->kind != SCOPE_ALL &&
+	     (buf_puts(&where, " AND ") ||
+	      schema_scope_where(&schema_sqlite, ds, scope, (int)ds->nkey + 1, &where, &nscope)))) {
+		rc = err_generic(&st->err, NAWAT_ENOMEM);
+		goto out;
+	}
+	/* the last values go to the deletions (replacing an older deletion of
+	 * the key), with the change number and submission after the key */
+	if (buf_printf(&sql, "INSERT OR REPLACE INTO nw_del_%s (", ds->name) || schema_field_list(ds, &sql) ||
+	    buf_puts(&sql, ", nw_seq, nw_sub) SELECT ") || schema_field_list(ds, &sql) ||
+	    buf_printf(&sql, ", ?1, ?2 FROM %s WHERE %s", ds->name, buf_str(&where))) {
+		rc = err_generic(&st->err, NAWAT_ENOMEM);
+		goto out;
+	}
+	if ((rc = prepare(st, buf_str(&sql), &keep)))
+		goto out;
+	buf_reset(&sql);
+	if (buf_printf(&sql, "DELETE FROM %s WHERE %s", ds->name, buf_str(&where))) {
+		rc = err_generic(&st->err, NAWAT_ENOMEM);
+		goto out;
+	}
+	if ((rc = prepare(st, buf_str(&sql), &del)))
+		goto out;
+	buf_reset(&sql);
+	if (buf_printf(&sql, "SELECT 1 FROM %s WHERE %s", ds->name, buf_str(&where))) {
+		rc = err_generic(&st->err, NAWAT_ENOMEM);
+		goto out;
+	}
+	if ((rc = prepare(st, buf_str(&sql), &exists)))
+		goto out;
+	for (i = 0; i < n && !rc; i++) {
+		/* a row others refer to stays (and one outside the scope is absent) */
+		if ((rc = store_referenced_by(st, ds, rows[i].vals, &by)) < 0)
+			break;
+		if (rc) {
+			rc = 0;
+			bind_key(exists, 1, ds, rows[i].vals);
+			if (nscope)
+				sqlite3_bind_text(exists, (int)ds->nkey + 1, scope->code, -1, SQLITE_STATIC);
+			step = sqlite3_step(exists);
+			sqlite3_reset(exists);
+			if (step != SQLITE_ROW && step != SQLITE_DONE) {
+				rc = sqerr(st, "delete");
+				break;
+			}
+			rows[i].result = step == SQLITE_ROW ? STORE_REFERENCED : STORE_ABSENT;
+			continue;
+		}
+		if ((rc = next_seq(st, &seq)))
+			break;
+		/* (keep: ?1 and ?2 first, then the where's ? from 3) */
+		sqlite3_bind_int64(keep, 1, seq);
+		sqlite3_bind_int64(keep, 2, sub_id);
+		bind_key(keep, 3, ds, rows[i].vals);
+		bind_key(del, 1, ds, rows[i].vals);
+		if (nscope) {
+			sqlite3_bind_text(keep, (int)ds->nkey + 3, scope->code, -1, SQLITE_STATIC);
+			sqlite3_bind_text(del, (int)ds->nkey + 1, scope->code, -1, SQLITE_STATIC);
+		}
+		step = sqlite3_step(keep);
+		sqlite3_reset(keep);
+		if (step != SQLITE_DONE) {
+			rc = sqerr(st, "delete");
+			break;
+		}
+		if (!sqlite3_changes(SQ(st)->db)) {
+			SQ(st)->seq--;
+			rows[i].result = STORE_ABSENT;
+			continue;
+		}
+		step = sqlite3_step(del);
+		sqlite3_reset(del);
+		if (step == SQLITE_CONSTRAINT)
+			rc = store_err_referenced(st, ds);
+		else if (step != SQLITE_DONE)
+			rc = sqerr(st, "delete");
+		else
+			rows[i].result = STORE_DELETED;
+	}
+out:
+	sqlite3_finalize(keep);
+	sqlite3_finalize(del);
+	sqlite3_finalize(exists);
+	buf_release(&sql);
+	buf_release(&where);
+	return rc;
 }
 
 /* ---- lookups ---- */
@@ -862,6 +1044,7 @@ struct sq_scan {
 	struct store_scan base;
 	const struct std_dataset *ds;
 	sqlite3_stmt *sel;
+	int changes;
 };
 
 static void sq_scan_close(struct store_scan *bs)
@@ -913,6 +1096,15 @@ static int query_sql(struct store *st, const struct std_dataset *ds, const struc
 		case QP_AFTER:
 			bind_col(*out, i + 1, &ds->fields[ds->key[params[i].index]], 0, &q->after[params[i].index]);
 			break;
+		case QP_SINCE:
+			sqlite3_bind_int64(*out, i + 1, q->since);
+			break;
+		case QP_UPTO:
+			sqlite3_bind_int64(*out, i + 1, q->upto);
+			break;
+		case QP_AFTER_SEQ:
+			sqlite3_bind_int64(*out, i + 1, q->after_seq);
+			break;
 		}
 	}
 out:
@@ -934,6 +1126,7 @@ static int sq_scan_open(struct store *st, const struct std_dataset *ds, const st
 		return err_generic(&st->err, NAWAT_ENOMEM);
 	sc->base.st = st;
 	sc->ds = ds;
+	sc->changes = q && q->changes;
 	buf_init(&cols, 1 << 16);
 	if (schema_field_list(ds, &cols)) {
 		buf_release(&cols);
@@ -959,7 +1152,9 @@ static int sq_scan_next(struct store_scan *bs, struct val_value *vals)
 		return 0;
 	if (rc != SQLITE_ROW)
 		return sqerr(bs->st, "scan");
-	read_fields(sc->sel, 0, sc->ds, NULL, sc->ds->nfields, vals);
+	rc = read_fields(sc->sel, 0, sc->ds, NULL, sc->ds->nfields, vals);
+	if (sc->changes)
+		bs->seq = sqlite3_column_int64(sc->sel, rc);
 	return 1;
 }
 
@@ -1199,9 +1394,27 @@ static int sq_sub_create(struct store *st, struct store_sub *s)
 	sqlite3_stmt *q;
 	int rc;
 
+	struct sq *sq = SQ(st);
+	int64_t first;
+
+	/* the lowest change number the submission may use */
+	if ((rc = next_seq(st, &first)))
+		return rc;
+	sq->seq--;
+	if (sq->ntx_subs == sq->cap_tx_subs) {
+		size_t cap = sq->cap_tx_subs ? 2 * sq->cap_tx_subs : 8;
+		int64_t *p = nw_realloc(sq->tx_subs, cap * sizeof *p);
+
+		if (!p)
+			return err_generic(&st->err, NAWAT_ENOMEM);
+		sq->tx_subs = p;
+		sq->cap_tx_subs = cap;
+	}
 	if (prepare(st, "INSERT INTO submissions (created_at, user_name, dataset, file_name, sha256, "
-			"format, encoding, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &q))
+			"format, encoding, status, kind, first_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &q))
 		return NAWAT_ESTORE;
+	sqlite3_bind_text(q, 9, s->kind ? s->kind : "import", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 10, first);
 	sqlite3_bind_text(q, 1, s->created_at, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, s->user_name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, s->dataset, -1, SQLITE_STATIC);
@@ -1212,8 +1425,10 @@ static int sq_sub_create(struct store *st, struct store_sub *s)
 	sqlite3_bind_text(q, 8, s->status, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q) == SQLITE_DONE ? 0 : sqerr(st, "submission");
 	sqlite3_finalize(q);
-	if (!rc)
-		s->id = sqlite3_last_insert_rowid(SQ(st)->db);
+	if (!rc) {
+		s->id = sqlite3_last_insert_rowid(sq->db);
+		sq->tx_subs[sq->ntx_subs++] = s->id;
+	}
 	return rc;
 }
 
@@ -1223,7 +1438,8 @@ static int sq_sub_finish(struct store *st, const struct store_sub *s)
 	int rc;
 
 	if (prepare(st, "UPDATE submissions SET sha256 = ?, encoding = ?, status = ?, inserted = ?, "
-			"updated = ?, unchanged = ?, rejected = ?, errors = ?, warnings = ? WHERE id = ?", &q))
+			"updated = ?, unchanged = ?, rejected = ?, errors = ?, warnings = ?, deleted = ? "
+			"WHERE id = ?", &q))
 		return NAWAT_ESTORE;
 	sqlite3_bind_text(q, 1, s->sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, s->encoding, -1, SQLITE_STATIC);
@@ -1234,7 +1450,8 @@ static int sq_sub_finish(struct store *st, const struct store_sub *s)
 	sqlite3_bind_int64(q, 7, s->rejected);
 	sqlite3_bind_int64(q, 8, s->errors);
 	sqlite3_bind_int64(q, 9, s->warnings);
-	sqlite3_bind_int64(q, 10, s->id);
+	sqlite3_bind_int64(q, 10, s->deleted);
+	sqlite3_bind_int64(q, 11, s->id);
 	rc = sqlite3_step(q) == SQLITE_DONE ? 0 : sqerr(st, "submission");
 	sqlite3_finalize(q);
 	return rc;
@@ -1276,6 +1493,7 @@ static void sq_close(struct store *st)
 		sqlite3_finalize(q->meta_get);
 		sqlite3_finalize(q->meta_set);
 		sqlite3_finalize(q->issue);
+		nw_free(q->tx_subs);
 		if (q->db && !sqlite3_get_autocommit(q->db))
 			sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
 		sqlite3_close_v2(q->db);
@@ -1292,6 +1510,7 @@ static const struct store_ops sqlite_ops = {
 	.exec = sq_exec,
 	.table_columns = sq_table_columns,
 	.begin = sq_begin,
+	.begin_read = sq_begin_read,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.savepoint = sq_savepoint,
@@ -1302,6 +1521,7 @@ static const struct store_ops sqlite_ops = {
 	.writer_open = sq_writer_open,
 	.writer_put = sq_writer_put,
 	.writer_close = sq_writer_close,
+	.delete_rows = sq_delete_rows,
 	.ref_open = sq_ref_open,
 	.ref_lookup = sq_ref_lookup,
 	.ref_close = sq_ref_close,

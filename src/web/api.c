@@ -25,6 +25,7 @@
 #include "../exchange/import.h"
 #include "../standard/validate.h"
 #include "app.h"
+#include "gov.h"
 #include "cache.h"
 
 #define LIMIT_DEFAULT 100
@@ -90,17 +91,19 @@ static void jstr(struct buf *b, const char *s, size_t n)
 	b->data[b->len] = '\0';
 }
 
-static int row_json(struct exp_values *x, const struct std_dataset *ds, const struct val_value *vals,
-		    struct buf *b, struct nw_err *err)
+static int row_fields_json(struct exp_values *x, const struct std_dataset *ds, const struct val_value *vals,
+		       int keys_only, struct buf *b, struct nw_err *err)
 {
 	const struct std_field *f;
 	const char *s;
-	size_t i, n, nl;
+	size_t i, n, nl, out = 0;
 	int quoted, rc;
 
 	if (buf_putc(b, '{'))
 		return NAWAT_ENOMEM;
 	for (i = 0; i < ds->nfields; i++) {
+		if (keys_only && ds->fields[i].key_pos < 0)
+			continue;
 		if ((rc = exp_value(x, vals, (int)i, &s, &n, &quoted, err)))
 			return rc;
 		f = &ds->fields[i];
@@ -108,7 +111,7 @@ static int row_json(struct exp_values *x, const struct std_dataset *ds, const st
 		/* ,"name": then the value: field names need no escaping */
 		if (buf_reserve(b, nl + 8 + (s && !quoted ? n : 0)))
 			return NAWAT_ENOMEM;
-		if (i)
+		if (out++)
 			b->data[b->len++] = ',';
 		b->data[b->len++] = '"';
 		memcpy(b->data + b->len, f->name, nl);
@@ -127,6 +130,18 @@ static int row_json(struct exp_values *x, const struct std_dataset *ds, const st
 			jstr(b, s, n);
 	}
 	return buf_putc(b, '}') ? NAWAT_ENOMEM : 0;
+}
+
+static int row_json(struct exp_values *x, const struct std_dataset *ds, const struct val_value *vals,
+		    struct buf *b, struct nw_err *err)
+{
+	return row_fields_json(x, ds, vals, 0, b, err);
+}
+
+static int key_json(struct exp_values *x, const struct std_dataset *ds, const struct val_value *vals,
+		    struct buf *b, struct nw_err *err)
+{
+	return row_fields_json(x, ds, vals, 1, b, err);
 }
 
 /* ---- keys and cursors ---- */
@@ -257,7 +272,7 @@ static int list_arg(void *ctx, const char *k, const char *v)
 	char *expr;
 	int f;
 
-	if (!strcmp(k, "limit") || !strcmp(k, "cursor"))
+	if (!strcmp(k, "limit") || !strcmp(k, "cursor") || !strcmp(k, "since"))
 		return 0;
 	f = std_field_index(a->ds, k, strlen(k));
 	if (f < 0 || a->nfilters == sizeof a->filters / sizeof a->filters[0]) {
@@ -287,6 +302,127 @@ static int list_arg(void *ctx, const char *k, const char *v)
 		a->nfilters++;
 	}
 	return a->bad;
+}
+
+/*
+ * The change feed: ?since=N gives the rows changed after change number N
+ * ("data") and the keys of the rows deleted since ("deleted"), up to the
+ * store's latest number ("high_water_mark", the N of next time), a page at
+ * a time.  A page's cursor is "MARK.PART.SEQ": the mark of the first page
+ * (so that every page reads the same submissions), rows (0) or deletions
+ * (1), and the last change number given.
+ */
+static void feed_rows(struct ctx *c, const struct std_dataset *ds, const struct store_query *base, long limit,
+		      const char *since_text, const char *cur)
+{
+	struct store_query q = *base;
+	struct store_scan *sc = NULL;
+	struct exp_values *x = NULL;
+	struct val_value *vals;
+	struct buf *b = &c->rs->body;
+	struct nw_err e;
+	char *end, v[32], next[80] = "";
+	long long since, upto = 0, after = 0;
+	int part = 0, rc = 0, own = 0, pos;
+	int64_t n = 0;
+
+	since = strtoll(since_text, &end, 10);
+	if (*end || !*since_text || since < 0) {
+		api_error(c, 400, "bad_since", "since ต้องเป็นลำดับการเปลี่ยนแปลง (จำนวนเต็มตั้งแต่ 0)",
+			  "since must be a change number (an integer from 0)");
+		return;
+	}
+	if (cur && (sscanf(cur, "%lld.%d.%lld%n", &upto, &part, &after, &pos) != 3 || cur[pos] || part < 0 ||
+		    part > 1 || after < 0 || upto < since)) {
+		api_error(c, 400, "bad_cursor", "cursor ไม่ถูกต้อง", "bad cursor");
+		return;
+	}
+	vals = arena_alloc(&c->rq->mem, ds->nfields * sizeof *vals);
+	if (!vals) {
+		api_error(c, 500, "internal", "หน่วยความจำไม่พอ", "out of memory");
+		return;
+	}
+	err_clear(&e);
+	if (!c->st->in_tx) {
+		if (store_begin_read(c->st)) {
+			api_error(c, 500, "store", c->st->err.th, c->st->err.en);
+			return;
+		}
+		own = 1;
+	}
+	if (!cur) {
+		if (store_meta_get(c->st, "commit_seq", v, sizeof v)) {
+			api_error(c, 500, "store", c->st->err.th, c->st->err.en);
+			goto out;
+		}
+		upto = strtoll(v, NULL, 10);
+		if (since > upto) {
+			char th[256], en[256];
+
+			snprintf(th, sizeof th, "ลำดับการเปลี่ยนแปลง %lld ไม่มีในฐานข้อมูลนี้ (ล่าสุดคือ %lld): เริ่มใหม่จาก 0",
+				 since, upto);
+			snprintf(en, sizeof en, "change number %lld is not of this store (the latest is %lld): "
+				 "start again from 0", since, upto);
+			api_error(c, 409, "since_ahead", th, en);
+			goto out;
+		}
+	}
+	if ((rc = exp_values_open(c->st, c->app->key, ds, !auth_sees_ids(&c->user), &x, &e))) {
+		api_error(c, 500, "store", e.th, e.en);
+		goto out;
+	}
+	c->rs->status = 200;
+	c->rs->content_type = "application/json; charset=utf-8";
+	buf_printf(b, "{\"since\":%lld,\"high_water_mark\":%lld,\"data\":[", since, upto);
+	q.changes = 1;
+	q.since = since;
+	q.upto = upto;
+	for (; part < 2 && !next[0] && rc >= 0; part++, after = 0) {
+		int64_t k = 0;
+
+		if (part == 1)
+			buf_puts(b, "],\"deleted\":[");
+		if (part == 1 && since == 0)
+			break; /* from the start, nothing was deleted */
+		q.deleted = part;
+		q.after_seq = after;
+		q.limit = limit - n + 1;
+		if ((rc = store_scan_open(c->st, ds, &q, &sc)))
+			break;
+		while ((rc = store_scan_next(sc, vals)) == 1) {
+			if (n == limit) {
+				/* one more: the next page starts after the last given */
+				snprintf(next, sizeof next, "%lld.%d.%lld", upto, part, after);
+				break;
+			}
+			if (k++)
+				buf_putc(b, ',');
+			if ((rc = part ? key_json(x, ds, vals, b, &e) : row_json(x, ds, vals, b, &e)))
+				break;
+			after = sc->seq;
+			n++;
+		}
+		store_scan_close(sc);
+		sc = NULL;
+	}
+	if (rc < 0) {
+		buf_reset(b);
+		api_error(c, 500, "store", "อ่านข้อมูลไม่สำเร็จ", "cannot read the data");
+		goto out;
+	}
+	if (part == 1 && next[0])
+		buf_puts(b, "],\"deleted\":["); /* the rows filled the page */
+	buf_puts(b, "],\"next_cursor\":");
+	if (next[0])
+		jstr(b, next, strlen(next));
+	else
+		buf_puts(b, "null");
+	buf_puts(b, "}\n");
+out:
+	store_scan_close(sc);
+	exp_values_close(x);
+	if (own)
+		store_rollback(c->st);
 }
 
 static void list_rows(struct ctx *c, const struct std_dataset *ds, const char *unused)
@@ -328,6 +464,12 @@ static void list_rows(struct ctx *c, const struct std_dataset *ds, const char *u
 			api_error(c, 400, "bad_limit", "limit ต้องเป็น 1 ถึง 1000", "limit must be 1 to 1000");
 			return;
 		}
+	}
+	if (http_query(c->rq, "since")) {
+		q.filters = a.filters;
+		q.nfilters = a.nfilters;
+		feed_rows(c, ds, &q, limit, http_query(c->rq, "since"), cur);
+		return;
 	}
 	vals = arena_alloc(&c->rq->mem, ds->nfields * sizeof *vals);
 	if (cur) {
@@ -499,7 +641,7 @@ next:
 	r->col = 0;
 }
 
-static json_t *report_json(FILE *rep, size_t *total)
+json_t *api_report_json(FILE *rep, size_t *total)
 {
 	struct csv_parser p;
 	struct rep_ctx r;
@@ -530,7 +672,7 @@ static int flag(struct ctx *c, const char *name)
 	return v && (!strcmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes"));
 }
 
-static void post_rows(struct ctx *c, const struct std_dataset *ds)
+static void post_rows(struct ctx *c, const struct std_dataset *ds, int remove, FILE *given)
 {
 	const char *ctype = http_header(c->rq, "Content-Type"), *fmt = http_query(c->rq, "format");
 	struct imp_opts o;
@@ -550,7 +692,9 @@ static void post_rows(struct ctx *c, const struct std_dataset *ds)
 	}
 	memset(&f, 0, sizeof f);
 	f.ds = ds;
-	if ((fmt && !strcmp(fmt, "csv")) || (!fmt && ctype && !strncasecmp(ctype, "text/csv", 8)))
+	if (given)
+		f.fmt = REC_CSV;
+	else if ((fmt && !strcmp(fmt, "csv")) || (!fmt && ctype && !strncasecmp(ctype, "text/csv", 8)))
 		f.fmt = REC_CSV;
 	else if ((fmt && (!strcmp(fmt, "json") || !strcmp(fmt, "ndjson"))) ||
 		 (!fmt && ctype && (!strncasecmp(ctype, "application/json", 16) ||
@@ -562,7 +706,9 @@ static void post_rows(struct ctx *c, const struct std_dataset *ds)
 			  "send text/csv, application/json or application/x-ndjson");
 		return;
 	}
-	if (c->rq->body_file)
+	if (given)
+		body = given;
+	else if (c->rq->body_file)
 		body = c->rq->body_file;
 	else
 		body = fmemopen(c->rq->body.data ? c->rq->body.data : (char *)"", c->rq->body.len, "rb");
@@ -571,7 +717,7 @@ static void post_rows(struct ctx *c, const struct std_dataset *ds)
 		api_error(c, 500, "internal", "สร้างไฟล์ชั่วคราวไม่ได้", "cannot create a temporary file");
 		goto out;
 	}
-	snprintf(name, sizeof name, "api:%s", ds->name);
+	snprintf(name, sizeof name, "api:%s%s", ds->name, remove ? ":delete" : "");
 	f.fp = body;
 	f.name = name;
 	memset(&o, 0, sizeof o);
@@ -582,29 +728,99 @@ static void post_rows(struct ctx *c, const struct std_dataset *ds)
 	o.report_fp = rep;
 	o.scope = auth_scope(&c->user);
 	o.no_rejected_file = 1; /* the answer's report names every rejected row */
+	o.remove = remove;
 	err_clear(&e);
 	rc = imp_run(c->st, c->app->key, &f, 1, &o, &res, &e);
 	if (rc) {
 		api_error(c, rc == NAWAT_EBUSY ? 503 : 500, rc == NAWAT_EBUSY ? "busy" : "store", e.th, e.en);
 		goto out;
 	}
-	report = report_json(rep, &total);
-	j = json_pack("{s:s,s:b,s:b,s:b,s:{s:I,s:I,s:I,s:I,s:I,s:I},s:o*,s:o,s:I}", "dataset", ds->name,
-		      "dry_run", o.dry_run, "committed", res.committed, "rolled_back", res.rolled_back,
-		      "counts", "rows", (json_int_t)res.total.rows, "inserted", (json_int_t)res.total.inserted,
-		      "updated", (json_int_t)res.total.updated, "unchanged", (json_int_t)res.total.unchanged,
-		      "rejected", (json_int_t)res.total.rejected, "warnings", (json_int_t)res.total.warnings,
-		      "submission_id", res.sub_ids[0] ? json_integer(res.sub_ids[0]) : NULL,
-		      "report", report ? report : json_array(), "report_total", (json_int_t)total);
+	report = api_report_json(rep, &total);
+	j = remove ? json_pack("{s:s,s:b,s:b,s:b,s:{s:I,s:I,s:I,s:I},s:o*,s:o,s:I}", "dataset", ds->name,
+			       "dry_run", o.dry_run, "committed", res.committed, "rolled_back", res.rolled_back,
+			       "counts", "rows", (json_int_t)res.total.rows, "deleted", (json_int_t)res.total.deleted,
+			       "not_found", (json_int_t)res.total.warnings, "rejected", (json_int_t)res.total.rejected,
+			       "submission_id", res.sub_ids[0] ? json_integer(res.sub_ids[0]) : NULL,
+			       "report", report ? report : json_array(), "report_total", (json_int_t)total)
+		   : json_pack("{s:s,s:b,s:b,s:b,s:{s:I,s:I,s:I,s:I,s:I,s:I},s:o*,s:o,s:I}", "dataset", ds->name,
+			       "dry_run", o.dry_run, "committed", res.committed, "rolled_back", res.rolled_back,
+			       "counts", "rows", (json_int_t)res.total.rows, "inserted", (json_int_t)res.total.inserted,
+			       "updated", (json_int_t)res.total.updated, "unchanged", (json_int_t)res.total.unchanged,
+			       "rejected", (json_int_t)res.total.rejected, "warnings", (json_int_t)res.total.warnings,
+			       "submission_id", res.sub_ids[0] ? json_integer(res.sub_ids[0]) : NULL,
+			       "report", report ? report : json_array(), "report_total", (json_int_t)total);
 	/* 422 when the data was refused; 200 when rows were written (with
-	 * accept_valid, the rejected ones are in the report) */
-	api_json(c, res.total.errors && !res.committed ? 422 : 200, j);
+	 * accept_valid, the rejected ones are in the report).  One row deleted
+	 * by its address: 404 when there was none, 409 when others refer to it. */
+	if (given && res.total.errors)
+		api_json(c, 409, j);
+	else if (given && !res.total.deleted)
+		api_json(c, 404, j);
+	else
+		api_json(c, res.total.errors && !res.committed ? 422 : 200, j);
 	imp_result_free(&res);
 out:
-	if (body && body != c->rq->body_file)
+	if (body && body != c->rq->body_file && body != given)
 		fclose(body);
 	if (rep)
 		fclose(rep);
+}
+
+/* ---- DELETE /api/v1/{dataset}/{key}: a deletion of one row ---- */
+
+static void delete_row(struct ctx *c, const struct std_dataset *ds, const char *keytext)
+{
+	struct csvw w;
+	char *text = NULL;
+	size_t len = 0, k;
+	const char *p = keytext, *comma;
+	FILE *fp;
+
+	for (k = 0; k < ds->nkey; k++)
+		if (ds->fields[ds->key[k]].pii && !auth_sees_ids(&c->user)) {
+			api_error(c, 403, "forbidden", "นักวิจัยค้นหาด้วยข้อมูลส่วนบุคคลไม่ได้",
+				  "researchers cannot look up rows by personal data");
+			return;
+		}
+	/* the key as a one-row file of keys, through the same pipeline */
+	fp = open_memstream(&text, &len);
+	if (!fp) {
+		api_error(c, 500, "internal", "หน่วยความจำไม่พอ", "out of memory");
+		return;
+	}
+	csvw_init(&w, fp, 0);
+	for (k = 0; k < ds->nkey; k++)
+		csvw_str(&w, ds->fields[ds->key[k]].name);
+	csvw_end(&w);
+	for (k = 0; k < ds->nkey; k++) {
+		comma = strchr(p, ',');
+		if ((k + 1 < ds->nkey) != (comma != NULL)) {
+			char th[256], en[256];
+
+			fclose(fp);
+			free(text);
+			snprintf(th, sizeof th, "คีย์ของ %s มี %zu ส่วน คั่นด้วย ,", ds->name, ds->nkey);
+			snprintf(en, sizeof en, "a %s key has %zu parts separated by ,", ds->name, ds->nkey);
+			api_error(c, 400, "bad_key", th, en);
+			return;
+		}
+		csvw_field(&w, p, comma ? (size_t)(comma - p) : strlen(p));
+		p = comma ? comma + 1 : p + strlen(p);
+	}
+	csvw_end(&w);
+	if (csvw_status(&w) || fclose(fp)) {
+		free(text);
+		api_error(c, 500, "internal", "หน่วยความจำไม่พอ", "out of memory");
+		return;
+	}
+	fp = fmemopen(text, len, "rb");
+	if (fp) {
+		post_rows(c, ds, 1, fp);
+		fclose(fp);
+	} else {
+		api_error(c, 500, "internal", "หน่วยความจำไม่พอ", "out of memory");
+	}
+	free(text);
 }
 
 /* ---- submissions ---- */
@@ -970,6 +1186,10 @@ void api_route(struct ctx *c, const char *rest)
 		list_datasets(c);
 		return;
 	}
+	if (!strcmp(rest, "compliance") && !strcmp(m, "GET")) {
+		api_compliance(c);
+		return;
+	}
 	if (!strcmp(rest, "submissions") && !strcmp(m, "GET")) {
 		list_submissions(c);
 		return;
@@ -988,18 +1208,27 @@ void api_route(struct ctx *c, const char *rest)
 		api_error(c, 403, "forbidden", "ไม่มีสิทธิ์", "not allowed");
 		return;
 	}
-	if (slash && slash[1]) {
-		if (strcmp(m, "GET")) {
-			api_error(c, 405, "method_not_allowed", "ใช้ GET", "use GET");
+	if (slash && !strcmp(slash + 1, "deletions")) {
+		if (strcmp(m, "POST")) {
+			api_error(c, 405, "method_not_allowed", "ใช้ POST", "use POST");
 			return;
 		}
-		cached(c, ds, slash + 1, get_row);
+		post_rows(c, ds, 1, NULL);
+		return;
+	}
+	if (slash && slash[1]) {
+		if (!strcmp(m, "DELETE"))
+			delete_row(c, ds, slash + 1);
+		else if (!strcmp(m, "GET"))
+			cached(c, ds, slash + 1, get_row);
+		else
+			api_error(c, 405, "method_not_allowed", "ใช้ GET หรือ DELETE", "use GET or DELETE");
 		return;
 	}
 	if (!strcmp(m, "GET"))
 		cached(c, ds, NULL, list_rows);
 	else if (!strcmp(m, "POST"))
-		post_rows(c, ds);
+		post_rows(c, ds, 0, NULL);
 	else
 		api_error(c, 405, "method_not_allowed", "ใช้ GET หรือ POST", "use GET or POST");
 }

@@ -64,6 +64,11 @@ void app_handle(void *app, struct http_req *rq, struct http_resp *rs);
 void api_json(struct ctx *c, int status, json_t *j);
 void api_error(struct ctx *c, int status, const char *code, const char *th, const char *en);
 
+/* The validation report CSV in rep (rewound here) as a JSON array of issue
+ * objects (the first 10,000); *total counts them all.  NULL when out of
+ * memory. */
+json_t *api_report_json(FILE *rep, size_t *total);
+
 /* A query scoped to the caller. */
 struct store_query ctx_query(const struct ctx *c);
 

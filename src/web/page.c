@@ -6,6 +6,7 @@
 
 #include "../base/date.h"
 #include "../base/embed.h"
+#include "gov.h"
 
 static const struct {
 	const char *id, *href, *th, *en;
@@ -15,6 +16,9 @@ static const struct {
 	{ "areas", "/areas", "พื้นที่นวัตกรรม", "Areas", 0 },
 	{ "schools", "/schools", "สถานศึกษา", "Schools", 0 },
 	{ "import", "/import", "นำเข้าข้อมูล", "Import", 0 },
+	{ "governance", "/governance", "คณะกรรมการและแผน", "Governance", 0 },
+	{ "pilots", "/pilots", "สถานศึกษานำร่อง", "Pilot schools", 0 },
+	{ "partners", "/partners", "ภาคีเครือข่าย", "Partners", 0 },
 	{ "standard", "/standard", "มาตรฐานข้อมูล", "Data standard", 0 },
 	{ "users", "/users", "ผู้ใช้", "Users", 1 },
 	{ "audit", "/audit", "บันทึกการตรวจสอบ", "Audit log", 1 },
@@ -221,6 +225,6 @@ int pages_route(struct ctx *c)
 		else
 			page_audit(c);
 	} else
-		return 0;
+		return gov_route(c);
 	return 1;
 }

@@ -6,6 +6,7 @@
  * Every query is scoped (ctx_query), so an area outside the caller's scope
  * is simply not found: 404, the same as an area that does not exist.
  */
+#include "gov.h"
 #include "page.h"
 
 #include <stdlib.h>
@@ -278,6 +279,7 @@ void page_area(struct ctx *c, const char *code)
 	sc = NULL;
 	scope_note(c);
 
+	gov_area_section(c, code);
 	html_f(b, "<h2>สถานศึกษานำร่อง <span lang=\"en\">Pilot schools</span></h2>\n");
 	if ((rc = read_pilots(c, sds, &sf, code, &p, &np))) {
 		page_notice(c, "error", "อ่านข้อมูลสถานศึกษาไม่สำเร็จ", "cannot read the schools");

@@ -1,6 +1,7 @@
 // ui.test.mjs - the web UI in Chromium (Debian's, driven by playwright-core): signing in,
 // following links from the areas to a pilot school, importing a file with an error and
-// again fixed, and on every page: axe-core (no serious or critical violation), <html lang="th">,
+// again fixed, scheduling a meeting, adding a resolution and closing it while the area page
+// follows, and on every page: axe-core (no serious or critical violation), <html lang="th">,
 // no console errors (a CSP violation is one), no horizontal scrolling at 360×740.  Full-page
 // screenshots go to tests/browser/artifacts/NAME.png (NAME-360.png for the narrow view).
 import assert from 'node:assert/strict';
@@ -39,6 +40,12 @@ const PAGES = [
 	['standard', '/standard'],
 	['users', '/users'],
 	['audit', '/audit'],
+	['governance', '/governance'],
+	['committee', '/committees/50-DRIVE'],
+	['meeting', '/meetings/50-DRIVE/2564/3'],
+	['plan', '/plans/50-PLAN-2565'],
+	['pilots', '/pilots'],
+	['partners', '/partners'],
 ];
 
 describe('the web UI in Chromium', () => {
@@ -206,6 +213,82 @@ describe('the web UI in Chromium', () => {
 		const stored = await env.req('admin', { path: `/api/v1/students/${GOOD2},2567` });
 		assert.equal(stored.status, 200);
 		await shoot(page, 'import-done');
+		await page.close();
+	});
+
+	/** The governance lines of the area page: the next meeting and the open resolutions. */
+	async function areaGovernance(page) {
+		await page.goto(base + '/areas/50');
+		return {
+			next: (await page.locator('#next-meeting').innerText()).trim(),
+			open: Number(/^(\d+)/.exec((await page.locator('#open-resolutions').innerText()).trim())[1]),
+		};
+	}
+
+	async function submit(page, form) {
+		const [response] = await Promise.all([
+			page.waitForResponse((r) => r.request().method() === 'POST'),
+			page.click(`${form} button[type=submit]`),
+		]);
+		await page.waitForLoadState();
+		return response;
+	}
+
+	test('a meeting is scheduled, a resolution added and closed, and the area page follows', async () => {
+		const page = await wide.newPage();
+		page.setDefaultTimeout(15000);
+		const start = await areaGovernance(page);
+
+		// schedule meeting 7 of this B.E. year from the committee page
+		await page.goto(base + '/committees/50-DRIVE');
+		const year = await page.inputValue('#new-meeting-year');
+		assert.match(year, /^25\d\d$/, 'the B.E. year is offered');
+		await page.fill('#new-meeting-number', '7');
+		await page.selectOption('#new-meeting-status', 'scheduled');
+		await page.fill('#new-meeting-held_on', '2099-01-15');
+		await page.fill('#new-meeting-venue_th', 'ห้องประชุมศาลากลางจังหวัดเชียงใหม่');
+		const r1 = await submit(page, '#new-meeting');
+		assert.equal(new URL(page.url()).pathname, `/meetings/50-DRIVE/${year}/7`, `saved: ${r1.status()}`);
+		assert.match(await page.locator('.notice.ok').innerText(), /บันทึกแล้ว/);
+		let area = await areaGovernance(page);
+		assert.match(area.next, new RegExp(`ครั้งที่ 7/${year}`), 'the area page shows the new meeting as the next one');
+		assert.equal(area.open, start.open);
+
+		// add a resolution with its owner and due date
+		await page.goto(base + `/meetings/50-DRIVE/${year}/7`);
+		assert.equal(await page.inputValue('#new-resolution-resolution_no'), '1');
+		await page.fill('#new-resolution-text_th', 'จัดทำรายงานผลสัมฤทธิ์เสนอ กนน.');
+		await page.fill('#new-resolution-owner_th', 'สำนักงานศึกษาธิการจังหวัดเชียงใหม่');
+		await page.fill('#new-resolution-due_on', '2099-03-31');
+		await submit(page, '#new-resolution');
+		assert.match(await page.locator('#resolution-1').innerText(), /จัดทำรายงานผลสัมฤทธิ์[\s\S]*ยังไม่ดำเนินการ/);
+		area = await areaGovernance(page);
+		assert.equal(area.open, start.open + 1, 'one more open resolution on the area page');
+
+		// closing it without the date: the message is beside the field, nothing saved
+		await page.goto(base + `/meetings/50-DRIVE/${year}/7`);
+		await page.selectOption('#resolution-form-1-status', 'done');
+		const r2 = await submit(page, '#resolution-form-1');
+		assert.equal(r2.status(), 422);
+		assert.match(await page.locator('#resolution-form-1-closed_on-error').innerText(), /closed_on/);
+		assert.equal(await page.getAttribute('#resolution-form-1-closed_on', 'aria-invalid'), 'true');
+		await shoot(page, 'meeting-form-error');
+		const vs = await seriousViolations(page);
+		assert.deepEqual(vs, [], `axe on the form with its messages:\n${describeViolations(vs)}`);
+		assert.equal((await areaGovernance(page)).open, start.open + 1, 'nothing was saved');
+
+		// with the date it is done
+		await page.goto(base + `/meetings/50-DRIVE/${year}/7`);
+		await page.selectOption('#resolution-form-1-status', 'done');
+		await page.fill('#resolution-form-1-closed_on', '2099-02-01');
+		await submit(page, '#resolution-form-1');
+		assert.match(await page.locator('#resolution-1').innerText(), /ดำเนินการแล้ว/);
+		area = await areaGovernance(page);
+		assert.equal(area.open, start.open, 'the area page no longer counts it');
+		const stored = await env.req('admin', { path: `/api/v1/resolutions/50-DRIVE,${year},7,1` });
+		assert.equal(stored.json.status, 'done');
+		assert.equal(stored.json.closed_on, '2099-02-01');
+		await shoot(page, 'area-50-after');
 		await page.close();
 	});
 

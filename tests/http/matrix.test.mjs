@@ -27,6 +27,9 @@ const HEADERS = {
 	schools: 'school_code,name_th,name_en,affiliation_code,province_code,district_th,subdistrict_th,esa_th,area_code,pilot,pilot_cohort,pilot_since,latitude,longitude',
 	students: 'citizen_id,school_code,academic_year,grade_code,gender,birth_date,disadvantage,disability',
 	outcomes: 'citizen_id,school_code,academic_year,term,domain,subject_code,instrument,score,level',
+	meetings: 'committee_code,year,number,area_code,status,held_on',
+	pilot_status: 'school_code,status,applied_on,board_approved_on,supervisor,supervisor_approved_on,committee_approved_on,active_since',
+	participants: 'participant_id,sector,area_code,type,name_th,status,involvement',
 };
 const studentRow = (school) => `${STUDENT[school]},${school},2567,213,1,2016-03-17,0,0`;
 const outcomeRow = (school) => `${STUDENT[school]},${school},2567,1,S,201,AREA,,3`;
@@ -72,6 +75,28 @@ const ACTIONS = {
 	'page /users': { page: '/users' },
 	'page /audit': { page: '/audit' },
 	'list submissions': { submissions: true },
+	'list committees': { list: 'committees' },
+	'list meetings': { list: 'meetings' },
+	'list pilot_status': { list: 'pilot_status' },
+	'list participants': { list: 'participants' },
+	'get committee 50-DRIVE': { get: '/api/v1/committees/50-DRIVE' },
+	'get committee 71-DRIVE': { get: '/api/v1/committees/71-DRIVE' },
+	'get committee POLICY': { get: '/api/v1/committees/POLICY' },
+	'post meeting of 50-DRIVE': { post: 'meetings', body: csv('meetings', '50-DRIVE,2568,9,50,scheduled,2025-12-01'), scope: 'area_code' },
+	'post meeting of 71-DRIVE': { post: 'meetings', body: csv('meetings', '71-DRIVE,2568,9,71,scheduled,2025-12-01'), scope: 'area_code' },
+	'post pilot status of Ban Phui': { post: 'pilot_status', body: csv('pilot_status', `${BANPHUI},active,2020-01-15,2020-02-01,esa,2020-03-01,2020-04-01,2020-05-16`), scope: 'school_code' },
+	'post participant of area 71': { post: 'participants', body: csv('participants', '3716800999,3,71,04,บริษัทตัวอย่าง จำกัด,01,03'), scope: { chiangmai: 'area_code', banphui: 'school_code' } },
+	'compliance of all areas': { get: '/api/v1/compliance?scope=all' },
+	'compliance of area 50': { get: '/api/v1/compliance?scope=50' },
+	'compliance of area 71': { get: '/api/v1/compliance?scope=71' },
+	'page /governance': { page: '/governance' },
+	'page committee 50-DRIVE': { page: '/committees/50-DRIVE' },
+	'page committee 71-DRIVE': { page: '/committees/71-DRIVE' },
+	'page meeting 50-DRIVE 3/2564': { page: '/meetings/50-DRIVE/2564/3' },
+	'page plan of area 71': { page: '/plans/71-PLAN-2565' },
+	'page /pilots': { page: '/pilots' },
+	'page /partners': { page: '/partners' },
+	'page form meeting of 50-DRIVE': { pageForm: '/committees/50-DRIVE/meetings', form: { year: '2568', number: '8', status: 'scheduled', held_on: '2025-11-01' }, saved: '/meetings/50-DRIVE/2568/8?saved=1' },
 };
 
 // 200 ok · 303 to the sign-in page · 401 no caller · 403 not the role's · 404 outside the
@@ -116,6 +141,28 @@ page import outcome of Ban Phui           200     200        200      200       
 page /users                               200     403        403      403       403        303
 page /audit                               200     403        403      403       403        303
 list submissions                          200     200        200      200       200        401
+list committees                           200     200        200      200       200        401
+list meetings                             200     200        200      200       200        401
+list pilot_status                         200     200        200      200       200        401
+list participants                         200     200        200      200       200        401
+get committee 50-DRIVE                    200     200        200      200       200        401
+get committee 71-DRIVE                    200     404        404      404       200        401
+get committee POLICY                      200     404        404      404       200        401
+post meeting of 50-DRIVE                  200     200        403      403       403        401
+post meeting of 71-DRIVE                  200     422        403      403       403        401
+post pilot status of Ban Phui             200     200        403      403       403        401
+post participant of area 71               200     422        422      403       403        401
+compliance of all areas                   200     403        403      403       200        401
+compliance of area 50                     200     200        403      403       200        401
+compliance of area 71                     200     403        403      403       200        401
+page /governance                          200     200        200      200       200        303
+page committee 50-DRIVE                   200     200        200      200       200        303
+page committee 71-DRIVE                   200     404        404      404       200        303
+page meeting 50-DRIVE 3/2564              200     200        200      200       200        303
+page plan of area 71                      200     404        404      404       200        303
+page /pilots                              200     200        200      200       200        303
+page /partners                            200     200        200      200       200        303
+page form meeting of 50-DRIVE             303     303        403      403       403        303
 `;
 
 function parseTable(text) {
@@ -135,11 +182,17 @@ const ROLES = Object.keys(ROWS[0].expect);
 
 // Which rows a role may see.  Filled in before the tests from the centre's view of the schools.
 const schoolsOfArea50 = new Set();
+// governance data sets: those with an area_code are scoped by it for an area, and by the
+// school's area for a school; pilot_status by its school; participants by school for a school
+const BY_AREA = new Set(['areas', 'schools', 'committees', 'committee_members', 'meetings', 'resolutions', 'plans', 'plan_goals', 'kpis', 'kpi_values', 'participants']);
 function inScope(role, ds, row) {
 	if (role === 'admin' || role === 'researcher') return true;
+	if (role === 'chiangmai') return BY_AREA.has(ds) ? row.area_code === '50' : schoolsOfArea50.has(row.school_code);
+	if (ds === 'participants') return row.school_code === BANPHUI;
+	if (BY_AREA.has(ds) && ds !== 'schools') return row.area_code === '50';
 	if (role === 'chiangmai') return ds === 'areas' || ds === 'schools' ? row.area_code === '50' : schoolsOfArea50.has(row.school_code);
 	// banphui and teacher: their school, and the area it belongs to
-	return ds === 'areas' ? row.area_code === '50' : row.school_code === BANPHUI;
+	return row.school_code === BANPHUI;
 }
 
 describe('role × endpoint matrix', () => {
@@ -151,12 +204,15 @@ describe('role × endpoint matrix', () => {
 		for (const [ds, rows] of [
 			['students', Object.keys(STUDENT).map(studentRow)],
 			['outcomes', Object.keys(STUDENT).map(outcomeRow)],
+			// the governance rows the table posts, there before the counts are taken
+			['meetings', ['50-DRIVE,2568,9,50,scheduled,2025-12-01', '71-DRIVE,2568,9,71,scheduled,2025-12-01', '50-DRIVE,2568,8,50,scheduled,2025-11-01']],
+			['participants', ['3716800999,3,71,04,บริษัทตัวอย่าง จำกัด,01,03']],
 		]) {
 			const r = await env.req('admin', { method: 'POST', path: `/api/v1/${ds}`, headers: { 'Content-Type': 'text/csv' }, body: `${HEADERS[ds]}\n${rows.join('\n')}\n` });
 			assert.equal(r.status, 200, `setup: POST ${ds}: ${r.text}`);
-			assert.equal(r.json.counts.inserted, 3);
+			assert.equal(r.json.counts.inserted, rows.length);
 		}
-		for (const ds of ['areas', 'schools', 'students', 'outcomes']) {
+		for (const ds of ['areas', 'schools', 'students', 'outcomes', 'committees', 'meetings', 'pilot_status', 'participants']) {
 			const r = await env.req('admin', { path: `/api/v1/${ds}?limit=1000` });
 			assert.equal(r.status, 200);
 			all[ds] = r.json.data;
@@ -184,11 +240,13 @@ describe('role × endpoint matrix', () => {
 					else if (a.pageImport)
 						r = await env.req(as, { method: 'POST', path: '/import', ...multipart({ dataset: a.pageImport, file: { filename: 'x.csv', content: a.body } }) });
 					else if (a.submissions) r = await env.req(as, { path: '/api/v1/submissions?limit=200' });
+					else if (a.pageForm)
+						r = await env.req(as, { method: 'POST', path: a.pageForm, headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(a.form).toString() });
 					else r = await env.req(as, { method: 'POST', path: `/api/v1/${a.post}`, headers: { 'Content-Type': 'text/csv' }, body: a.body });
 					assert.equal(r.status, status, `${role}: ${action}: ${r.status} ${r.text.slice(0, 400)}`);
 
-					if (status === 303) assert.equal(r.headers.location, '/login');
-					if ([401, 403, 404].includes(status) && !a.page && !a.pageImport) {
+					if (status === 303) assert.equal(r.headers.location, a.pageForm && as ? a.saved : '/login');
+					if ([401, 403, 404].includes(status) && !a.page && !a.pageImport && !a.pageForm) {
 						assert.equal(typeof r.json?.error?.code, 'string', `an error body: ${r.text.slice(0, 200)}`);
 						assert.equal(r.json.error.code, { 401: 'unauthorized', 403: 'forbidden', 404: 'not_found' }[status]);
 					}
@@ -216,13 +274,19 @@ describe('role × endpoint matrix', () => {
 					}
 					if (status === 422 && a.post) {
 						assert.equal(r.json.committed, false);
-						assert.deepEqual(r.json.report.map((x) => [x.row, x.column, x.code]), [[2, a.scope, 'reference']],
+						const scope = typeof a.scope === 'object' ? a.scope[role] : a.scope;
+						assert.deepEqual(r.json.report.map((x) => [x.row, x.column, x.code]), [[2, scope, 'reference']],
 							`the report: ${JSON.stringify(r.json.report)}`);
 					}
 					if (a.lists) {
 						// a search page shows the school's link exactly when the school is in scope
 						const shown = r.text.includes(`href="/schools/${a.lists.school_code}"`);
 						assert.equal(shown, inScope(role, 'schools', a.lists), `${role}: the link to ${a.lists.school_code} ${shown ? 'is' : 'is not'} on ${a.page}`);
+					}
+					if (status === 200 && a.get && a.get.startsWith('/api/v1/compliance?scope=')) {
+						const want = a.get.split('=')[1];
+						assert.equal(r.json.scope, want);
+						if (want !== 'all') assert.ok(r.json.findings.every((f) => f.area_code === want), `${role} sees findings of another area`);
 					}
 					if ((a.page || a.pageImport) && role === 'researcher')
 						for (const id of Object.values(STUDENT)) assert.ok(!r.text.includes(id), `the researcher sees the citizen ID ${id} on ${a.page || '/import'}`);

@@ -10,10 +10,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/mem.h"
@@ -353,6 +356,228 @@ static void test_migration_adds_column(void **state)
 	nw_free(json);
 }
 
+/* ---- two imports at once, on two connections ---- */
+
+/* One import on its own thread, reading fp (a pipe the test feeds, or a file). */
+struct job {
+	struct store *st;
+	FILE *fp;
+	char report[512];
+	struct run r;
+	pthread_t t;
+	atomic_int done;
+};
+
+static void *job_main(void *p)
+{
+	struct job *j = p;
+	struct imp_opts o;
+	struct imp_file f;
+
+	memset(&o, 0, sizeof o);
+	memset(&f, 0, sizeof f);
+	o.user = "test";
+	o.report_path = j->report;
+	o.rejected_dir = dir;
+	f.fp = j->fp;
+	f.name = "students.csv";
+	f.ds = std_dataset(pkg, "students");
+	f.fmt = REC_CSV;
+	err_clear(&j->r.err);
+	j->r.rc = imp_run(j->st, key, &f, 1, &o, &j->r.res, &j->r.err);
+	fclose(j->fp);
+	atomic_store(&j->done, 1);
+	return NULL;
+}
+
+static void job_start(struct job *j, struct store *st, FILE *fp, const char *report)
+{
+	memset(&j->r, 0, sizeof j->r);
+	j->st = st;
+	j->fp = fp;
+	snprintf(j->report, sizeof j->report, "%s", path_of(report));
+	atomic_store(&j->done, 0);
+	assert_int_equal(pthread_create(&j->t, NULL, job_main, j), 0);
+}
+
+/* Waits up to `seconds` for the job: 1 when it ended. */
+static int job_wait(struct job *j, int seconds)
+{
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	int i;
+
+	for (i = 0; i < seconds * 50 && !atomic_load(&j->done); i++)
+		nanosleep(&ts, NULL);
+	return atomic_load(&j->done);
+}
+
+/* Students first..first+n-1 of a school, in a grade. */
+static void put_students(FILE *fp, int header, int first, int n, const char *school, const char *grade)
+{
+	char d12[24];
+	int i, k, sum;
+
+	if (header)
+		fputs("citizen_id,school_code,academic_year,grade_code,gender,birth_date,disadvantage,disability\n", fp);
+	for (i = first; i < first + n; i++) {
+		snprintf(d12, sizeof d12, "11018%07d", i);
+		for (k = 0, sum = 0; k < 12; k++)
+			sum += (d12[k] - '0') * (13 - k);
+		fprintf(fp, "%s%d,%s,2567,%s,%d,2014-03-02,0,0\n", d12, (11 - sum % 11) % 10, school, grade,
+			1 + i % 2);
+	}
+}
+
+/* A second connection to the store of `st` (the last one made). */
+static struct store *same_store(void)
+{
+	struct store *st;
+	struct nw_err e;
+
+	assert_int_equal(store_open(store_url(nstore), pkg, 0, &st, &e), 0);
+	return st;
+}
+
+/* Every student's grade: the one grade all of them have, or "mixed". */
+static const char *one_grade(struct store *st, int64_t *count)
+{
+	char *snap = snapshot(st, "students"), *p;
+	static char grade[16];
+	int64_t n = 0;
+
+	grade[0] = '\0';
+	for (p = snap; (p = strstr(p, "\"grade_code\":\"")); n++) {
+		p += 14;
+		if (!grade[0])
+			snprintf(grade, sizeof grade, "%.3s", p);
+		else if (strncmp(grade, p, 3))
+			snprintf(grade, sizeof grade, "mixed");
+	}
+	free(snap);
+	*count = n;
+	return grade;
+}
+
+#define BIG 10000 /* rows: more than two batches of either backend */
+
+/*
+ * Two imports of the same keys with different values at once: A has written
+ * part of its rows (uncommitted) when B starts.  Both end committed, one after
+ * the other: the first inserts every row, the second updates every row, and
+ * the store holds the second's values for all rows, never a mix.
+ */
+static void test_concurrent_same_keys(void **state)
+{
+	struct store *st = new_store(), *st2 = same_store();
+	struct job a, b;
+	int fds[2];
+	FILE *w, *fb;
+	int64_t n;
+	const char *grade, *last;
+	struct run r;
+
+	(void)state;
+	write_text("schools.csv", schools_csv);
+	import(st, "schools", "schools.csv", 0, &r);
+	imp_result_free(&r.res);
+
+	assert_int_equal(pipe(fds), 0);
+	w = fdopen(fds[1], "w");
+	job_start(&a, st, fdopen(fds[0], "r"), "report-a.csv");
+	/* (the reader takes 64 KiB blocks: send enough for a whole batch) */
+	put_students(w, 1, 0, BIG * 4 / 5, "1050140101", "214");
+	fflush(w);
+	sleep(1); /* A reads and writes its first batch, then waits for more */
+
+	fb = fopen(path_of("same-b.csv"), "w");
+	put_students(fb, 1, 0, BIG, "1050140101", "215");
+	fclose(fb);
+	job_start(&b, st2, fopen(path_of("same-b.csv"), "r"), "report-b.csv");
+	sleep(1);
+	put_students(w, 0, BIG * 4 / 5, BIG / 5, "1050140101", "214");
+	fclose(w);
+	assert_true(job_wait(&a, 120));
+	assert_true(job_wait(&b, 120));
+	pthread_join(a.t, NULL);
+	pthread_join(b.t, NULL);
+
+	assert_int_equal(a.r.rc, 0);
+	assert_int_equal(b.r.rc, 0);
+	assert_true(a.r.res.committed && b.r.res.committed);
+	/* one inserted everything, the other updated everything */
+	assert_int_equal(a.r.res.total.inserted + b.r.res.total.inserted, BIG);
+	assert_int_equal(a.r.res.total.updated + b.r.res.total.updated, BIG);
+	assert_true(a.r.res.total.inserted == BIG || b.r.res.total.inserted == BIG);
+	last = a.r.res.total.updated == BIG ? "214" : "215";
+	grade = one_grade(st, &n);
+	assert_int_equal(n, BIG);
+	assert_string_equal(grade, last);
+	print_message("the %s import committed last: every row has its grade %s\n",
+		      a.r.res.total.updated == BIG ? "first" : "second", last);
+	imp_result_free(&a.r.res);
+	imp_result_free(&b.r.res);
+	store_close(st2);
+	store_close(st);
+}
+
+/*
+ * Imports into different schools do not wait for each other (PostgreSQL): B
+ * starts, writes and commits while A's transaction is open and holding rows.
+ * SQLite has one writer at a time, so there the imports take turns.
+ */
+static void test_concurrent_schools(void **state)
+{
+	struct store *st, *st2;
+	struct job a, b;
+	int fds[2];
+	FILE *w, *fb;
+	struct run r;
+	int64_t n;
+
+	(void)state;
+	if (!getenv("PG_DIR") || !*getenv("PG_DIR")) {
+		print_message("SQLite has one writer at a time: imports take turns (PostgreSQL only)\n");
+		skip();
+	}
+	st = new_store();
+	st2 = same_store();
+	write_text("schools.csv", schools_csv);
+	import(st, "schools", "schools.csv", 0, &r);
+	imp_result_free(&r.res);
+
+	assert_int_equal(pipe(fds), 0);
+	w = fdopen(fds[1], "w");
+	job_start(&a, st, fdopen(fds[0], "r"), "report-a.csv");
+	put_students(w, 1, 0, BIG * 4 / 5, "1050140101", "214");
+	fflush(w);
+	sleep(1);
+
+	fb = fopen(path_of("school-b.csv"), "w");
+	put_students(fb, 1, BIG, BIG, "1050140102", "215");
+	fclose(fb);
+	job_start(&b, st2, fopen(path_of("school-b.csv"), "r"), "report-b.csv");
+	/* B finishes while A is still open, waiting for the rest of its file */
+	assert_true(job_wait(&b, 60));
+	assert_false(atomic_load(&a.done));
+	pthread_join(b.t, NULL);
+	assert_int_equal(b.r.rc, 0);
+	assert_true(b.r.res.committed);
+	assert_int_equal(b.r.res.total.inserted, BIG);
+
+	put_students(w, 0, BIG * 4 / 5, BIG / 5, "1050140101", "214");
+	fclose(w);
+	assert_true(job_wait(&a, 120));
+	pthread_join(a.t, NULL);
+	assert_int_equal(a.r.rc, 0);
+	assert_int_equal(a.r.res.total.inserted, BIG);
+	one_grade(st, &n);
+	assert_int_equal(n, 2 * BIG);
+	imp_result_free(&a.r.res);
+	imp_result_free(&b.r.res);
+	store_close(st2);
+	store_close(st);
+}
+
 static int setup(void **state)
 {
 	struct nw_err e;
@@ -388,6 +613,8 @@ int main(void)
 		cmocka_unit_test(test_duplicate_across_chunks),
 		cmocka_unit_test(test_allocation_failures),
 		cmocka_unit_test(test_migration_adds_column),
+		cmocka_unit_test(test_concurrent_same_keys),
+		cmocka_unit_test(test_concurrent_schools),
 	};
 
 	return cmocka_run_group_tests_name("import", tests, setup, teardown);

@@ -64,15 +64,17 @@ static int field(const struct std_dataset *ds, const char *name)
 
 static void test_std_datasets(void **state)
 {
-	static const char *names[] = { "areas", "schools", "students", "outcomes" };
+	static const char *names[] = { "areas", "schools", "students", "outcomes", "committees",
+				       "committee_members", "meetings", "resolutions", "plans", "plan_goals",
+				       "kpis", "kpi_values", "pilot_status", "participants" };
 	const struct std_package *p = pkg();
 	size_t i;
 
 	(void)state;
 	assert_string_equal(p->name, "nawat-exchange");
 	assert_int_equal(p->schema_version, 1);
-	assert_int_equal(p->ndatasets, 4);
-	for (i = 0; i < 4; i++) {
+	assert_int_equal(p->ndatasets, 14);
+	for (i = 0; i < 14; i++) {
 		assert_string_equal(p->datasets[i].name, names[i]);
 		assert_int_equal(p->datasets[i].index, i);
 		assert_int_equal(p->datasets[i].order, i + 1);
@@ -129,7 +131,7 @@ static void test_std_codelists(void **state)
 	size_t i;
 
 	(void)state;
-	assert_int_equal(p->ncodelists, 16);
+	assert_int_equal(p->ncodelists, 30);
 	assert_non_null(prov);
 	assert_int_equal(prov->ncodes, 77);
 	for (i = 1; i < prov->ncodes; i++)
@@ -213,6 +215,15 @@ static void test_std_field_rules(void **state)
 	assert_null(std_field_codelist(f, "K", 1));
 	assert_ptr_equal(std_field_codelist(f, "S", 1), std_codelist(p, "competency_level"));
 	assert_ptr_equal(std_field_codelist(f, "A", 1), std_codelist(p, "attitude_level"));
+
+	/* x-write-roles and x-not-before */
+	assert_int_equal(dataset("pilot_status")->nwrite_roles, 2);
+	assert_string_equal(dataset("pilot_status")->write_roles[0], "central");
+	assert_string_equal(dataset("pilot_status")->write_roles[1], "area");
+	assert_int_equal(dataset("committees")->nwrite_roles, 0);
+	assert_int_equal(dataset("plans")->fields[field(dataset("plans"), "last_year")].not_before,
+			 field(dataset("plans"), "first_year"));
+	assert_int_equal(sc->fields[field(sc, "latitude")].not_before, -1);
 
 	f = &sc->fields[field(sc, "school_code")];
 	assert_int_equal(f->nprefix, 2);
@@ -517,6 +528,20 @@ static const struct kv out_a[] = {
 
 #define NONE { { NULL, VC_NONE, 0 } }
 
+/* governance rows (x-not-before, x-code-prefix with two error rules, conditions) */
+static const struct kv plan_ok[] = {
+	{ "plan_code", "50-PLAN-2565" }, { "area_code", "50" }, { "title_th", "แผน" }, { "first_year", "2565" },
+	{ "last_year", "2569" }, { NULL, NULL } };
+static const struct kv member_ok[] = {
+	{ "committee_code", "50-DRIVE" }, { "member_no", "1" }, { "area_code", "50" }, { "name_th", "นายทดสอบ" },
+	{ "seat", "expert" }, { "term_start", "2024-01-01" }, { "term_end", "2027-12-31" }, { NULL, NULL } };
+static const struct kv participant_ok[] = {
+	{ "participant_id", "3506700001" }, { "sector", "3" }, { "area_code", "50" }, { "type", "04" },
+	{ "name_th", "หอการค้า" }, { "status", "01" }, { "involvement", "03" }, { NULL, NULL } };
+static const struct kv resolution_ok[] = {
+	{ "committee_code", "50-DRIVE" }, { "meeting_year", "2567" }, { "meeting_no", "3" }, { "resolution_no", "1" },
+	{ "area_code", "50" }, { "text_th", "มติ" }, { "owner_th", "ศธจ." }, { "status", "open" }, { NULL, NULL } };
+
 static const struct vcase cases[] = {
 	/* rows that pass */
 	{ "student ok", "students", student_ok, { { NULL, NULL } }, NONE, 0 },
@@ -723,6 +748,28 @@ static const struct vcase cases[] = {
 	  { { "school_code", "1051100001" } }, { { "school_code", VC_MISMATCH, 1 } }, 0 },
 	{ "prefix: another affiliation that matches", "schools", school_ok,
 	  { { "school_code", "1150100001" }, { "affiliation_code", "11" } }, NONE, 0 },
+
+	/* governance */
+	{ "a valid plan", "plans", plan_ok, { { NULL, NULL } }, NONE, 0 },
+	{ "not-before: the last year before the first", "plans", plan_ok, { { "last_year", "2564" } },
+	  { { "last_year", VC_MISMATCH, 0 } }, 1 },
+	{ "not-before: a one-year plan", "plans", plan_ok, { { "last_year", "2565" } }, NONE, 0 },
+	{ "not-before: a term ending before it starts", "committee_members", member_ok,
+	  { { "term_end", "2023-12-31" } }, { { "term_end", VC_MISMATCH, 0 } }, 1 },
+	{ "not-before: an open-ended term", "committee_members", member_ok, { { "term_end", "" } }, NONE, 0 },
+	{ "not-before: a bad start is reported once, on the start", "committee_members", member_ok,
+	  { { "term_start", "2024-02-30" }, { "term_end", "2023-12-31" } }, { { "term_start", VC_DATE, 0 } }, 1 },
+	{ "seat not in its code list", "committee_members", member_ok, { { "seat", "boss" } },
+	  { { "seat", VC_CODE_LIST, 0 } }, 1 },
+	{ "a valid participant", "participants", participant_ok, { { NULL, NULL } }, NONE, 0 },
+	{ "participant ID: digit 1 vs sector", "participants", participant_ok, { { "sector", "4" } },
+	  { { "participant_id", VC_MISMATCH, 0 } }, 1 },
+	{ "participant ID: digits 2-3 vs area", "participants", participant_ok, { { "area_code", "71" } },
+	  { { "participant_id", VC_MISMATCH, 0 } }, 1 },
+	{ "resolution done without the date closed", "resolutions", resolution_ok, { { "status", "done" } },
+	  { { "closed_on", VC_REQUIRED, 0 } }, 1 },
+	{ "open resolution with a date closed", "resolutions", resolution_ok, { { "closed_on", "2024-01-01" } },
+	  { { "closed_on", VC_NOT_ALLOWED, 0 } }, 1 },
 };
 
 static void fill_row(const struct std_dataset *ds, const struct kv *base, const struct kv *over,
@@ -844,7 +891,8 @@ static void test_val_code_names(void **state)
 	static const char *names[VC_COUNT] = {
 		"", "required", "type", "pattern", "checksum", "code_list", "range", "precision",
 		"date", "not_allowed", "reference", "mismatch", "duplicate", "unknown_column",
-		"encoding", "reference" /* VC_SCOPE: outside the importer's scope */
+		"encoding", "reference" /* VC_SCOPE: outside the importer's scope */,
+		"not_found", "referenced"
 	};
 	int c;
 
