@@ -540,7 +540,8 @@ void app_handle(void *appv, struct http_req *rq, struct http_resp *rs)
 	if (c.signed_in)
 		rq->user = arena_strdup(&rq->mem, c.user.name);
 	/* reads go to the replica, unless this client wrote lately (cookie,
-	 * header, or this server's memory): a replica may lag behind */
+	 * header, or the store's record of the user's last write): a replica
+	 * may lag behind */
 	if (a->db_read && !changes_state(rq->method) && !http_cookie(rq, "nawat_fresh") &&
 	    !(http_header(rq, "X-Nawat-Read") && !strcmp(http_header(rq, "X-Nawat-Read"), "primary")) &&
 	    !wrote_lately(&c)) {

@@ -6,8 +6,9 @@
 // The scenario goes through nginx: sign-in with the form and with a token, imports read back
 // at once from either instance (read-your-writes) while the replica is held behind, reads
 // that the replica answers, sign-in throttling per client behind the proxy, the primary and
-// the replica stopped and started again under the instances, and kill -9 of one instance in
-// the middle of a stream of requests and of an import of 100,000 rows.
+// the replica stopped and started again under the instances, the change feed read from the
+// replica, and kill -9 of one instance in the middle of a stream of requests and of an import
+// of 100,000 rows.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -327,6 +328,45 @@ describe('scale-out: primary + replica, two nawat instances behind nginx', { tim
 			assert.equal(r.status, 200);
 		});
 		await replicaCatchesUp();
+	});
+
+	test('the change feed on the replica: a poll from a mark the lagging replica has not reached is answered by the primary', async () => {
+		const code = '1050069903';
+		const feed = (query, headers) => via({ path: `/api/v1/schools?${query}`, token: tokens.researcher, headers });
+		await replicaCatchesUp();
+		const before = await feed('since=0&limit=1');
+		assert.equal(before.status, 200, before.text.slice(0, 300));
+		const replicaMark = before.json.high_water_mark;
+		assert.equal(String(replicaMark), psql(REPLICA_URL, "SELECT value FROM nawat_meta WHERE name = 'commit_seq'"));
+		await withReplicaHeld(async () => {
+			const post = await via({ method: 'POST', path: '/api/v1/schools', token: tokens.loader, body: schoolCsv(code),
+				headers: { 'Content-Type': 'text/csv' } });
+			assert.equal(post.status, 200, post.text.slice(0, 300));
+			// a client that read the primary last has its mark, which the held replica has not got
+			const latest = await feed(`since=${replicaMark}`, { 'X-Nawat-Read': 'primary' });
+			assert.equal(latest.status, 200);
+			assert.deepEqual(latest.json.data.map((r) => r.school_code), [code]);
+			const mark = latest.json.high_water_mark;
+			assert.ok(mark > replicaMark);
+			assert.equal(psql(REPLICA_URL, "SELECT value FROM nawat_meta WHERE name = 'commit_seq'"), String(replicaMark));
+			// its next polls, on either instance: nothing new, not "start again from 0"
+			const seen = new Set();
+			for (let i = 0; i < 4; i++) {
+				const r = await feed(`since=${mark}`);
+				assert.equal(r.status, 200, `${r.upstream}: ${r.text.slice(0, 300)}`);
+				assert.equal(r.json.high_water_mark, mark);
+				assert.deepEqual(r.json.data, []);
+				seen.add(r.upstream);
+			}
+			assert.deepEqual([...seen].sort(), ['a', 'b']);
+			// a poll from the replica's own mark is the replica's to answer: it has nothing newer yet
+			const held = await feed(`since=${replicaMark}`);
+			assert.equal(held.status, 200);
+			assert.equal(held.json.high_water_mark, replicaMark);
+		});
+		await replicaCatchesUp();
+		const caught = await feed(`since=${replicaMark}`);
+		assert.deepEqual(caught.json.data.map((r) => r.school_code), [code]);
 	});
 
 	test('reads are served by the replica: both instances have connections there, and it has the rows', async () => {

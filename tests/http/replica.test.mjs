@@ -48,6 +48,38 @@ describe('a read replica and read-your-writes across servers', () => {
 		assert.equal((await get(two, 'chiangmai', { 'X-Nawat-Read': 'primary' })).status, 200, 'unless they ask for the primary');
 	});
 
+	test('the change feed: a client whose last answer came from the primary is not sent back to a lagging replica', async () => {
+		const feed = (query, headers) => request(two.port, { path: `/api/v1/schools?${query}`, token: tokens.chiangmai, headers });
+		const primary = { 'X-Nawat-Read': 'primary' };
+		const staleMark = Number(sql(stale, "SELECT value FROM nawat_meta WHERE name = 'commit_seq'"));
+		const all = await feed('since=0&limit=1000', primary);
+		assert.equal(all.status, 200, all.text);
+		const mark = all.json.high_water_mark;
+		assert.ok(mark > staleMark, `the primary (${mark}) is ahead of the replica (${staleMark})`);
+		const codes = all.json.data.map((r) => r.school_code);
+		assert.ok(codes.includes(SCHOOL));
+		// a reader at or behind the replica's mark reads the replica
+		const behind = await feed(`since=${staleMark}`);
+		assert.equal(behind.status, 200, behind.text);
+		assert.equal(behind.json.high_water_mark, staleMark, 'answered by the replica');
+		// the next poll from the primary's mark: nothing new, not 409 "start again from 0"
+		const next = await feed(`since=${mark}`);
+		assert.equal(next.status, 200, next.text);
+		assert.equal(next.json.high_water_mark, mark);
+		assert.deepEqual(next.json.data, []);
+		// pages begun on the primary go on to the end with every row, the new school included
+		let page = await feed('since=0&limit=2', primary);
+		const paged = [];
+		for (;;) {
+			assert.equal(page.status, 200, page.text);
+			assert.equal(page.json.high_water_mark, mark);
+			paged.push(...page.json.data.map((r) => r.school_code));
+			if (!page.json.next_cursor) break;
+			page = await feed(`since=0&limit=2&cursor=${encodeURIComponent(page.json.next_cursor)}`);
+		}
+		assert.deepEqual(paged, codes);
+	});
+
 	test('ten seconds after the write, the writer reads the replica again', async () => {
 		// as if the write were 11 seconds old
 		sql(dir, "UPDATE users SET wrote_at = wrote_at - 11 WHERE name = 'admin'");
