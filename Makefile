@@ -18,7 +18,7 @@ O        ?= build
 else
 O        ?= build/sanitize
 endif
-PKGS     := sqlite3 jansson libsodium libpcre2-8 libcrypto libmicrohttpd libthai libpq
+PKGS     := sqlite3 jansson libsodium libpcre2-8 libcrypto libmicrohttpd libthai libpq libzip expat xlsxwriter
 OPT      ?= -O2
 SANITIZE ?=
 
@@ -130,6 +130,7 @@ test-cluster: deps-test nawat
 
 bench: deps-test nawat
 	@bench/run.sh ./nawat
+	@bench/xlsx.sh ./nawat
 
 # ---- run ----
 

@@ -51,6 +51,9 @@ for b in "$@"; do
 	suite "$b: command-line cases" tests/cases.sh "$b/nawat" tests/cases
 	suite "$b: HTTP against a server" env NAWAT="$b/nawat" node --test --test-reporter=tap tests/http/
 done
+# Files written by LibreOffice and Gnumeric (and TIS-620 by iconv), against
+# the normal build: the programs are slow to start.
+suite "spreadsheet programs: LibreOffice, Gnumeric, iconv" tests/xlsx.sh "$1/nawat"
 # The web UI in Chromium, against the normal build.
 suite "browser: the web UI in Chromium" env NAWAT="$PWD/$1/nawat" sh -c 'cd tests/browser && node --test --test-reporter=tap'
 

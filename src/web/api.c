@@ -706,10 +706,13 @@ static void post_rows(struct ctx *c, const struct std_dataset *ds, int remove, F
 		 (!fmt && ctype && (!strncasecmp(ctype, "application/json", 16) ||
 				    !strncasecmp(ctype, "application/x-ndjson", 20))))
 		f.fmt = REC_JSON;
+	else if ((fmt && !strcmp(fmt, "xlsx")) ||
+		 (!fmt && ctype && !strncasecmp(ctype, REC_XLSX_TYPE, strlen(REC_XLSX_TYPE))))
+		f.fmt = REC_XLSX;
 	else {
 		api_error(c, 415, "unsupported_media_type",
-			  "ส่งข้อมูลเป็น text/csv, application/json หรือ application/x-ndjson",
-			  "send text/csv, application/json or application/x-ndjson");
+			  "ส่งข้อมูลเป็น text/csv, application/json, application/x-ndjson หรือ XLSX (" REC_XLSX_TYPE ")",
+			  "send text/csv, application/json, application/x-ndjson or XLSX (" REC_XLSX_TYPE ")");
 		return;
 	}
 	if (given)
@@ -735,6 +738,8 @@ static void post_rows(struct ctx *c, const struct std_dataset *ds, int remove, F
 	o.scope = auth_scope(&c->user);
 	o.no_rejected_file = 1; /* the answer's report names every rejected row */
 	o.remove = remove;
+	o.xlsx_max_unzipped = c->app->xlsx_max_unzipped;
+	o.xlsx_max_strings = c->app->xlsx_max_strings;
 	err_clear(&e);
 	rc = imp_run(c->st, c->app->key, &f, 1, &o, &res, &e);
 	if (rc) {
@@ -1076,9 +1081,10 @@ static void openapi(struct ctx *c)
 		json_object_set_new(responses, "default", response("error", ref_to("Error")));
 		get = json_pack("{s:s,s:o,s:o}", "summary", ds->title_en, "parameters", params, "responses",
 				responses);
-		body = json_pack("{s:{s:{s:s}},s:{s:{s:s}},s:{s:{s:s}}}", "text/csv", "schema", "type", "string",
-				 "application/json", "schema", "type", "array", "application/x-ndjson", "schema",
-				 "type", "string");
+		body = json_pack("{s:{s:{s:s}},s:{s:{s:s}},s:{s:{s:s}},s:{s:{s:s,s:s}}}", "text/csv", "schema",
+				 "type", "string", "application/json", "schema", "type", "array",
+				 "application/x-ndjson", "schema", "type", "string", REC_XLSX_TYPE, "schema", "type",
+				 "string", "format", "binary");
 		responses = json_object();
 		json_object_set_new(responses, "200", response("imported: counts and the validation report", NULL));
 		json_object_set_new(responses, "422", response("rejected: see the report", NULL));

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "../domain/auth.h"
@@ -31,6 +32,7 @@ struct app {
 	const char *db_read;      /* a read replica, or NULL */
 	int secure_cookies;
 	size_t max_body;
+	uint64_t xlsx_max_unzipped, xlsx_max_strings; /* XLSX uploads; 0 = the defaults */
 	/* one store connection per server thread, closed at the end */
 	pthread_mutex_t mu;
 	struct store **stores;
