@@ -125,6 +125,9 @@ test-cli: nawat
 
 bench: deps-test nawat
 	@bench/run.sh ./nawat
+	@bench/feed.sh ./nawat
+	@bench/web.sh ./nawat
+	@bench/pg.sh ./nawat
 	@bench/xlsx.sh ./nawat
 
 # ---- run ----
