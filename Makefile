@@ -130,6 +130,9 @@ test-cluster: deps-test nawat
 
 bench: deps-test nawat
 	@bench/run.sh ./nawat
+	@bench/feed.sh ./nawat
+	@bench/web.sh ./nawat
+	@bench/pg.sh ./nawat
 	@bench/xlsx.sh ./nawat
 
 # ---- run ----

@@ -1524,6 +1524,8 @@ static void usage(FILE *fp)
 	      "  validate DATASET FILE...     = import --dry-run\n"
 	      "  export DATASET [--format csv|json|ndjson|xlsx] [--out FILE] [--where FIELD=VALUE]...\n"
 	      "      [--pseudonymise] [--no-bom]  ส่งออก / export (real IDs for the operator, or pseudonyms)\n"
+	      "      [--since N]              เฉพาะที่เปลี่ยนหลังลำดับ N และคีย์ที่ถูกลบ / the change feed after N\n"
+	      "  delete DATASET FILE... [--dry-run] [--report FILE]  ลบแถวตามคีย์ในไฟล์ / delete the rows of a file of keys\n"
 	      "  template DATASET [--out FILE] [--format xlsx|csv]  แบบฟอร์มนำเข้า / the import template\n"
 	      "  standard [--out DIR] [--check]  มาตรฐานข้อมูล / print or write the data standard\n"
 	      "  demo [--students N] [--seed S] [--csv DIR]  ข้อมูลตัวอย่าง / load (or write) demo data\n"
