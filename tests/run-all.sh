@@ -75,6 +75,9 @@ else
 	rm -rf "$pgdir"
 fi
 
+# Scale-out: a primary and a streaming replica, two servers behind nginx.
+suite "cluster: PostgreSQL primary + replica, two servers behind nginx" tests/cluster/run.sh build/nawat
+
 echo
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

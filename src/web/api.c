@@ -346,6 +346,12 @@ static void feed_rows(struct ctx *c, const struct std_dataset *ds, const struct 
 		return;
 	}
 	err_clear(&e);
+	/* a replica behind the change number asked for (this client's last
+	 * answer, or the first page, came from the primary) would refuse it or
+	 * leave out the rows it has not got yet: the primary answers */
+	if (c->st != c->primary && !c->st->in_tx && store_meta_get(c->st, "commit_seq", v, sizeof v) == 0 &&
+	    strtoll(v, NULL, 10) < (cur ? upto : since))
+		c->st = c->primary;
 	if (!c->st->in_tx) {
 		if (store_begin_read(c->st)) {
 			api_error(c, 500, "store", c->st->err.th, c->st->err.en);
