@@ -43,6 +43,7 @@ suite() {
 for b in "$@"; do
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
 	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+	export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 	for t in "$b"/tests/test_*; do
 		[ -x "$t" ] || continue
 		suite "$b: $(basename "$t")" "$t"
