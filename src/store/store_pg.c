@@ -881,6 +881,7 @@ static int pg_writer_open(struct store *st, const struct std_dataset *ds, int64_
 				goto nomem;
 		}
 	}
+	buf_release(&b);
 	buf_init(&b, 1 << 16);
 	/* new rows go straight into the table: nw_seq is numbered by its default */
 	if (buf_printf(&b, "COPY %s (", ds->name) || cols(ds, "", &b) || buf_puts(&b, ", nw_sub) FROM STDIN"))
