@@ -258,6 +258,11 @@ const char *schema_system_migration(const struct schema_dialect *d, int n, const
 			return NULL;
 		return buf_str(out);
 	case 5:
+		*name = "users: when each last wrote through the web (read-your-writes on every server)";
+		if (buf_printf(out, "ALTER TABLE users ADD COLUMN wrote_at %s", d->t_int))
+			return NULL;
+		return buf_str(out);
+	case 6:
 		/* What each submission brought per school (and so per area),
 		 * academic year and term: the rows of a file are tallied by the
 		 * values of their school_code, area_code, academic_year and term
