@@ -134,6 +134,7 @@ bench: deps-test nawat
 	@bench/web.sh ./nawat
 	@bench/pg.sh ./nawat
 	@bench/xlsx.sh ./nawat
+	@bench/samechild.sh ./nawat
 
 # ---- run ----
 

@@ -331,6 +331,14 @@ static inline int store_count(struct store *st, const struct std_dataset *ds,
 	return st->ops->count(st, ds, q, n);
 }
 
+/* Rows of ds counted by the values of some fields (SELECT f..., count(*)
+ * ... GROUP BY f...), filtered and scoped by q (its limit, order and
+ * paging are ignored).  fn gets each group's values as text (NULL for a
+ * missing value; personal data never) and its count, in no set order. */
+int store_count_groups(struct store *st, const struct std_dataset *ds, const struct store_query *q,
+		       const int *fields, size_t nfields,
+		       int (*fn)(void *ctx, const char *const *vals, int64_t n), void *ctx);
+
 /* A number that changes whenever anything was written to the store, by this
  * connection or any other (for caches of this connection's answers). */
 static inline int store_data_version(struct store *st, uint64_t *v)

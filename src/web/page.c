@@ -7,6 +7,7 @@
 #include "../base/date.h"
 #include "../base/embed.h"
 #include "gov.h"
+#include "subs.h"
 
 static const struct {
 	const char *id, *href, *th, *en;
@@ -16,6 +17,7 @@ static const struct {
 	{ "areas", "/areas", "พื้นที่นวัตกรรม", "Areas", 0 },
 	{ "schools", "/schools", "สถานศึกษา", "Schools", 0 },
 	{ "import", "/import", "นำเข้าข้อมูล", "Import", 0 },
+	{ "submissions", "/submissions", "การส่งข้อมูล", "Submissions", 0 },
 	{ "governance", "/governance", "คณะกรรมการและแผน", "Governance", 0 },
 	{ "pilots", "/pilots", "สถานศึกษานำร่อง", "Pilot schools", 0 },
 	{ "partners", "/partners", "ภาคีเครือข่าย", "Partners", 0 },
@@ -224,7 +226,9 @@ int pages_route(struct ctx *c)
 			page_error(c, 403, "หน้านี้สำหรับสำนักงานส่วนกลางเท่านั้น", "only the central office sees this page");
 		else
 			page_audit(c);
-	} else
+	} else if (subs_route(c))
+		return 1;
+	else
 		return gov_route(c);
 	return 1;
 }
