@@ -1082,8 +1082,10 @@ static void row_start(struct xr *x, const XML_Char **atts)
 		errno = 0;
 		n = strtoull(r, &end, 10);
 		if (end == r || *end || errno || n == 0 || n <= x->last_row) {
-			snprintf(th, sizeof th, "เลขแถว \"%.40s\" ไม่ถูกต้องหรือไม่เรียงลำดับ (หลังแถว %zu)", r, x->last_row);
-			snprintf(en, sizeof en, "bad or out-of-order row number \"%.40s\" (after row %zu)", r, x->last_row);
+			snprintf(th, sizeof th, "เลขแถว \"%.*s\" ไม่ถูกต้องหรือไม่เรียงลำดับ (หลังแถว %zu)",
+				 (int)err_cut(r, 40), r, x->last_row);
+			snprintf(en, sizeof en, "bad or out-of-order row number \"%.*s\" (after row %zu)",
+				 (int)err_cut(r, 40), r, x->last_row);
 			damaged(x, x->last_row, th, en);
 			return;
 		}
@@ -1187,8 +1189,10 @@ static void cell_end(struct xr *x)
 		errno = 0;
 		k = strtoull(s, &end, 10);
 		if (end == s || *end || errno || k >= x->nsst) {
-			snprintf(th, sizeof th, "แถว %zu อ้างถึงข้อความที่ใช้ร่วมกันลำดับ %.20s ซึ่งไม่มี", x->row, s);
-			snprintf(en, sizeof en, "row %zu refers to shared string %.20s, which does not exist", x->row, s);
+			snprintf(th, sizeof th, "แถว %zu อ้างถึงข้อความที่ใช้ร่วมกันลำดับ %.*s ซึ่งไม่มี", x->row,
+				 (int)err_cut(s, 20), s);
+			snprintf(en, sizeof en, "row %zu refers to shared string %.*s, which does not exist", x->row,
+				 (int)err_cut(s, 20), s);
 			damaged(x, x->row, th, en);
 			return;
 		}
