@@ -1127,6 +1127,13 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 		err_generic(im->err, rc);
 		goto out;
 	}
+	if (rrc == NAWAT_ENOMEM || rerr.code == NAWAT_ENOMEM) {
+		/* the reader ran out of memory: a failure, not the file's fault */
+		rc = NAWAT_ENOMEM;
+		*im->err = rerr;
+		err_generic(im->err, rc);
+		goto out;
+	}
 	if (fi.w)
 		store_writer_old_digest(fi.w, old_hex);
 	/* the writer's counts join the reader's */

@@ -1751,7 +1751,7 @@ static int pg_bind_int(struct store_stmt *bs, int i, int64_t v)
 	s->p.v[i - 1] = arena_strndup(&s->p.mem, num, n);
 	s->p.len[i - 1] = (int)n;
 	s->p.fmt[i - 1] = 0;
-	return 0;
+	return s->p.v[i - 1] ? 0 : NAWAT_ENOMEM;
 }
 
 static int pg_bind_text(struct store_stmt *bs, int i, const char *v, size_t n)

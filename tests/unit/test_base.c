@@ -575,6 +575,25 @@ static void test_mem_fail_after(void **state)
 	mem_fail_after(0);
 	assert_string_equal(s, "keep");
 	nw_free(s);
+
+	/* once: only the third fails, the fourth succeeds again */
+	mem_fail_once(3);
+	p[0] = nw_malloc(8);
+	p[1] = nw_malloc(8);
+	p[2] = nw_malloc(8);
+	p[3] = nw_realloc(NULL, 8);
+	assert_int_equal(mem_fail_once(0), 4);
+	assert_non_null(p[0]);
+	assert_non_null(p[1]);
+	assert_null(p[2]);
+	assert_non_null(p[3]);
+	for (i = 0; i < 4; i++)
+		nw_free(p[i]);
+	/* and the next call of mem_fail_after is not "once" */
+	mem_fail_after(1);
+	assert_null(nw_malloc(8));
+	assert_null(nw_malloc(8));
+	mem_fail_after(0);
 }
 
 int main(void)
