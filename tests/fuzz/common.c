@@ -9,11 +9,13 @@
 
 #include "exchange/encoding.h"
 
+const char *fz_current;
+
 void fz_fail(const char *what, ...)
 {
 	va_list ap;
 
-	fputs("fuzz: invariant broken: ", stderr);
+	fprintf(stderr, "fuzz: invariant broken%s%s: ", fz_current ? " on " : "", fz_current ? fz_current : "");
 	va_start(ap, what);
 	vfprintf(stderr, what, ap);
 	va_end(ap);

@@ -22,6 +22,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
+/* The input being replayed (replay.c), for messages; NULL under libFuzzer,
+ * which saves the input itself. */
+extern const char *fz_current;
+
 /* Reports a broken invariant and aborts. */
 void fz_fail(const char *what, ...) __attribute__((format(printf, 1, 2), noreturn));
 #define FZ_CHECK(cond, ...) do { if (!(cond)) fz_fail(__VA_ARGS__); } while (0)

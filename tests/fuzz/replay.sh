@@ -1,7 +1,8 @@
 #!/bin/sh
-# replay.sh DIR - replays every corpus file (tests/fuzz/corpus/*/*) through
-# each fuzz target built in DIR (DIR/replay-NAME, without libFuzzer), then
-# one line "N passed, N failed" (one count per file and target).
+# replay.sh DIR - replays the corpus of each fuzz target (tests/fuzz/corpus/NAME)
+# through that target built in DIR (DIR/replay-NAME, without libFuzzer),
+# then one line "N passed, N failed" (one count per file).  A target that
+# fails is replayed again one file per process, to name the failing files.
 set -u
 cd "$(dirname "$0")/../.."
 dir=$1
@@ -15,16 +16,14 @@ for t in csv json xlsx validate import; do
 		fail=$((fail + 1))
 		continue
 	fi
-	"$bin" tests/fuzz/corpus/*/ >"$out" 2>&1
-	st=$?
+	if ! "$bin" "tests/fuzz/corpus/$t" >"$out" 2>&1; then
+		tail -30 "$out"
+		"$bin" -f "tests/fuzz/corpus/$t" >"$out" 2>&1
+	fi
 	p=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$out" | tail -1)
 	f=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$out" | tail -1)
-	if [ -z "$p" ]; then
-		p=0 f=1
-	elif [ "$st" -ne 0 ] && [ "$f" -eq 0 ]; then
-		f=1
-	fi
-	grep -v '^[0-9]* passed, [0-9]* failed$' "$out" | tail -40
+	[ -z "$p" ] && p=0 f=1
+	grep '^FAIL ' "$out" | head -20
 	echo "$t: $p passed, $f failed"
 	pass=$((pass + p))
 	fail=$((fail + f))

@@ -39,10 +39,26 @@ for t in "$@"; do
 		grep -E 'ERROR: |SUMMARY: |invariant broken|Test unit written to' "$log" | head -20
 		echo "fuzz $t: FAILED (log: $log)"
 	fi
+	# the corpus kept small: the seeds and regression inputs, and of the
+	# rest (what libFuzzer kept before and found now) what adds coverage
 	before=$(ls "$corpus" | wc -l)
-	"$bin" -merge=1 "$corpus" "$new" >"$log.merge" 2>&1 || echo "fuzz $t: merge failed (log: $log.merge)"
-	echo "fuzz $t: $(( $(ls "$corpus" | wc -l) - before )) new corpus files in $corpus"
-	rm -rf "$new"
+	keep=$(mktemp -d /tmp/nawat-fuzz-keep-XXXXXX)
+	rest=$(mktemp -d /tmp/nawat-fuzz-rest-XXXXXX)
+	for f in "$corpus"/*; do
+		case $(basename "$f") in
+		seed-* | regress-*) cp "$f" "$keep/" ;;
+		*) mv "$f" "$rest/" ;;
+		esac
+	done
+	if "$bin" -merge=1 "$keep" "$rest" "$new" >"$log.merge" 2>&1; then
+		rm -f "$corpus"/*
+		cp "$keep"/* "$corpus/"
+	else
+		echo "fuzz $t: merge failed (log: $log.merge), corpus left as it was"
+		mv "$rest"/* "$corpus/" 2>/dev/null
+	fi
+	echo "fuzz $t: corpus $before -> $(ls "$corpus" | wc -l) files in $corpus"
+	rm -rf "$new" "$keep" "$rest"
 done
 if [ -n "$failed" ]; then
 	echo "fuzz: failures in:$failed (inputs in $crashes)"
