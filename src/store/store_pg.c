@@ -39,6 +39,7 @@ struct pg {
 	int refs_checked;        /* this transaction's references are nawat's to check */
 	int may_replica;         /* the role may set session_replication_role (-1 unknown) */
 	struct buf tx_subs;      /* the submissions of this transaction: "{1,2}" */
+	int nomem;               /* the last run() had no memory for its parameters */
 };
 
 static struct pg *PG(struct store *st)
@@ -50,6 +51,10 @@ static struct pg *PG(struct store *st)
 
 static int pgerr(struct store *st, PGresult *res, const char *what)
 {
+	if (!res && PG(st)->nomem) {
+		PG(st)->nomem = 0;
+		return err_generic(&st->err, NAWAT_ENOMEM);
+	}
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(PG(st)->conn);
 	int rc = NAWAT_ESTORE;
@@ -90,12 +95,14 @@ struct params {
 	int len[QPARAM_MAX + 8];
 	int fmt[QPARAM_MAX + 8];
 	int n;
+	int nomem;  /* a value could not be copied: the statement must not run */
 	struct arena mem;
 };
 
 static void params_init(struct params *p)
 {
 	p->n = 0;
+	p->nomem = 0;
 	arena_init(&p->mem, 1024, 0);
 }
 
@@ -107,6 +114,8 @@ static void params_release(struct params *p)
 static void param_text(struct params *p, const char *s, size_t n)
 {
 	p->v[p->n] = s ? arena_strndup(&p->mem, s, n) : NULL;
+	if (s && !p->v[p->n])
+		p->nomem = 1;
 	p->len[p->n] = (int)n;
 	p->fmt[p->n] = 0;
 	p->n++;
@@ -159,8 +168,14 @@ static void param_val(struct params *p, const struct std_field *f, int which, co
 	}
 }
 
+/* NULL with PG(st)->nomem set when a parameter could not be copied (a
+ * NULL in its place would run): pgerr then says out of memory. */
 static PGresult *run(struct store *st, const char *sql, struct params *p)
 {
+	if (p && p->nomem) {
+		PG(st)->nomem = 1;
+		return NULL;
+	}
 	return PQexecParams(PG(st)->conn, sql, p ? p->n : 0, NULL, p ? p->v : NULL, p ? p->len : NULL,
 			    p ? p->fmt : NULL, 0);
 }
@@ -1691,7 +1706,7 @@ static int pg_prepare(struct store *st, const char *sql, struct store_stmt **out
 	struct pg_stmt *s = nw_calloc(1, sizeof *s);
 	struct buf b;
 	const char *c;
-	int n = 0, quote = 0;
+	int n = 0, quote = 0, bad = 0;
 
 	*out = NULL;
 	if (!s)
@@ -1700,15 +1715,17 @@ static int pg_prepare(struct store *st, const char *sql, struct store_stmt **out
 	params_init(&s->p);
 	arena_init(&s->mem, 1024, 0);
 	buf_init(&b, 1 << 20);
-	for (c = sql; *c; c++) {
+	/* every byte or none: part of a statement must never run */
+	for (c = sql; *c && !bad; c++) {
 		if (*c == '\'')
 			quote = !quote;
 		if (*c == '?' && !quote)
-			buf_printf(&b, "$%d", ++n);
+			bad = buf_printf(&b, "$%d", ++n);
 		else
-			buf_putc(&b, *c);
+			bad = buf_putc(&b, *c);
 	}
-	s->sql = buf_detach(&b, NULL);
+	s->sql = bad ? NULL : buf_detach(&b, NULL);
+	buf_release(&b);
 	s->row = -1;
 	if (!s->sql) {
 		nw_free(s);
