@@ -427,6 +427,41 @@ static void test_allocation_failures(void **state)
 	store_close(st);
 }
 
+/* A report that cannot be written fails the batch before anything is
+ * committed (it used to be written after the commit: an error, and yet
+ * the rows were in). */
+static void test_report_unwritable(void **state)
+{
+	struct store *st = new_store();
+	struct imp_opts o;
+	struct imp_file f;
+	struct imp_result res;
+	struct nw_err e;
+	char *before, *after;
+	int rc;
+
+	(void)state;
+	write_text("schools.csv", schools_csv);
+	before = snapshot(st, "schools");
+	memset(&o, 0, sizeof o);
+	memset(&f, 0, sizeof f);
+	o.user = "test";
+	o.report_path = path_of("no-such-dir/report.csv");
+	f.path = path_of("schools.csv");
+	f.name = "schools.csv";
+	f.ds = std_dataset(pkg, "schools");
+	f.fmt = REC_CSV;
+	err_clear(&e);
+	rc = imp_run(st, key, &f, 1, &o, &res, &e);
+	assert_int_equal(rc, NAWAT_EIO);
+	assert_true(e.th[0] && e.en[0]);
+	after = snapshot(st, "schools");
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	store_close(st);
+}
+
 /* An XLSX sheet found damaged only at its end (the CRC of the entry is
  * checked when it has been read, after chunks of rows went to the writer,
  * on either backend):
@@ -808,6 +843,7 @@ int main(void)
 		cmocka_unit_test(test_concurrent_same_keys),
 		cmocka_unit_test(test_concurrent_schools),
 		cmocka_unit_test(test_xlsx_damaged_late),
+		cmocka_unit_test(test_report_unwritable),
 	};
 
 	return cmocka_run_group_tests_name("import", tests, setup, teardown);
