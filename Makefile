@@ -3,6 +3,7 @@
 #   make                       build ./nawat (installs missing Debian packages first)
 #   make test                  every test: unit, conformance, CLI, sanitizers, ...
 #   make bench                 benchmarks, as ratios to a reference measured in the same run
+#                              (bench/bigfile.sh: a 2 GB file, BIGFILE_MB for another size)
 #   make run                   build, create a demo store if there is none, serve it
 #   make fuzz                  libFuzzer on every parser, FUZZ_SECONDS (60) each
 #   make SANITIZE=address,undefined   build with sanitizers
@@ -155,6 +156,7 @@ test-cli: nawat
 bench: deps-test nawat
 	@bench/run.sh ./nawat
 	@bench/xlsx.sh ./nawat
+	@bench/bigfile.sh ./nawat
 
 # ---- run ----
 
