@@ -1226,6 +1226,7 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 		{ "port-file", required_argument, NULL, 'p' },
 		{ "cache-entries", required_argument, NULL, 'c' },
 		{ "db-read", required_argument, NULL, 'r' },
+		{ "trusted-proxy", required_argument, NULL, 'P' },
 		{ "xlsx-max-unzipped-mb", required_argument, NULL, 'z' },
 		{ "xlsx-max-strings-mb", required_argument, NULL, 'x' },
 		{ NULL, 0, NULL, 0 }
@@ -1250,6 +1251,7 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 	ho.idle_timeout = 60;
 	ho.body_timeout = 300;
 	ho.max_header = 64 * 1024;
+	ho.trusted_proxies = getenv("NAWAT_TRUSTED_PROXY") && *getenv("NAWAT_TRUSTED_PROXY") ? getenv("NAWAT_TRUSTED_PROXY") : NULL;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
@@ -1268,6 +1270,7 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 		case 's': secure = 1; break;
 		case 'p': port_file = optarg; break;
 		case 'r': db_read = optarg; break;
+		case 'P': ho.trusted_proxies = optarg; break;
 		case 'z':
 			if ((rc = xlsx_limit(optarg, &xlsx_unzipped)))
 				return rc;
@@ -1521,12 +1524,15 @@ static void usage(FILE *fp)
 	      "  validate DATASET FILE...     = import --dry-run\n"
 	      "  export DATASET [--format csv|json|ndjson|xlsx] [--out FILE] [--where FIELD=VALUE]...\n"
 	      "      [--pseudonymise] [--no-bom]  ส่งออก / export (real IDs for the operator, or pseudonyms)\n"
+	      "      [--since N]              เฉพาะที่เปลี่ยนหลังลำดับ N และคีย์ที่ถูกลบ / the change feed after N\n"
+	      "  delete DATASET FILE... [--dry-run] [--report FILE]  ลบแถวตามคีย์ในไฟล์ / delete the rows of a file of keys\n"
 	      "  template DATASET [--out FILE] [--format xlsx|csv]  แบบฟอร์มนำเข้า / the import template\n"
 	      "  standard [--out DIR] [--check]  มาตรฐานข้อมูล / print or write the data standard\n"
 	      "  demo [--students N] [--seed S] [--csv DIR]  ข้อมูลตัวอย่าง / load (or write) demo data\n"
 	      "  serve [--listen ADDR:PORT] [--threads N] [--access-log FILE|-] [--max-body-mb N] [--secure-cookies]\n"
 	      "        [--cache-entries N]    (answers kept per thread until the data changes; 0 = none)\n"
 	      "        [--db-read URL]        (a read replica for GET requests; NAWAT_DB_READ)\n"
+	      "        [--trusted-proxy IP,...]  (reverse proxies whose X-Forwarded-For names the client; NAWAT_TRUSTED_PROXY)\n"
 	      "        [--xlsx-max-unzipped-mb N] [--xlsx-max-strings-mb N]  (XLSX limits of uploads, as for import)\n"
 	      "                               เว็บและ API / serve the web UI and the JSON API (default 127.0.0.1:8080)\n"
 	      "  user add NAME --role central|area|school|teacher|researcher [--scope CODE]   (password on stdin)\n"

@@ -43,12 +43,13 @@ suite() {
 for b in "$@"; do
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
 	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+	export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 	for t in "$b"/tests/test_*; do
 		[ -x "$t" ] || continue
 		suite "$b: $(basename "$t")" "$t"
 	done
 	suite "$b: conformance" tests/conformance.sh "$b/nawat" build/tests/csvcut
-	suite "$b: fuzz corpora replayed through every target" tests/fuzz/replay.sh "$b/fuzz"
+	suite "$b: fuzz corpora replayed through their targets" tests/fuzz/replay.sh "$b/fuzz"
 	suite "$b: command-line cases" tests/cases.sh "$b/nawat" tests/cases
 	suite "$b: HTTP against a server" env NAWAT="$b/nawat" node --test --test-reporter=tap tests/http/
 done
@@ -75,6 +76,9 @@ else
 	total_fail=$((total_fail + 1))
 	rm -rf "$pgdir"
 fi
+
+# Scale-out: a primary and a streaming replica, two servers behind nginx.
+suite "cluster: PostgreSQL primary + replica, two servers behind nginx" tests/cluster/run.sh build/nawat
 
 echo
 echo "$total_pass passed, $total_fail failed"

@@ -89,24 +89,27 @@ bad:
 static void json_str(FILE *fp, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i;
+	size_t i, run = 0;
 
-	putc('"', fp);
+	putc_unlocked('"', fp);
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c == '"' || c == '\\') {
-			putc('\\', fp);
-			putc(c, fp);
-		} else if (c < 0x20) {
-			fputs("\\u00", fp);
-			putc(hex[c >> 4], fp);
-			putc(hex[c & 15], fp);
+		if (c != '"' && c != '\\' && c >= 0x20)
+			continue;
+		fwrite_unlocked(s + run, 1, i - run, fp);
+		run = i + 1;
+		putc_unlocked('\\', fp);
+		if (c < 0x20) {
+			fwrite_unlocked("u00", 1, 3, fp);
+			putc_unlocked(hex[c >> 4], fp);
+			putc_unlocked(hex[c & 15], fp);
 		} else {
-			putc(c, fp);
+			putc_unlocked(c, fp);
 		}
 	}
-	putc('"', fp);
+	fwrite_unlocked(s + run, 1, n - run, fp);
+	putc_unlocked('"', fp);
 }
 
 /* Personal data of a row: the clear ID from a sealed copy, here or in the
@@ -319,7 +322,7 @@ static int write_row(const struct exp_opts *o, struct csvw *w, struct exp_values
 	else if (o->format != EXP_CSV && op)
 		fprintf(out, "{\"op\":\"%s\",\"%s\":{", op, del ? "key" : "data");
 	else if (o->format != EXP_CSV)
-		putc('{', out);
+		putc_unlocked('{', out);
 	for (i = 0; i < ds->nfields; i++) {
 		const char *s;
 		size_t len;
@@ -337,23 +340,23 @@ static int write_row(const struct exp_opts *o, struct csvw *w, struct exp_values
 			continue;
 		}
 		if (!first)
-			putc(',', out);
+			putc_unlocked(',', out);
 		first = 0;
 		json_str(out, ds->fields[i].name, strlen(ds->fields[i].name));
-		putc(':', out);
+		putc_unlocked(':', out);
 		if (!s)
-			fputs("null", out);
+			fwrite_unlocked("null", 1, 4, out);
 		else if (quoted)
 			json_str(out, s, len);
 		else
-			fwrite(s, 1, len, out);
+			fwrite_unlocked(s, 1, len, out);
 	}
 	if (o->format == EXP_CSV)
 		csvw_end(w);
 	else
-		fputs(op ? "}}" : "}", out);
+		fwrite_unlocked("}}", 1, op ? 2 : 1, out);
 	if (o->format == EXP_NDJSON)
-		putc('\n', out);
+		putc_unlocked('\n', out);
 	return 0;
 }
 

@@ -257,6 +257,11 @@ const char *schema_system_migration(const struct schema_dialect *d, int n, const
 			       d->t_int, d->t_int, d->t_int))
 			return NULL;
 		return buf_str(out);
+	case 5:
+		*name = "users: when each last wrote through the web (read-your-writes on every server)";
+		if (buf_printf(out, "ALTER TABLE users ADD COLUMN wrote_at %s", d->t_int))
+			return NULL;
+		return buf_str(out);
 	}
 	return NULL;
 }

@@ -162,6 +162,9 @@ struct store_ops {
 	int (*meta_set)(struct store *st, const char *name, const char *value);
 	/* A lock held until the transaction ends (NULL: one writer at a time anyway). */
 	int (*lock)(struct store *st, const char *name);
+	/* 0 when the store can be used now, connecting again to a server that
+	 * closed the connection (NULL: a file is always there). */
+	int (*ready)(struct store *st);
 
 	int (*writer_open)(struct store *st, const struct std_dataset *ds, int64_t sub_id,
 			   struct store_writer **w);
@@ -243,6 +246,8 @@ int store_migrate(struct store *st);
 #define STORE_LOCK_REFS "nawat-refs"
 static inline int store_begin(struct store *st) { return st->ops->begin(st, 0); }
 static inline int store_begin_flags(struct store *st, int flags) { return st->ops->begin(st, flags); }
+/* 0 when the store can be used now (a server backend connects again if it must). */
+static inline int store_ready(struct store *st) { return st->ops->ready ? st->ops->ready(st) : 0; }
 static inline int store_commit(struct store *st) { return st->ops->commit(st); }
 static inline int store_rollback(struct store *st) { return st->ops->rollback(st); }
 static inline int store_savepoint(struct store *st, const char *n) { return st->ops->savepoint(st, n); }

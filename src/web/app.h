@@ -24,7 +24,6 @@
 #include "http.h"
 
 #define APP_FRESH_SECONDS 10
-#define APP_WRITERS 64
 
 struct app {
 	const struct std_package *pkg;
@@ -38,8 +37,6 @@ struct app {
 	pthread_mutex_t mu;
 	struct store **stores;
 	size_t nstores, capstores;
-	/* who wrote lately: their reads go to the primary (replicas lag) */
-	struct { char user[AUTH_NAME_MAX + 1]; double at; } writers[APP_WRITERS];
 };
 
 struct ctx {
