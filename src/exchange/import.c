@@ -1175,6 +1175,13 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 		err_generic(im->err, rc);
 		goto out;
 	}
+	if (rrc == NAWAT_ENOMEM || rerr.code == NAWAT_ENOMEM) {
+		/* the reader ran out of memory: a failure, not the file's fault */
+		rc = NAWAT_ENOMEM;
+		*im->err = rerr;
+		err_generic(im->err, rc);
+		goto out;
+	}
 	if (fi.w)
 		store_writer_old_digest(fi.w, old_hex);
 	/* the writer's counts join the reader's */
@@ -1294,8 +1301,10 @@ static void ic_row(int ch, void *data)
 	c->col = 0;
 }
 
+/* The report's rows as the submissions' issues.  own_tx: in a transaction
+ * of its own, else in the caller's. */
 static int file_issues(struct store *st, FILE *rep, struct imp_file *files, int64_t *sub_ids,
-		       size_t nfiles)
+		       size_t nfiles, int own_tx)
 {
 	struct issue_ctx c;
 	struct csv_parser p;
@@ -1311,7 +1320,7 @@ static int file_issues(struct store *st, FILE *rep, struct imp_file *files, int6
 	if (csv_init(&p, 0) != 0)
 		return NAWAT_ENOMEM;
 	rewind(rep);
-	if ((rc = store_begin(st)))
+	if (own_tx && (rc = store_begin(st)))
 		goto out;
 	while (!c.rc && (n = fread(block, 1, sizeof block, rep)) > 0)
 		if (csv_parse(&p, block, n, ic_field, ic_row, &c) != n)
@@ -1319,9 +1328,9 @@ static int file_issues(struct store *st, FILE *rep, struct imp_file *files, int6
 	if (!c.rc)
 		csv_fini(&p, ic_field, ic_row, &c);
 	rc = c.rc;
-	if (rc)
+	if (own_tx && rc)
 		store_rollback(st);
-	else
+	else if (own_tx)
 		rc = store_commit(st);
 out:
 	csv_free(&p);
@@ -1369,6 +1378,30 @@ void imp_result_free(struct imp_result *res)
 	nw_free(res->sub_ids);
 	res->per_ds = NULL;
 	res->sub_ids = NULL;
+}
+
+/* The issues of the report, recorded in the transaction that records the
+ * submissions (before its commit: a failure then leaves nothing written). */
+static int record_issues(const struct imp *im, struct store *st, struct imp_file *files,
+			 const struct store_sub *subs, const struct imp_count *fc, size_t nfiles,
+			 int64_t *ids, struct nw_err *err)
+{
+	size_t i;
+	int any = 0, rc;
+
+	for (i = 0; i < nfiles; i++) {
+		ids[i] = subs[i].id;
+		any |= fc[i].errors || fc[i].warnings;
+	}
+	if (!any)
+		return 0;
+	if ((rc = file_issues(st, im->rep, files, ids, nfiles, 0))) {
+		if (rc == NAWAT_ESTORE)
+			*err = st->err;
+		else
+			err_generic(err, rc);
+	}
+	return rc;
 }
 
 int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files, size_t nfiles,
@@ -1471,6 +1504,14 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 			goto out;
 		}
 	}
+	/* the report out before anything is committed: a report that cannot
+	 * be written fails the batch, with nothing written */
+	if (csvw_status(&im.repw) || fflush(im.rep)) {
+		rc = err_msg(err, NAWAT_EIO, "เขียนรายงานไม่ได้", "cannot write the report");
+		goto out;
+	}
+	if ((rc = copy_report(im.rep, o, err)))
+		goto out;
 	errors = 0;
 	for (i = 0; i < nfiles; i++)
 		errors += fc[i].errors > 0;
@@ -1517,6 +1558,8 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 				goto out;
 			}
 		}
+		if ((rc = record_issues(&im, st, files, subs, fc, nfiles, res->sub_ids, err)))
+			goto out;
 		if ((rc = store_commit(st))) {
 			*err = st->err;
 			goto out;
@@ -1556,6 +1599,8 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 				goto out;
 			}
 		}
+		if ((rc = record_issues(&im, st, files, subs, fc, nfiles, res->sub_ids, err)))
+			goto out;
 		if ((rc = store_commit(st))) {
 			*err = st->err;
 			goto out;
@@ -1586,20 +1631,6 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 		res->total.rejected += fc[i].rejected;
 		res->total.errors += fc[i].errors;
 		res->total.warnings += fc[i].warnings;
-	}
-	if (csvw_status(&im.repw) || fflush(im.rep)) {
-		rc = err_msg(err, NAWAT_EIO, "เขียนรายงานไม่ได้", "cannot write the report");
-		goto out;
-	}
-	if ((rc = copy_report(im.rep, o, err)))
-		goto out;
-	if (!o->dry_run && (res->total.errors || res->total.warnings) &&
-	    (rc = file_issues(st, im.rep, files, res->sub_ids, nfiles))) {
-		if (rc == NAWAT_ESTORE)
-			*err = st->err;
-		else
-			err_generic(err, rc);
-		goto out;
 	}
 	rc = 0;
 out:

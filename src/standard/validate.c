@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../base/date.h"
+#include "../base/err.h"
 #include "thaiid.h"
 
 static const char *code_names[VC_COUNT] = {
@@ -548,4 +549,9 @@ void val_message(const struct std_dataset *ds, const struct val_issue *is,
 		snprintf(th, thn, "ข้อผิดพลาด");
 		snprintf(en, enn, "error");
 	}
+	/* a long column name or value cut by the buffer: never half a character */
+	if (thn)
+		th[err_cut(th, strlen(th))] = '\0';
+	if (enn)
+		en[err_cut(en, strlen(en))] = '\0';
 }
