@@ -147,7 +147,7 @@ int subs_list(struct store *st, const struct user *u, const struct subs_filter *
 	char from[32], to[32];
 	const char *code;
 	enum subs_reach reach = reach_of(u, &code);
-	int rc, n = 0, p = 0, visible;
+	int rc, p = 0, visible;
 	int64_t shown = 0;
 
 	*more = 0;
@@ -217,7 +217,6 @@ int subs_list(struct store *st, const struct user *u, const struct subs_filter *
 		shown++;
 		if ((rc = fn(ctx, &r)))
 			break;
-		n++;
 	}
 out:
 	store_finalize(s);
