@@ -9,13 +9,15 @@ const struct schema_dialect schema_sqlite = {
 	.name = "sqlite",
 	.t_text = "TEXT", .t_int = "INTEGER", .t_real = "REAL", .t_date = "TEXT", .t_blob = "BLOB",
 	.serial_pk = "INTEGER PRIMARY KEY",
-	/* Rowid tables, as PostgreSQL's heap tables: rows are appended in the
-	 * order they come (an import's rows stay together) and the natural key
-	 * is a separate, smaller index. */
+	/* Rowid tables whose rowid is the change number: rows are appended
+	 * in the order they change (an import's rows stay together, and the
+	 * change feed reads the table itself in order), and the natural key is
+	 * a separate, smaller UNIQUE index. */
 	.table_suffix = "",
 	.numbered_params = 0,
 	.limit_all = "-1",
 	.seq_default = "",
+	.seq_rowid = 1,
 	.extra_setup = "SELECT 1",
 };
 
@@ -108,10 +110,10 @@ const char *schema_table(const struct std_dataset *ds, int deleted, char *buf, s
  * values of each deleted row, by key, without references), and the index
  * of change numbers that the change feed reads in order. */
 static int create_table(const struct schema_dialect *d, const struct std_dataset *ds, int deleted,
-			struct buf *out)
+			const char *as, struct buf *out)
 {
 	char col[64], name[80];
-	const char *t = schema_table(ds, deleted, name, sizeof name);
+	const char *t = as ? as : schema_table(ds, deleted, name, sizeof name);
 	size_t i, w;
 	int rc;
 
@@ -124,7 +126,9 @@ static int create_table(const struct schema_dialect *d, const struct std_dataset
 					schema_col_type(d, f, (int)w),
 					f->required || f->key_pos >= 0 ? " NOT NULL" : "");
 	}
-	if (!rc)
+	if (!rc && d->seq_rowid)
+		rc = buf_printf(out, "  nw_seq INTEGER PRIMARY KEY,\n  nw_sub %s NOT NULL,\n  UNIQUE (", d->t_int);
+	else if (!rc)
 		rc = buf_printf(out, "  nw_seq %s NOT NULL%s,\n  nw_sub %s NOT NULL,\n  PRIMARY KEY (",
 				d->t_int, d->seq_default, d->t_int);
 	for (i = 0; i < ds->nkey && !rc; i++)
@@ -150,28 +154,46 @@ static int create_table(const struct schema_dialect *d, const struct std_dataset
 			rc = buf_printf(out, ")");
 	}
 	if (!rc)
-		rc = buf_printf(out, "\n)%s;\n", d->table_suffix);
-	if (!rc)
-		rc = schema_seq_index(ds, deleted, out);
+		rc = buf_printf(out, "\n)%s", d->table_suffix);
+	if (!rc && !as && !d->seq_rowid)
+		rc = buf_puts(out, ";\n") || schema_seq_index(d, ds, deleted, out);
 	return rc;
 }
 
-int schema_seq_index(const struct std_dataset *ds, int deleted, struct buf *out)
+int schema_seq_index(const struct schema_dialect *d, const struct std_dataset *ds, int deleted,
+		     struct buf *out)
 {
 	char name[80];
 	const char *t = schema_table(ds, deleted, name, sizeof name);
 
+	if (d->seq_rowid)
+		return buf_puts(out, "SELECT 1");
 	return buf_printf(out, "CREATE INDEX IF NOT EXISTS %s_seq ON %s (nw_seq)", t, t);
 }
 
 int schema_create_table(const struct schema_dialect *d, const struct std_dataset *ds, struct buf *out)
 {
-	return create_table(d, ds, 0, out);
+	return create_table(d, ds, 0, NULL, out);
+}
+
+int schema_rebuild_table(const struct schema_dialect *d, const struct std_dataset *ds, int deleted,
+			 struct buf *out)
+{
+	char name[80];
+	const char *t = schema_table(ds, deleted, name, sizeof name);
+	int rc;
+
+	rc = buf_puts(out, "DROP TABLE IF EXISTS nw_rebuild;\n") || create_table(d, ds, deleted, "nw_rebuild", out) ||
+	     buf_puts(out, ";\nINSERT INTO nw_rebuild (") || schema_field_list(ds, out) ||
+	     buf_puts(out, ", nw_seq, nw_sub) SELECT ") || schema_field_list(ds, out) ||
+	     buf_printf(out, ", nw_seq, nw_sub FROM %s ORDER BY nw_seq;\nDROP TABLE %s;\n"
+			     "ALTER TABLE nw_rebuild RENAME TO %s", t, t, t);
+	return rc;
 }
 
 int schema_create_deletions(const struct schema_dialect *d, const struct std_dataset *ds, struct buf *out)
 {
-	return create_table(d, ds, 1, out);
+	return create_table(d, ds, 1, NULL, out);
 }
 
 int schema_add_column(const struct schema_dialect *d, const struct std_dataset *ds, int deleted,

@@ -21,6 +21,9 @@ struct schema_dialect {
 	int numbered_params;        /* $1 ($2 ...) instead of ? */
 	const char *limit_all;      /* LIMIT without a limit, for OFFSET */
 	const char *seq_default;    /* nw_seq's default (where the database numbers changes) */
+	int seq_rowid;              /* nw_seq is the rowid (the table in change order), the
+				     * natural key a UNIQUE constraint; else the key is the
+				     * primary key and nw_seq has an index */
 	const char *extra_setup;    /* run once by the system migrations */
 };
 
@@ -37,11 +40,19 @@ const char *schema_col_type(const struct schema_dialect *d, const struct std_fie
 const char *schema_table(const struct std_dataset *ds, int deleted, char *buf, size_t n);
 /* CREATE TABLE for a data set and its indexes (statements separated by ";\n"). */
 int schema_create_table(const struct schema_dialect *d, const struct std_dataset *ds, struct buf *out);
+/* A data set's table (or its deletions') made again in the dialect's layout
+ * with the same rows: a new table, the rows copied in change order, the old
+ * one dropped (with its indexes) and the new one renamed.  For stores made
+ * before nw_seq became the rowid; the caller turns foreign keys off. */
+int schema_rebuild_table(const struct schema_dialect *d, const struct std_dataset *ds, int deleted,
+			 struct buf *out);
 /* The same for the data set's deletions: the last values of every deleted
  * row, by key, and when it was deleted (nw_seq, nw_sub). */
 int schema_create_deletions(const struct schema_dialect *d, const struct std_dataset *ds, struct buf *out);
-/* The index of change numbers (IF NOT EXISTS, for stores made before it). */
-int schema_seq_index(const struct std_dataset *ds, int deleted, struct buf *out);
+/* The index of change numbers (IF NOT EXISTS, for stores made before it);
+ * nothing where nw_seq is the rowid. */
+int schema_seq_index(const struct schema_dialect *d, const struct std_dataset *ds, int deleted,
+		     struct buf *out);
 /* ALTER TABLE ... ADD COLUMN for column `which` of field f. */
 int schema_add_column(const struct schema_dialect *d, const struct std_dataset *ds, int deleted,
 		      const struct std_field *f, int which, struct buf *out);

@@ -68,13 +68,15 @@ int store_migrate(struct store *st)
 	struct buf sql, cols, name;
 	const char *mname, *text;
 	char col[64], key[64], have[32];
-	int rc, exists, n, del;
+	int rc, exists, n, del, rebuild = 0;
 	size_t i, j, w;
 
 	buf_init(&sql, 1 << 20);
 	buf_init(&cols, 1 << 20);
 	buf_init(&name, 4096);
-	rc = store_begin(st);
+	/* (foreign keys off where tables may be made again: their rows are
+	 * copied as they are) */
+	rc = d->seq_rowid ? store_begin_flags(st, STORE_REFS_CHECKED) : store_begin(st);
 	if (rc)
 		goto out;
 	if ((rc = st->ops->table_columns(st, "nawat_migrations", &cols, &exists)))
@@ -100,6 +102,9 @@ int store_migrate(struct store *st)
 		    (rc = store_meta_set(st, key, "applied")))
 			goto fail;
 	}
+	/* a store whose tables were made before nw_seq became the rowid */
+	if (d->seq_rowid && exists && store_meta_get(st, "seq_rowid", have, sizeof have) != 0)
+		rebuild = 1;
 	/* data sets: create, or add what the package added */
 	for (i = 0; i < pkg->ndatasets; i++) {
 		const struct std_dataset *ds = &pkg->datasets[i];
@@ -117,7 +122,7 @@ int store_migrate(struct store *st)
 				/* (a data set's table made before deletions were kept
 				 * gets the index of change numbers with them) */
 				if ((del ? schema_create_deletions(d, ds, &sql) : schema_create_table(d, ds, &sql)) ||
-				    (del && (buf_puts(&sql, ";\n") || schema_seq_index(ds, 0, &sql))) ||
+				    (del && (buf_puts(&sql, ";\n") || schema_seq_index(d, ds, 0, &sql))) ||
 				    buf_printf(&name, "%s: create table (standard %s)", tname, pkg->version))
 					goto nomem;
 				if ((rc = st->ops->exec(st, buf_str(&sql))) ||
@@ -140,8 +145,20 @@ int store_migrate(struct store *st)
 						goto fail;
 				}
 			}
+			if (rebuild) {
+				buf_reset(&sql);
+				buf_reset(&name);
+				if (schema_rebuild_table(d, ds, del, &sql) ||
+				    buf_printf(&name, "%s: change number as the rowid", tname))
+					goto nomem;
+				if ((rc = st->ops->exec(st, buf_str(&sql))) ||
+				    (rc = log_migration(st, buf_str(&name))))
+					goto fail;
+			}
 		}
 	}
+	if (d->seq_rowid && (rc = store_meta_set(st, "seq_rowid", "1")))
+		goto fail;
 	/* nawat's own indexes, once the data sets' tables are there */
 	for (i = 0;; i++) {
 		buf_reset(&sql);

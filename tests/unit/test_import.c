@@ -123,8 +123,9 @@ static void import(struct store *st, const char *dataset, const char *file, int 
 	r->rc = imp_run(st, key, &f, 1, &o, &r->res, &r->err);
 }
 
-/* Every row of a data set as NDJSON with pseudonyms: a fingerprint of it. */
-static char *snapshot(struct store *st, const char *dataset)
+/* Every row of a data set as NDJSON with pseudonyms, or (feed) its change
+ * feed from the start: a fingerprint of it. */
+static char *snapshot_of(struct store *st, const char *dataset, int feed)
 {
 	struct exp_opts o;
 	struct nw_err e;
@@ -136,9 +137,15 @@ static char *snapshot(struct store *st, const char *dataset)
 	memset(&o, 0, sizeof o);
 	o.format = EXP_NDJSON;
 	o.pseudonymise = 1;
+	o.feed = feed;
 	assert_int_equal(exp_run(st, key, std_dataset(pkg, dataset), &o, fp, &n, &e), 0);
 	fclose(fp);
 	return buf;
+}
+
+static char *snapshot(struct store *st, const char *dataset)
+{
+	return snapshot_of(st, dataset, 0);
 }
 
 static const char *schools_csv =
@@ -583,6 +590,100 @@ static void test_migration_adds_column(void **state)
 	nw_free(json);
 }
 
+static int64_t count_of(struct store *st, const char *sql)
+{
+	struct store_stmt *q;
+	int64_t n;
+
+	assert_int_equal(store_prepare(st, sql, &q), 0);
+	assert_int_equal(store_step(q), 1);
+	n = store_col_int(q, 0);
+	store_finalize(q);
+	return n;
+}
+
+/* A store made before the change number became the rowid (SQLite): its
+ * tables, put back into that layout here, are made again by store_migrate
+ * with the same rows, the same change feed and no index of change numbers. */
+static void test_migration_seq_rowid(void **state)
+{
+	struct schema_dialect old = schema_sqlite;
+	struct store *st;
+	struct nw_err e;
+	struct run r;
+	struct buf sql;
+	char *before, *feed_before, *after, *feed_after, have[8];
+	size_t i;
+	int del, n;
+
+	(void)state;
+	if (getenv("PG_DIR") && *getenv("PG_DIR")) {
+		print_message("PostgreSQL keeps the key as primary key and an index of change numbers\n");
+		skip();
+	}
+	st = new_store();
+	write_text("rs.csv", schools_csv);
+	import(st, "schools", "rs.csv", 0, &r);
+	assert_int_equal(r.rc, 0);
+	imp_result_free(&r.res);
+	write_students("rst.csv", 50, 0);
+	import(st, "students", "rst.csv", 0, &r);
+	assert_int_equal(r.rc, 0);
+	imp_result_free(&r.res);
+	before = snapshot(st, "students");
+	feed_before = snapshot_of(st, "students", 1);
+
+	/* every table put back into the layout of before: the key the primary
+	 * key, nw_seq an indexed column */
+	old.seq_rowid = 0;
+	buf_init(&sql, 1 << 16);
+	assert_int_equal(st->ops->exec(st, "PRAGMA foreign_keys = OFF"), 0);
+	assert_int_equal(store_begin(st), 0);
+	for (i = 0; i < pkg->ndatasets; i++)
+		for (del = 0; del < 2; del++) {
+			buf_reset(&sql);
+			assert_int_equal(schema_rebuild_table(&old, &pkg->datasets[i], del, &sql), 0);
+			assert_int_equal(buf_puts(&sql, ";\n"), 0);
+			assert_int_equal(schema_seq_index(&old, &pkg->datasets[i], del, &sql), 0);
+			assert_int_equal(st->ops->exec(st, buf_str(&sql)), 0);
+		}
+	assert_int_equal(st->ops->exec(st, "DELETE FROM nawat_meta WHERE name = 'seq_rowid'"), 0);
+	assert_int_equal(store_commit(st), 0);
+	store_close(st);
+	assert_int_equal(store_open(store_url(nstore), pkg, 0, &st, &e), 0);
+	assert_int_equal(store_meta_get(st, "seq_rowid", have, sizeof have), NAWAT_ENOTFOUND);
+	assert_int_equal(count_of(st, "SELECT count(*) FROM sqlite_master WHERE name = 'students_seq'"), 1);
+
+	/* made again: the same rows, the same feed, no index of change numbers */
+	for (n = 0; n < 2; n++) { /* (and a second time changes nothing) */
+		assert_int_equal(store_migrate(st), 0);
+		assert_int_equal(store_meta_get(st, "seq_rowid", have, sizeof have), 0);
+		after = snapshot(st, "students");
+		feed_after = snapshot_of(st, "students", 1);
+		assert_string_equal(before, after);
+		assert_string_equal(feed_before, feed_after);
+		free(after);
+		free(feed_after);
+	}
+	assert_int_equal(count_of(st, "SELECT count(*) FROM sqlite_master WHERE type = 'index' "
+				   "AND name LIKE '%\\_seq' ESCAPE '\\'"), 0);
+	assert_int_equal(count_of(st, "SELECT count(*) FROM sqlite_master WHERE name = 'students' "
+				   "AND sql LIKE '%nw_seq INTEGER PRIMARY KEY%'"), 1);
+
+	/* and it takes changes: 10 new rows, 50 unchanged */
+	write_students("rst2.csv", 60, 0);
+	import(st, "students", "rst2.csv", 0, &r);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.res.total.inserted, 10);
+	assert_int_equal(r.res.total.unchanged, 50);
+	imp_result_free(&r.res);
+	assert_int_equal(count_of(st, "SELECT count(*) FROM students"), 60);
+	buf_release(&sql);
+	store_close(st);
+	free(before);
+	free(feed_before);
+}
+
 /* ---- two imports at once, on two connections ---- */
 
 /* One import on its own thread, reading fp (a pipe the test feeds, or a file). */
@@ -840,6 +941,7 @@ int main(void)
 		cmocka_unit_test(test_duplicate_across_chunks),
 		cmocka_unit_test(test_allocation_failures),
 		cmocka_unit_test(test_migration_adds_column),
+		cmocka_unit_test(test_migration_seq_rowid),
 		cmocka_unit_test(test_concurrent_same_keys),
 		cmocka_unit_test(test_concurrent_schools),
 		cmocka_unit_test(test_xlsx_damaged_late),
