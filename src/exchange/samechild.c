@@ -9,21 +9,22 @@
 #include "../base/hash.h"
 #include "../base/mem.h"
 
-/* Counts kept in memory at most; past it they are dropped and read again. */
-#define SAME_MAX_ENTRIES (1u << 16)
+/* Entries kept in memory at most (8 bytes each, tables at most half
+ * full: 8 MiB at most); past it they are dropped and read again. */
+#define SAME_MAX_ENTRIES (1u << 19)
 
-/* Students of one (birth date, gender, grade): how many of each kind. */
-struct attr {
-	uint64_t h;               /* 0: empty slot */
-	uint32_t n[3];            /* by kind: [SAME_ID], [SAME_GCODE] */
-};
+/* Students of one (birth date, gender, grade): the hash of the three with
+ * its two low bits the kinds of ID seen (SAME_ID, SAME_GCODE); 0 an empty
+ * slot. */
+typedef uint64_t attr;
+#define ATTR_KINDS ((uint64_t)SAME_ID | SAME_GCODE)
 
 /* The students of one school and year. */
 struct group {
 	char *school;
 	size_t nschool;
 	int64_t year;
-	struct attr *t;           /* open addressing, cap slots */
+	attr *t;                  /* open addressing, cap slots */
 	size_t cap, n;
 	int loaded;               /* 0: the store has rows of it, not read yet */
 };
@@ -47,9 +48,9 @@ struct same {
 
 static uint64_t attr_hash(const char *birth, size_t nb, const char *gender, size_t ng, const char *grade, size_t nr)
 {
-	uint64_t h = nw_hash_mix(nw_hash_mix(nw_hash_mix(NW_HASH_INIT, birth, nb), gender, ng), grade, nr);
+	uint64_t h = nw_hash_mix(nw_hash_mix(nw_hash_mix(NW_HASH_INIT, birth, nb), gender, ng), grade, nr) & ~ATTR_KINDS;
 
-	return h ? h : 1; /* 0 marks an empty slot */
+	return h ? h : ATTR_KINDS + 1; /* 0 marks an empty slot */
 }
 
 static uint64_t group_hash(const char *school, size_t n, int64_t year)
@@ -192,21 +193,21 @@ static struct group *add_group(struct same *s, const char *school, size_t n, int
 	return g;
 }
 
-/* The counts of one (birth date, gender, grade) in a group, made if new. */
-static struct attr *slot_of(struct same *s, struct group *g, uint64_t h)
+/* The entry of one (birth date, gender, grade) in a group, made if new. */
+static attr *slot_of(struct same *s, struct group *g, uint64_t h)
 {
 	size_t pos, i;
 
 	if ((g->n + 1) * 2 > g->cap) {
 		size_t cap = g->cap ? g->cap * 2 : 16;
-		struct attr *t = nw_calloc(cap, sizeof *t);
+		attr *t = nw_calloc(cap, sizeof *t);
 
 		if (!t)
 			return NULL;
 		for (i = 0; i < g->cap; i++) {
-			if (!g->t[i].h)
+			if (!g->t[i])
 				continue;
-			for (pos = g->t[i].h % cap; t[pos].h; pos = (pos + 1) % cap)
+			for (pos = (g->t[i] >> 2) % cap; t[pos]; pos = (pos + 1) % cap)
 				;
 			t[pos] = g->t[i];
 		}
@@ -214,10 +215,10 @@ static struct attr *slot_of(struct same *s, struct group *g, uint64_t h)
 		g->t = t;
 		g->cap = cap;
 	}
-	for (pos = h % g->cap; g->t[pos].h && g->t[pos].h != h; pos = (pos + 1) % g->cap)
+	for (pos = (h >> 2) % g->cap; g->t[pos] && (g->t[pos] & ~ATTR_KINDS) != h; pos = (pos + 1) % g->cap)
 		;
-	if (!g->t[pos].h) {
-		g->t[pos].h = h;
+	if (!g->t[pos]) {
+		g->t[pos] = h;
 		g->n++;
 		s->entries++;
 	}
@@ -275,7 +276,7 @@ static int load_group(struct same *s, struct group *g)
 	unsigned char hash[PII_HASH_LEN];
 	char clear[PII_MAX_CLEAR + 1];
 	struct store_scan *sc = NULL;
-	struct attr *a;
+	attr *a;
 	size_t cn;
 	int rc;
 
@@ -294,7 +295,7 @@ static int load_group(struct same *s, struct group *g)
 			rc = err_generic(&s->st->err, NAWAT_ENOMEM);
 			break;
 		}
-		a->n[same_kind(clear, cn)]++;
+		*a |= (uint64_t)same_kind(clear, cn);
 	}
 	sodium_memzero(clear, sizeof clear);
 	store_scan_close(sc);
@@ -374,7 +375,7 @@ int same_check(struct same *s, const struct val_value *vals, int kind)
 	const struct val_value *sc = &vals[s->f_school], *y = &vals[s->f_year], *b = &vals[s->f_birth];
 	const struct val_value *gd = &vals[s->f_gender], *gr = &vals[s->f_grade];
 	struct group *g;
-	struct attr *a;
+	attr *a;
 	int other;
 
 	if (kind == SAME_NONE || sc->state != VAL_SET || y->state != VAL_SET || b->state != VAL_SET ||
@@ -389,7 +390,7 @@ int same_check(struct same *s, const struct val_value *vals, int kind)
 	}
 	if (!(a = slot_of(s, g, attr_hash(b->s, b->n, gd->s, gd->n, gr->s, gr->n))))
 		return err_generic(&s->st->err, NAWAT_ENOMEM);
-	other = a->n[kind == SAME_ID ? SAME_GCODE : SAME_ID] > 0;
-	a->n[kind]++;
+	other = (*a & (uint64_t)(kind == SAME_ID ? SAME_GCODE : SAME_ID)) != 0;
+	*a |= (uint64_t)kind;
 	return other;
 }

@@ -9,10 +9,11 @@
  * For each school and year the import adds students to, the check reads
  * the stored students of that school and year once (the index
  * students_school_year), tells G-codes from IDs by opening their sealed
- * copies, and keeps only counts per (birth date, gender, grade) in memory;
- * the rows the import adds are counted in as they are written.  Memory is
- * capped: past the cap the counts are dropped and read again when needed
- * (the store then holds the import's own rows too).  A school and year
+ * copies, and keeps in memory only which kinds of ID it saw for each
+ * (birth date, gender, grade): 8 bytes each; the rows the import adds are
+ * counted in as they are written.  Memory is capped (8 MiB): past the cap
+ * the entries are dropped and read again when needed (the store then holds
+ * the import's own rows too).  A school and year
  * without students in the store costs one probe of the index; nothing is
  * read for an import that adds no student, nor opened for the rows an
  * import itself adds.
