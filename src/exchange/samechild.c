@@ -10,8 +10,8 @@
 #include "../base/mem.h"
 
 /* Entries kept in memory at most (8 bytes each, tables at most half
- * full: 8 MiB at most); past it they are dropped and read again. */
-#define SAME_MAX_ENTRIES (1u << 19)
+ * full: 4 MiB at most); past it they are dropped and read again. */
+#define SAME_MAX_ENTRIES (1u << 18)
 
 /* Students of one (birth date, gender, grade): the hash of the three with
  * its two low bits the kinds of ID seen (SAME_ID, SAME_GCODE); 0 an empty

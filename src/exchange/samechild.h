@@ -11,7 +11,7 @@
  * students_school_year), tells G-codes from IDs by opening their sealed
  * copies, and keeps in memory only which kinds of ID it saw for each
  * (birth date, gender, grade): 8 bytes each; the rows the import adds are
- * counted in as they are written.  Memory is capped (8 MiB): past the cap
+ * counted in as they are written.  Memory is capped (4 MiB): past the cap
  * the entries are dropped and read again when needed (the store then holds
  * the import's own rows too).  A school and year
  * without students in the store costs one probe of the index; nothing is

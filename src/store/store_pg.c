@@ -1852,13 +1852,15 @@ static void pg_finalize(struct store_stmt *bs)
 
 static int set_param(struct pg_stmt *s, int i)
 {
+	if (i < 1 || i > QPARAM_MAX)
+		return NAWAT_ELIMIT;
 	while (s->p.n < i) {
 		s->p.v[s->p.n] = NULL;
 		s->p.len[s->p.n] = 0;
 		s->p.fmt[s->p.n] = 0;
 		s->p.n++;
 	}
-	return i <= QPARAM_MAX ? 0 : NAWAT_ELIMIT;
+	return 0;
 }
 
 static int pg_bind_int(struct store_stmt *bs, int i, int64_t v)

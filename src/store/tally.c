@@ -3,8 +3,10 @@
 
 #include <string.h>
 
+#include "../base/buf.h"
 #include "../base/hash.h"
 #include "../base/mem.h"
+#include "schema.h"
 
 void tally_init(struct tally *t, const struct std_dataset *ds)
 {
@@ -153,39 +155,60 @@ void tally_reject_all(struct tally *t)
 	}
 }
 
+/* The INSERT of m rows of submission_schools; a school's rows take its
+ * area as the store has it now (the batch's own schools included). */
+static int tally_insert(struct store *st, int by_school, size_t m, struct store_stmt **s)
+{
+	struct buf sql;
+	size_t i;
+	int rc;
+
+	buf_init(&sql, 1 << 16);
+	rc = buf_puts(&sql, "INSERT INTO submission_schools (sub_id, school_code, area_code, academic_year, term, "
+			    "inserted, updated, unchanged, rejected, deleted) VALUES ");
+	for (i = 0; i < m && !rc; i++)
+		rc = buf_printf(&sql, "%s(?, ?, coalesce(?, %s), ?, ?, ?, ?, ?, ?, ?)", i ? ", " : "",
+				by_school ? "(SELECT area_code FROM schools WHERE school_code = ?)" : "?");
+	rc = rc ? err_generic(&st->err, NAWAT_ENOMEM) : store_prepare(st, buf_str(&sql), s);
+	buf_release(&sql);
+	return rc;
+}
+
+/* rows a statement (as many as its parameters allow) */
+#define TALLY_ROWS (QPARAM_MAX / (6 + TALLY_N))
+
 int tally_store(struct tally *t, struct store *st, int64_t sub_id)
 {
 	const struct std_dataset *schools = std_dataset(st->pkg, "schools");
 	int by_school = schools && std_field_index(schools, "area_code", 9) >= 0;
 	struct store_stmt *s = NULL;
-	size_t i;
-	int rc, k;
+	size_t i, j, m = 0;
+	int rc = 0, k, p;
 
 	if (t->failed)
 		return err_generic(&st->err, NAWAT_ENOMEM);
-	if (!t->n)
-		return 0;
-	/* a school's rows take its area as the store has it now (the batch's
-	 * own schools included) */
-	rc = by_school
-		     ? store_prepare(st, "INSERT INTO submission_schools (sub_id, school_code, area_code, academic_year, "
-					 "term, inserted, updated, unchanged, rejected, deleted) VALUES (?, ?, coalesce(?, "
-					 "(SELECT area_code FROM schools WHERE school_code = ?)), ?, ?, ?, ?, ?, ?, ?)", &s)
-		     : store_prepare(st, "INSERT INTO submission_schools (sub_id, school_code, area_code, academic_year, "
-					 "term, inserted, updated, unchanged, rejected, deleted) VALUES (?, ?, coalesce(?, ?), "
-					 "?, ?, ?, ?, ?, ?, ?)", &s);
-	if (rc)
-		return rc;
-	for (i = 0; i < t->n && !rc; i++) {
-		const struct tally_entry *e = &t->e[i];
+	for (i = 0; i < t->n && !rc; i += m) {
+		size_t left = t->n - i < TALLY_ROWS ? t->n - i : TALLY_ROWS;
 
-		rc = store_bind_int(s, 1, sub_id) || store_bind_str(s, 2, e->school) ||
-		     store_bind_str(s, 3, t->area_f >= 0 ? e->area : NULL) ||
-		     store_bind_str(s, 4, t->area_f >= 0 || !by_school ? NULL : e->school) ||
-		     (e->year >= 0 ? store_bind_int(s, 5, e->year) : store_bind_null(s, 5)) ||
-		     (e->term >= 0 ? store_bind_int(s, 6, e->term) : store_bind_null(s, 6));
-		for (k = 0; k < TALLY_N && !rc; k++)
-			rc = store_bind_int(s, 7 + k, e->n[k]);
+		if (left != m) { /* (the full size, then once the rest) */
+			store_finalize(s);
+			s = NULL;
+			m = left;
+			if ((rc = tally_insert(st, by_school, m, &s)))
+				break;
+		}
+		for (j = 0, p = 1; j < m && !rc; j++) {
+			const struct tally_entry *e = &t->e[i + j];
+
+			rc = store_bind_int(s, p, sub_id) || store_bind_str(s, p + 1, e->school) ||
+			     store_bind_str(s, p + 2, t->area_f >= 0 ? e->area : NULL) ||
+			     store_bind_str(s, p + 3, t->area_f >= 0 || !by_school ? NULL : e->school) ||
+			     (e->year >= 0 ? store_bind_int(s, p + 4, e->year) : store_bind_null(s, p + 4)) ||
+			     (e->term >= 0 ? store_bind_int(s, p + 5, e->term) : store_bind_null(s, p + 5));
+			for (k = 0; k < TALLY_N && !rc; k++)
+				rc = store_bind_int(s, p + 6 + k, e->n[k]);
+			p += 6 + TALLY_N;
+		}
 		if (rc) {
 			rc = err_generic(&st->err, NAWAT_ENOMEM);
 			break;

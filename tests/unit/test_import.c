@@ -684,6 +684,50 @@ static void test_migration_seq_rowid(void **state)
 	free(feed_before);
 }
 
+/* What a submission brought per school and academic year: more (school,
+ * year) pairs than one statement writes (80: forty schools, two years). */
+static void test_submission_schools_many(void **state)
+{
+	struct store *st = new_store();
+	struct run r;
+	FILE *fp;
+	char id[14];
+	int i;
+
+	(void)state;
+	fp = fopen(path_of("ms.csv"), "w");
+	assert_non_null(fp);
+	fputs("school_code,name_th,affiliation_code,province_code,pilot\n", fp);
+	for (i = 1; i <= 40; i++)
+		fprintf(fp, "10501401%02d,โรงเรียน %d,10,50,N\n", i, i);
+	fclose(fp);
+	import(st, "schools", "ms.csv", 0, &r);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.res.total.inserted, 40);
+	imp_result_free(&r.res);
+	fp = fopen(path_of("mst.csv"), "w");
+	assert_non_null(fp);
+	fputs("citizen_id,school_code,academic_year,grade_code,gender,birth_date,disadvantage,disability\n", fp);
+	for (i = 0; i < 200; i++) {
+		student_id(i, id);
+		fprintf(fp, "%s,10501401%02d,%d,214,1,2014-03-02,0,0\n", id, 1 + i % 40, 2566 + (i / 40) % 2);
+	}
+	fclose(fp);
+	import(st, "students", "mst.csv", 0, &r);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.res.total.inserted, 200);
+	assert_int_equal(count_of(st, "SELECT count(*) FROM submission_schools s JOIN submissions u ON u.id = s.sub_id "
+				  "WHERE u.dataset = 'students'"), 80);
+	assert_int_equal(count_of(st, "SELECT sum(s.inserted) FROM submission_schools s JOIN submissions u ON "
+				  "u.id = s.sub_id WHERE u.dataset = 'students'"), 200);
+	/* (school 40: rows 39, 79, 119, 159, 199; years 2566, 2567, 2566, 2567, 2566) */
+	assert_int_equal(count_of(st, "SELECT count(*) FROM submission_schools s JOIN submissions u ON u.id = s.sub_id "
+				  "WHERE u.dataset = 'students' AND school_code = '1050140140' AND academic_year = 2566 "
+				  "AND s.inserted = 3"), 1);
+	imp_result_free(&r.res);
+	store_close(st);
+}
+
 /* ---- two imports at once, on two connections ---- */
 
 /* One import on its own thread, reading fp (a pipe the test feeds, or a file). */
@@ -942,6 +986,7 @@ int main(void)
 		cmocka_unit_test(test_allocation_failures),
 		cmocka_unit_test(test_migration_adds_column),
 		cmocka_unit_test(test_migration_seq_rowid),
+		cmocka_unit_test(test_submission_schools_many),
 		cmocka_unit_test(test_concurrent_same_keys),
 		cmocka_unit_test(test_concurrent_schools),
 		cmocka_unit_test(test_xlsx_damaged_late),
