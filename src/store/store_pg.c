@@ -578,33 +578,47 @@ static int pg_data_version(struct store *st, uint64_t *v)
 
 static int copy_text(struct buf *b, const char *s, size_t n)
 {
-	size_t i;
-	int rc = 0;
+	size_t i, run = 0;
+	int rc;
 
-	for (i = 0; i < n && !rc; i++) {
+	/* runs without a character to escape are copied whole */
+	for (i = 0; i < n; i++) {
+		const char *esc;
+
 		switch (s[i]) {
-		case '\\': rc = buf_puts(b, "\\\\"); break;
-		case '\t': rc = buf_puts(b, "\\t"); break;
-		case '\n': rc = buf_puts(b, "\\n"); break;
-		case '\r': rc = buf_puts(b, "\\r"); break;
-		default: rc = buf_putc(b, s[i]);
+		case '\\': esc = "\\\\"; break;
+		case '\t': esc = "\\t"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		default: continue;
 		}
+		if ((rc = buf_append(b, s + run, i - run)) || (rc = buf_append(b, esc, 2)))
+			return rc;
+		run = i + 1;
 	}
-	return rc;
+	return buf_append(b, s + run, n - run);
 }
 
 static int copy_bytea(struct buf *b, const unsigned char *p, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t i;
-	int rc = buf_puts(b, "\\\\x");
+	char *o;
+	int rc = buf_reserve(b, 3 + 2 * n);
 
-	for (i = 0; i < n && !rc; i++) {
-		rc = buf_putc(b, hex[p[i] >> 4]);
-		if (!rc)
-			rc = buf_putc(b, hex[p[i] & 15]);
+	if (rc)
+		return rc;
+	o = b->data + b->len;
+	*o++ = '\\';
+	*o++ = '\\';
+	*o++ = 'x';
+	for (i = 0; i < n; i++) {
+		*o++ = hex[p[i] >> 4];
+		*o++ = hex[p[i] & 15];
 	}
-	return rc;
+	b->len += 3 + 2 * n;
+	b->data[b->len] = '\0';
+	return 0;
 }
 
 static int copy_val(struct buf *b, const struct std_field *f, int which, const struct val_value *v)
