@@ -22,6 +22,7 @@ struct schema_dialect {
 	const char *limit_all;      /* LIMIT without a limit, for OFFSET */
 	const char *seq_default;    /* nw_seq's default (where the database numbers changes) */
 	const char *extra_setup;    /* run once by the system migrations */
+	const char *sums_suffix;    /* tables of sums: clustered by their key where the backend can */
 };
 
 extern const struct schema_dialect schema_sqlite;
@@ -48,6 +49,38 @@ int schema_add_column(const struct schema_dialect *d, const struct std_dataset *
 /* The fixed system tables, numbered; returns NULL past the last. */
 const char *schema_system_migration(const struct schema_dialect *d, int n, const char **name,
 				    struct buf *out);
+
+/* Tables of sums (the analytics aggregates, system migration 5): key
+ * columns, then integer value columns that writers add to (store_sums_add).
+ * A row whose values are all 0 does not exist.  Names are fixed here. */
+struct schema_sums {
+	const char *name;
+	size_t nkey, nval;
+	const char *const *key;     /* key column names */
+	const unsigned char *key_int; /* 1: an integer key column, 0: text */
+	const char *const *val;     /* value column names */
+	const unsigned char *val_small; /* 1: a count that fits 32 bits (INTEGER) */
+};
+
+#define SCHEMA_HIST_BINS 101 /* one-point score bins 0..99, and 100 */
+#define SCHEMA_LEVELS 5      /* levels 0..4 */
+
+/* eq_cells: per school, academic year, term, instrument, domain, subject,
+ * grade, gender and disadvantage: n, s1, s2 (sums of values and squares:
+ * scores in hundredths, levels as they are), l0..l4 (level counts).
+ * eq_groups: per school, year, term, instrument, domain, subject and
+ * disadvantage: n (results; for subject "*" distinct students, and domain
+ * "*" students with any result).  eq_hist: per school, year, term,
+ * instrument, learning area and disadvantage: n, h0..h100 (scores by
+ * one-point bin).  eq_rollup: the same sums per level (N national, A area,
+ * P province) and code, year, term, instrument, pilot, cohort, domain,
+ * subject and disadvantage (n, s1, s2, l0..l4, h0..h100); eq_journal is the
+ * session's pending changes to it (a temporary table of the same shape). */
+extern const struct schema_sums schema_eq_cells, schema_eq_groups, schema_eq_hist, schema_eq_rollup,
+	schema_eq_journal;
+
+/* CREATE [TEMP] TABLE [IF NOT EXISTS] for a table of sums. */
+int schema_sums_create(const struct schema_dialect *d, const struct schema_sums *t, int temp, struct buf *out);
 
 /* The WHERE condition that keeps a scope's rows of a data set, with one
  * parameter (the code) at index `param`; "1 = 1" for SCOPE_ALL and "1 = 0"

@@ -237,6 +237,19 @@ static int read_fields(PGresult *res, int row, int col, const struct std_dataset
 	return col;
 }
 
+/* Copies the text values read_fields left in a result into a (for values
+ * that outlive it). */
+static int keep_text(const struct std_dataset *ds, struct val_value *v, struct arena *a)
+{
+	size_t i;
+
+	for (i = 0; i < ds->nfields; i++)
+		if (v[i].state == VAL_SET && !ds->fields[i].pii && v[i].s &&
+		    !(v[i].s = arena_strndup(a, v[i].s, v[i].n)))
+			return NAWAT_ENOMEM;
+	return 0;
+}
+
 /* ---- connection, transactions, meta ---- */
 
 static int pg_exec(struct store *st, const char *sql)
@@ -638,6 +651,7 @@ static int pg_writer_open(struct store *st, const struct std_dataset *ds, int64_
 	if (!w)
 		return err_generic(&st->err, NAWAT_ENOMEM);
 	w->base.st = st;
+	w->base.ds = ds;
 	w->ds = ds;
 	w->sub_id = sub_id;
 	buf_init(&w->line, (size_t)1 << 30);
@@ -1103,7 +1117,6 @@ static int put_batch(struct pg_writer *w, struct store_row *rows, size_t n)
 			PQclear(res);
 			goto out;
 		}
-		arena_reset(&w->mem);
 		nchanged = 0;
 		for (i = 0; i < (size_t)PQntuples(res); i++) {
 			size_t r = strtoul(PQgetvalue(res, (int)i, 0), NULL, 10);
@@ -1117,8 +1130,20 @@ static int put_batch(struct pg_writer *w, struct store_row *rows, size_t n)
 			} else if (is_changed) {
 				rows[r].result = STORE_UPDATED;
 				changed[nchanged++] = (int)r;
-				read_fields(res, (int)i, 3, ds, NULL, ds->nfields, w->old, &w->mem);
-				store_writer_note_old(&w->base, ds, w->old);
+				/* an observer keeps each row's old values (for the put) */
+				if (st->obs && !(rows[r].old = arena_alloc(&w->mem, ds->nfields * sizeof *w->old))) {
+					PQclear(res);
+					rc = err_generic(&st->err, NAWAT_ENOMEM);
+					goto out;
+				}
+				read_fields(res, (int)i, 3, ds, NULL, ds->nfields,
+					    st->obs ? (struct val_value *)rows[r].old : w->old, &w->mem);
+				if (st->obs && keep_text(ds, (struct val_value *)rows[r].old, &w->mem)) {
+					PQclear(res);
+					rc = err_generic(&st->err, NAWAT_ENOMEM);
+					goto out;
+				}
+				store_writer_note_old(&w->base, ds, st->obs ? rows[r].old : w->old);
 			} else {
 				rows[r].result = STORE_UNCHANGED;
 				same[nsame++] = (int)r;
@@ -1158,6 +1183,7 @@ static int pg_writer_put(struct store_writer *bw, struct store_row *rows, size_t
 	size_t i;
 	int rc;
 
+	arena_reset(&w->mem); /* the old values of the last put */
 	for (i = 0; i < n; i += PG_BATCH)
 		if ((rc = put_batch(w, rows + i, n - i < PG_BATCH ? n - i : PG_BATCH)))
 			return rc;
@@ -1476,6 +1502,174 @@ static int pg_ref_lookup_many(struct store_ref *br, size_t n, const struct val_v
 	params_release(&p);
 	for (k = 0; k <= ds->nkey; k++)
 		buf_release(&arr[k]);
+	return rc;
+}
+
+/* ---- prefixes and sums (the observer's reads and writes) ---- */
+
+static int pg_scan_prefix_many(struct store *st, const struct std_dataset *ds, size_t nprefix, size_t n,
+			       const struct val_value *prefixes,
+			       int (*fn)(void *ctx, size_t i, const struct val_value *vals), void *ctx)
+{
+	struct val_value *vals = NULL;
+	struct buf sql, arr[1 + 8];
+	struct arena mem;
+	struct params p;
+	PGresult *res = NULL;
+	char col[64];
+	size_t i, k;
+	int rc = 0;
+
+	if (nprefix > ds->nkey || nprefix > 8)
+		return err_msg(&st->err, NAWAT_EINVAL, "คีย์ไม่ถูกต้อง", "bad key prefix");
+	if (!n)
+		return 0;
+	buf_init(&sql, 1 << 16);
+	arena_init(&mem, 16 * 1024, 0);
+	params_init(&p);
+	for (k = 0; k <= nprefix; k++) {
+		buf_init(&arr[k], (size_t)1 << 28);
+		rc = rc ? rc : buf_putc(&arr[k], '{');
+	}
+	/* WITH k AS (unnest of the prefixes) SELECT k.nw_i, t.* JOIN on them */
+	rc = rc || buf_puts(&sql, "WITH k AS (SELECT * FROM unnest($1::int[]");
+	for (k = 0; k < nprefix && !rc; k++)
+		rc = buf_printf(&sql, ", $%zu::%s[]", k + 2, array_type(&ds->fields[ds->key[k]]));
+	rc = rc || buf_puts(&sql, ") AS k (nw_i");
+	for (k = 0; k < nprefix && !rc; k++)
+		rc = buf_printf(&sql, ", k%zu", k);
+	rc = rc || buf_puts(&sql, ")) SELECT k.nw_i, ") || cols(ds, "t.", &sql) ||
+	     buf_printf(&sql, " FROM k JOIN %s t ON ", ds->name);
+	for (k = 0; k < nprefix && !rc; k++)
+		rc = buf_printf(&sql, "%st.%s = k.k%zu", k ? " AND " : "",
+				schema_col(&ds->fields[ds->key[k]], 0, col, sizeof col), k);
+	for (i = 0; i < n && !rc; i++) {
+		rc = buf_printf(&arr[0], "%s%zu", i ? "," : "", i);
+		for (k = 0; k < nprefix && !rc; k++) {
+			if (i)
+				rc = buf_putc(&arr[k + 1], ',');
+			if (!rc)
+				rc = array_elem(&arr[k + 1], &ds->fields[ds->key[k]], &prefixes[i * nprefix + k]);
+		}
+	}
+	for (k = 0; k <= nprefix && !rc; k++) {
+		rc = buf_putc(&arr[k], '}');
+		p.v[p.n] = buf_str(&arr[k]);
+		p.len[p.n] = (int)arr[k].len;
+		p.fmt[p.n] = 0;
+		p.n++;
+	}
+	vals = nw_calloc(ds->nfields, sizeof *vals);
+	if (rc || !vals) {
+		rc = err_generic(&st->err, NAWAT_ENOMEM);
+		goto out;
+	}
+	res = run(st, buf_str(&sql), &p);
+	if (!ok(res)) {
+		rc = pgerr(st, res, "prefix");
+		goto out;
+	}
+	for (i = 0; i < (size_t)PQntuples(res) && !rc; i++) {
+		size_t at = strtoul(PQgetvalue(res, (int)i, 0), NULL, 10);
+
+		arena_reset(&mem);
+		read_fields(res, (int)i, 1, ds, NULL, ds->nfields, vals, &mem);
+		if (at < n)
+			rc = fn(ctx, at, vals);
+	}
+out:
+	PQclear(res);
+	params_release(&p);
+	for (k = 0; k <= nprefix; k++)
+		buf_release(&arr[k]);
+	buf_release(&sql);
+	arena_release(&mem);
+	nw_free(vals);
+	return rc;
+}
+
+/* The rows go through a staging table: COPY, then one upsert that adds
+ * and one delete of the rows left empty. */
+static int pg_sums_add(struct store *st, const struct schema_sums *t, size_t n, const char *const *keys,
+		       const int64_t *vals)
+{
+	struct buf sql, data;
+	char stage[96];
+	size_t i, k, v;
+	int rc = 0, neg = 0;
+
+	if (!n)
+		return 0;
+	snprintf(stage, sizeof stage, "nw_sums_%s", t->name);
+	buf_init(&sql, 1 << 16);
+	buf_init(&data, (size_t)1 << 30);
+	rc = buf_printf(&sql, "CREATE TEMP TABLE IF NOT EXISTS %s (LIKE %s)", stage, t->name);
+	if (rc) {
+		rc = err_generic(&st->err, NAWAT_ENOMEM);
+		goto out;
+	}
+	if ((rc = ex(st, buf_str(&sql))))
+		goto out;
+	for (i = 0; i < n && !rc; i++) {
+		for (k = 0; k < t->nkey && !rc; k++) {
+			rc = k ? buf_putc(&data, '\t') : 0;
+			if (!rc)
+				rc = copy_text(&data, keys[i * t->nkey + k], strlen(keys[i * t->nkey + k]));
+		}
+		for (v = 0; v < t->nval && !rc; v++) {
+			rc = buf_printf(&data, "\t%lld", (long long)vals[i * t->nval + v]);
+			neg |= vals[i * t->nval + v] < 0;
+		}
+		rc = rc || buf_putc(&data, '\n');
+	}
+	buf_reset(&sql);
+	rc = rc || buf_printf(&sql, "COPY %s FROM STDIN", stage);
+	if (rc) {
+		rc = err_generic(&st->err, NAWAT_ENOMEM);
+		goto out;
+	}
+	if ((rc = copy_in(st, buf_str(&sql), &data)))
+		goto out;
+	buf_reset(&sql);
+	rc = buf_printf(&sql, "INSERT INTO %s SELECT * FROM %s ORDER BY ", t->name, stage);
+	for (k = 0; k < t->nkey && !rc; k++)
+		rc = buf_printf(&sql, "%s%s", k ? ", " : "", t->key[k]);
+	rc = rc || buf_puts(&sql, " ON CONFLICT (");
+	for (k = 0; k < t->nkey && !rc; k++)
+		rc = buf_printf(&sql, "%s%s", k ? ", " : "", t->key[k]);
+	rc = rc || buf_puts(&sql, ") DO UPDATE SET ");
+	for (v = 0; v < t->nval && !rc; v++)
+		rc = buf_printf(&sql, "%s%s = %s.%s + excluded.%s", v ? ", " : "", t->val[v], t->name, t->val[v],
+				t->val[v]);
+	if (rc) {
+		rc = err_generic(&st->err, NAWAT_ENOMEM);
+		goto out;
+	}
+	if ((rc = ex(st, buf_str(&sql))))
+		goto out;
+	if (neg) {
+		buf_reset(&sql);
+		rc = buf_printf(&sql, "DELETE FROM %s t USING %s s WHERE ", t->name, stage);
+		for (k = 0; k < t->nkey && !rc; k++)
+			rc = buf_printf(&sql, "t.%s = s.%s AND ", t->key[k], t->key[k]);
+		for (v = 0; v < t->nval && !rc; v++)
+			rc = buf_printf(&sql, "%st.%s = 0", v ? " AND " : "", t->val[v]);
+		if (rc) {
+			rc = err_generic(&st->err, NAWAT_ENOMEM);
+			goto out;
+		}
+		if ((rc = ex(st, buf_str(&sql))))
+			goto out;
+	}
+	buf_reset(&sql);
+	if (buf_printf(&sql, "TRUNCATE %s", stage)) {
+		rc = err_generic(&st->err, NAWAT_ENOMEM);
+		goto out;
+	}
+	rc = ex(st, buf_str(&sql));
+out:
+	buf_release(&sql);
+	buf_release(&data);
 	return rc;
 }
 
@@ -2132,6 +2326,8 @@ static const struct store_ops pg_ops = {
 	.col_int = pg_col_int,
 	.col_text = pg_col_text,
 	.col_blob = pg_col_blob,
+	.scan_prefix_many = pg_scan_prefix_many,
+	.sums_add = pg_sums_add,
 	.sub_create = pg_sub_create,
 	.sub_finish = pg_sub_finish,
 	.sub_issue = pg_sub_issue,
