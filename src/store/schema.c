@@ -49,16 +49,10 @@ const struct schema_dialect schema_pg = {
 #define ONES10 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
 
 static const char *const cells_key[] = { "school_code", "academic_year", "term", "instrument", "domain",
-					  "subject_code", "grade_code", "gender", "disadvantage" };
-static const unsigned char cells_key_int[] = { 0, 1, 1, 0, 0, 0, 0, 0, 1 };
+					  "subject_code", "disadvantage" };
+static const unsigned char cells_key_int[] = { 0, 1, 1, 0, 0, 0, 1 };
 static const char *const cells_val[] = { "n", "s1", "s2", LEVEL_COLS };
 static const unsigned char cells_val_small[] = { 0, 0, 0, 1, 1, 1, 1, 1 };
-
-static const char *const groups_key[] = { "school_code", "academic_year", "term", "instrument", "domain",
-					   "subject_code", "disadvantage" };
-static const unsigned char groups_key_int[] = { 0, 1, 1, 0, 0, 0, 1 };
-static const char *const groups_val[] = { "n" };
-static const unsigned char groups_val_small[] = { 0 };
 
 static const char *const hist_key[] = { "school_code", "academic_year", "term", "instrument", "subject_code",
 					 "disadvantage" };
@@ -74,14 +68,13 @@ static const char *const rollup_val[] = { "n", "s1", "s2", LEVEL_COLS, HIST_COLS
 static const unsigned char rollup_val_small[] = { 0, 0, 0, 1, 1, 1, 1, 1, ONES10, ONES10, ONES10, ONES10,
 						  ONES10, ONES10, ONES10, ONES10, ONES10, ONES10, 1 };
 
-#define SUMS(name, k, v) { name, sizeof k##_key / sizeof k##_key[0], sizeof v##_val / sizeof v##_val[0], \
-			   k##_key, k##_key_int, v##_val, v##_val_small }
+#define SUMS(name, k, v, text) { name, sizeof k##_key / sizeof k##_key[0], sizeof v##_val / sizeof v##_val[0], \
+				 k##_key, k##_key_int, v##_val, v##_val_small, text }
 
-const struct schema_sums schema_eq_cells = SUMS("eq_cells", cells, cells);
-const struct schema_sums schema_eq_groups = SUMS("eq_groups", groups, groups);
-const struct schema_sums schema_eq_hist = SUMS("eq_hist", hist, hist);
-const struct schema_sums schema_eq_rollup = SUMS("eq_rollup", rollup, rollup);
-const struct schema_sums schema_eq_journal = SUMS("eq_journal", rollup, rollup);
+const struct schema_sums schema_eq_cells = SUMS("eq_cells", cells, cells, "detail");
+const struct schema_sums schema_eq_hist = SUMS("eq_hist", hist, hist, NULL);
+const struct schema_sums schema_eq_rollup = SUMS("eq_rollup", rollup, rollup, NULL);
+const struct schema_sums schema_eq_journal = SUMS("eq_journal", rollup, rollup, NULL);
 
 int schema_sums_create(const struct schema_dialect *d, const struct schema_sums *t, int temp, struct buf *out)
 {
@@ -93,6 +86,8 @@ int schema_sums_create(const struct schema_dialect *d, const struct schema_sums 
 		rc = buf_printf(out, "%s %s NOT NULL, ", t->key[i], t->key_int[i] ? d->t_int : d->t_text);
 	for (i = 0; i < t->nval && !rc; i++)
 		rc = buf_printf(out, "%s %s NOT NULL DEFAULT 0, ", t->val[i], t->val_small[i] ? "INTEGER" : d->t_int);
+	if (!rc && t->text)
+		rc = buf_printf(out, "%s TEXT NOT NULL DEFAULT '', ", t->text);
 	for (i = 0; i < t->nkey && !rc; i++)
 		rc = buf_printf(out, "%s%s", i ? ", " : "PRIMARY KEY (", t->key[i]);
 	return rc ? rc : buf_printf(out, "))%s", d->sums_suffix);
@@ -323,9 +318,8 @@ const char *schema_system_migration(const struct schema_dialect *d, int n, const
 	case 5:
 		/* filled from the stored rows by the analytics layer once the
 		 * migration is done (nawat analytics rebuild does the same) */
-		*name = "analytics aggregates: eq_cells, eq_groups, eq_hist, eq_rollup";
+		*name = "analytics aggregates: eq_cells, eq_hist, eq_rollup";
 		if (schema_sums_create(d, &schema_eq_cells, 0, out) || buf_puts(out, ";\n") ||
-		    schema_sums_create(d, &schema_eq_groups, 0, out) || buf_puts(out, ";\n") ||
 		    schema_sums_create(d, &schema_eq_hist, 0, out) || buf_puts(out, ";\n") ||
 		    schema_sums_create(d, &schema_eq_rollup, 0, out))
 			return NULL;

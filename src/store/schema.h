@@ -60,24 +60,25 @@ struct schema_sums {
 	const unsigned char *key_int; /* 1: an integer key column, 0: text */
 	const char *const *val;     /* value column names */
 	const unsigned char *val_small; /* 1: a count that fits 32 bits (INTEGER) */
+	const char *text;           /* a text column after the values (NULL: none) */
 };
 
 #define SCHEMA_HIST_BINS 101 /* one-point score bins 0..99, and 100 */
 #define SCHEMA_LEVELS 5      /* levels 0..4 */
 
-/* eq_cells: per school, academic year, term, instrument, domain, subject,
- * grade, gender and disadvantage: n, s1, s2 (sums of values and squares:
- * scores in hundredths, levels as they are), l0..l4 (level counts).
- * eq_groups: per school, year, term, instrument, domain, subject and
- * disadvantage: n (results; for subject "*" distinct students, and domain
- * "*" students with any result).  eq_hist: per school, year, term,
- * instrument, learning area and disadvantage: n, h0..h100 (scores by
- * one-point bin).  eq_rollup: the same sums per level (N national, A area,
- * P province) and code, year, term, instrument, pilot, cohort, domain,
- * subject and disadvantage (n, s1, s2, l0..l4, h0..h100); eq_journal is the
- * session's pending changes to it (a temporary table of the same shape). */
-extern const struct schema_sums schema_eq_cells, schema_eq_groups, schema_eq_hist, schema_eq_rollup,
-	schema_eq_journal;
+/* eq_cells: per school, academic year, term, instrument, domain, subject
+ * and disadvantage: n, s1, s2 (sums of values and of squares: scores in
+ * hundredths, levels as they are), l0..l4 (level counts), and `detail`: the
+ * same sums per grade and gender, as text ("grade,gender,n,s1,s2,l0,l1,l2,
+ * l3,l4;" in grade and gender order, groups with results only).  Rows with
+ * subject "*" count students (n) with results in the domain, and domain
+ * "*" with any.  eq_hist: per school, year, term, instrument, learning area
+ * and disadvantage: n, h0..h100 (scores by one-point bin).  eq_rollup: the
+ * same sums per level (N national, A area, P province) and code, year,
+ * term, instrument, pilot, cohort, domain, subject and disadvantage (n, s1,
+ * s2, l0..l4, h0..h100); eq_journal is a session's pending changes to it (a
+ * temporary table of the same shape). */
+extern const struct schema_sums schema_eq_cells, schema_eq_hist, schema_eq_rollup, schema_eq_journal;
 
 /* CREATE [TEMP] TABLE [IF NOT EXISTS] for a table of sums. */
 int schema_sums_create(const struct schema_dialect *d, const struct schema_sums *t, int temp, struct buf *out);

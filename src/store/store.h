@@ -224,6 +224,14 @@ struct store_ops {
 	 * are distinct. */
 	int (*sums_add)(struct store *st, const struct schema_sums *t, size_t n, const char *const *keys,
 			const int64_t *vals);
+	/* The stored rows of n keys (as sums_add's) of a table of sums:
+	 * fn(ctx, i, vals, text) for each one there, in any order. */
+	int (*sums_get_many)(struct store *st, const struct schema_sums *t, size_t n, const char *const *keys,
+			     int (*fn)(void *ctx, size_t i, const int64_t *vals, const char *text), void *ctx);
+	/* Sets n rows (distinct keys) to these values and texts (texts NULL
+	 * when the table has none); a row whose values are all 0 is removed. */
+	int (*sums_put)(struct store *st, const struct schema_sums *t, size_t n, const char *const *keys,
+			const int64_t *vals, const char *const *texts);
 
 	int (*sub_create)(struct store *st, struct store_sub *s);
 	int (*sub_finish)(struct store *st, const struct store_sub *s);
@@ -461,6 +469,17 @@ static inline int store_sums_add(struct store *st, const struct schema_sums *t, 
 				 const int64_t *vals)
 {
 	return st->ops->sums_add(st, t, n, keys, vals);
+}
+static inline int store_sums_get_many(struct store *st, const struct schema_sums *t, size_t n,
+				      const char *const *keys,
+				      int (*fn)(void *ctx, size_t i, const int64_t *vals, const char *text), void *ctx)
+{
+	return st->ops->sums_get_many(st, t, n, keys, fn, ctx);
+}
+static inline int store_sums_put(struct store *st, const struct schema_sums *t, size_t n, const char *const *keys,
+				 const int64_t *vals, const char *const *texts)
+{
+	return st->ops->sums_put(st, t, n, keys, vals, texts);
 }
 static inline int store_sub_create(struct store *st, struct store_sub *s) { return st->ops->sub_create(st, s); }
 static inline int store_sub_finish(struct store *st, const struct store_sub *s) { return st->ops->sub_finish(st, s); }

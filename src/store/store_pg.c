@@ -1588,23 +1588,23 @@ out:
 	return rc;
 }
 
-/* The rows go through a staging table: COPY, then one upsert that adds
- * and one delete of the rows left empty. */
-static int pg_sums_add(struct store *st, const struct schema_sums *t, size_t n, const char *const *keys,
-		       const int64_t *vals)
+/* Rows of a table of sums go through a staging table: COPY, then one
+ * upsert that adds (put = 0) or sets (1), and one delete of the rows left
+ * empty. */
+static int sums_write(struct store *st, const struct schema_sums *t, size_t n, const char *const *keys,
+		      const int64_t *vals, const char *const *texts, int put)
 {
 	struct buf sql, data;
 	char stage[96];
 	size_t i, k, v;
-	int rc = 0, neg = 0;
+	int rc = 0, check = put;
 
 	if (!n)
 		return 0;
 	snprintf(stage, sizeof stage, "nw_sums_%s", t->name);
 	buf_init(&sql, 1 << 16);
 	buf_init(&data, (size_t)1 << 30);
-	rc = buf_printf(&sql, "CREATE TEMP TABLE IF NOT EXISTS %s (LIKE %s)", stage, t->name);
-	if (rc) {
+	if (buf_printf(&sql, "CREATE TEMP TABLE IF NOT EXISTS %s (LIKE %s)", stage, t->name)) {
 		rc = err_generic(&st->err, NAWAT_ENOMEM);
 		goto out;
 	}
@@ -1618,8 +1618,10 @@ static int pg_sums_add(struct store *st, const struct schema_sums *t, size_t n, 
 		}
 		for (v = 0; v < t->nval && !rc; v++) {
 			rc = buf_printf(&data, "\t%lld", (long long)vals[i * t->nval + v]);
-			neg |= vals[i * t->nval + v] < 0;
+			check |= vals[i * t->nval + v] < 0;
 		}
+		if (!rc && t->text)
+			rc = buf_putc(&data, '\t') || copy_text(&data, put ? texts[i] : "", put ? strlen(texts[i]) : 0);
 		rc = rc || buf_putc(&data, '\n');
 	}
 	buf_reset(&sql);
@@ -1639,15 +1641,18 @@ static int pg_sums_add(struct store *st, const struct schema_sums *t, size_t n, 
 		rc = buf_printf(&sql, "%s%s", k ? ", " : "", t->key[k]);
 	rc = rc || buf_puts(&sql, ") DO UPDATE SET ");
 	for (v = 0; v < t->nval && !rc; v++)
-		rc = buf_printf(&sql, "%s%s = %s.%s + excluded.%s", v ? ", " : "", t->val[v], t->name, t->val[v],
-				t->val[v]);
+		rc = put ? buf_printf(&sql, "%s%s = excluded.%s", v ? ", " : "", t->val[v], t->val[v])
+			 : buf_printf(&sql, "%s%s = %s.%s + excluded.%s", v ? ", " : "", t->val[v], t->name, t->val[v],
+				      t->val[v]);
+	if (!rc && t->text && put)
+		rc = buf_printf(&sql, ", %s = excluded.%s", t->text, t->text);
 	if (rc) {
 		rc = err_generic(&st->err, NAWAT_ENOMEM);
 		goto out;
 	}
 	if ((rc = ex(st, buf_str(&sql))))
 		goto out;
-	if (neg) {
+	if (check) {
 		buf_reset(&sql);
 		rc = buf_printf(&sql, "DELETE FROM %s t USING %s s WHERE ", t->name, stage);
 		for (k = 0; k < t->nkey && !rc; k++)
@@ -1670,6 +1675,105 @@ static int pg_sums_add(struct store *st, const struct schema_sums *t, size_t n, 
 out:
 	buf_release(&sql);
 	buf_release(&data);
+	return rc;
+}
+
+static int pg_sums_add(struct store *st, const struct schema_sums *t, size_t n, const char *const *keys,
+		       const int64_t *vals)
+{
+	return sums_write(st, t, n, keys, vals, NULL, 0);
+}
+
+static int pg_sums_put(struct store *st, const struct schema_sums *t, size_t n, const char *const *keys,
+		       const int64_t *vals, const char *const *texts)
+{
+	return sums_write(st, t, n, keys, vals, texts, 1);
+}
+
+/* The stored rows of n keys: one query over the keys as arrays. */
+static int pg_sums_get_many(struct store *st, const struct schema_sums *t, size_t n, const char *const *keys,
+			    int (*fn)(void *ctx, size_t i, const int64_t *vals, const char *text), void *ctx)
+{
+	struct buf sql, arr[1 + 16];
+	struct params p;
+	PGresult *res = NULL;
+	int64_t v[256];
+	size_t i, k;
+	int rc = 0;
+
+	if (!n)
+		return 0;
+	if (t->nkey > 16 || t->nval > 256)
+		return err_msg(&st->err, NAWAT_ELIMIT, "คอลัมน์มากเกินไป", "too many columns");
+	buf_init(&sql, 1 << 16);
+	params_init(&p);
+	for (k = 0; k <= t->nkey; k++) {
+		buf_init(&arr[k], (size_t)1 << 28);
+		rc = rc ? rc : buf_putc(&arr[k], '{');
+	}
+	rc = rc || buf_puts(&sql, "WITH k AS (SELECT * FROM unnest($1::int[]");
+	for (k = 0; k < t->nkey && !rc; k++)
+		rc = buf_printf(&sql, ", $%zu::%s[]", k + 2, t->key_int[k] ? "bigint" : "text");
+	rc = rc || buf_puts(&sql, ") AS k (nw_i");
+	for (k = 0; k < t->nkey && !rc; k++)
+		rc = buf_printf(&sql, ", k%zu", k);
+	rc = rc || buf_puts(&sql, ")) SELECT k.nw_i");
+	for (k = 0; k < t->nval && !rc; k++)
+		rc = buf_printf(&sql, ", t.%s", t->val[k]);
+	if (!rc && t->text)
+		rc = buf_printf(&sql, ", t.%s", t->text);
+	rc = rc || buf_printf(&sql, " FROM k JOIN %s t ON ", t->name);
+	for (k = 0; k < t->nkey && !rc; k++)
+		rc = buf_printf(&sql, "%st.%s = k.k%zu", k ? " AND " : "", t->key[k], k);
+	for (i = 0; i < n && !rc; i++) {
+		rc = buf_printf(&arr[0], "%s%zu", i ? "," : "", i);
+		for (k = 0; k < t->nkey && !rc; k++) {
+			struct val_value kv;
+			struct std_field f;
+
+			memset(&kv, 0, sizeof kv);
+			memset(&f, 0, sizeof f);
+			kv.state = VAL_SET;
+			kv.s = keys[i * t->nkey + k];
+			kv.n = strlen(kv.s);
+			f.type = STD_STRING;
+			if (i)
+				rc = buf_putc(&arr[k + 1], ',');
+			/* integers need no quoting; text goes through array_elem */
+			if (!rc)
+				rc = t->key_int[k] ? buf_puts(&arr[k + 1], kv.s) : array_elem(&arr[k + 1], &f, &kv);
+		}
+	}
+	for (k = 0; k <= t->nkey && !rc; k++) {
+		rc = buf_putc(&arr[k], '}');
+		p.v[p.n] = buf_str(&arr[k]);
+		p.len[p.n] = (int)arr[k].len;
+		p.fmt[p.n] = 0;
+		p.n++;
+	}
+	if (rc) {
+		rc = err_generic(&st->err, NAWAT_ENOMEM);
+		goto out;
+	}
+	res = run(st, buf_str(&sql), &p);
+	if (!ok(res)) {
+		rc = pgerr(st, res, "sums");
+		goto out;
+	}
+	for (i = 0; i < (size_t)PQntuples(res) && !rc; i++) {
+		size_t at = strtoul(PQgetvalue(res, (int)i, 0), NULL, 10);
+
+		for (k = 0; k < t->nval; k++)
+			v[k] = strtoll(PQgetvalue(res, (int)i, (int)k + 1), NULL, 10);
+		if (at < n)
+			rc = fn(ctx, at, v, t->text ? PQgetvalue(res, (int)i, (int)t->nval + 1) : NULL);
+	}
+out:
+	PQclear(res);
+	params_release(&p);
+	for (k = 0; k <= t->nkey; k++)
+		buf_release(&arr[k]);
+	buf_release(&sql);
 	return rc;
 }
 
@@ -2328,6 +2432,8 @@ static const struct store_ops pg_ops = {
 	.col_blob = pg_col_blob,
 	.scan_prefix_many = pg_scan_prefix_many,
 	.sums_add = pg_sums_add,
+	.sums_get_many = pg_sums_get_many,
+	.sums_put = pg_sums_put,
 	.sub_create = pg_sub_create,
 	.sub_finish = pg_sub_finish,
 	.sub_issue = pg_sub_issue,

@@ -1271,30 +1271,65 @@ static void bind_sums_key(sqlite3_stmt *s, const struct schema_sums *t, const ch
 	}
 }
 
-static int sq_sums_add(struct store *st, const struct schema_sums *t, size_t n, const char *const *keys,
-		       const int64_t *vals)
+/* The statements of a table of sums: the upsert (adding, or setting), the
+ * removal of an empty row, the read of a row; each with the key first. */
+static int sums_sql(const struct schema_sums *t, int what, struct buf *sql)
+{
+	size_t k, v;
+	int rc = 0;
+
+	if (what == 2) { /* read */
+		rc = buf_puts(sql, "SELECT ");
+		for (v = 0; v < t->nval && !rc; v++)
+			rc = buf_printf(sql, "%s%s", v ? ", " : "", t->val[v]);
+		if (!rc && t->text)
+			rc = buf_printf(sql, ", %s", t->text);
+		rc = rc || buf_printf(sql, " FROM %s WHERE ", t->name);
+		for (k = 0; k < t->nkey && !rc; k++)
+			rc = buf_printf(sql, "%s%s = ?", k ? " AND " : "", t->key[k]);
+		return rc;
+	}
+	if (what == 3) { /* remove when empty */
+		rc = buf_printf(sql, "DELETE FROM %s WHERE ", t->name);
+		for (k = 0; k < t->nkey && !rc; k++)
+			rc = buf_printf(sql, "%s = ? AND ", t->key[k]);
+		for (v = 0; v < t->nval && !rc; v++)
+			rc = buf_printf(sql, "%s%s = 0", v ? " AND " : "", t->val[v]);
+		return rc;
+	}
+	rc = buf_printf(sql, "INSERT INTO %s (", t->name);
+	for (k = 0; k < t->nkey && !rc; k++)
+		rc = buf_printf(sql, "%s%s", k ? ", " : "", t->key[k]);
+	for (v = 0; v < t->nval && !rc; v++)
+		rc = buf_printf(sql, ", %s", t->val[v]);
+	if (!rc && t->text && what == 1)
+		rc = buf_printf(sql, ", %s", t->text);
+	rc = rc || buf_puts(sql, ") VALUES (");
+	for (k = 0; k < t->nkey + t->nval + (t->text && what == 1) && !rc; k++)
+		rc = buf_puts(sql, k ? ", ?" : "?");
+	rc = rc || buf_puts(sql, ") ON CONFLICT (");
+	for (k = 0; k < t->nkey && !rc; k++)
+		rc = buf_printf(sql, "%s%s", k ? ", " : "", t->key[k]);
+	rc = rc || buf_puts(sql, ") DO UPDATE SET ");
+	for (v = 0; v < t->nval && !rc; v++)
+		rc = what ? buf_printf(sql, "%s%s = excluded.%s", v ? ", " : "", t->val[v], t->val[v])
+			  : buf_printf(sql, "%s%s = %s + excluded.%s", v ? ", " : "", t->val[v], t->val[v], t->val[v]);
+	if (!rc && t->text && what == 1)
+		rc = buf_printf(sql, ", %s = excluded.%s", t->text, t->text);
+	return rc;
+}
+
+/* Adds (put = 0) or sets (1) rows of a table of sums. */
+static int sums_write(struct store *st, const struct schema_sums *t, size_t n, const char *const *keys,
+		      const int64_t *vals, const char *const *texts, int put)
 {
 	sqlite3_stmt *up = NULL, *del = NULL;
 	struct buf sql;
-	size_t i, k, v;
-	int rc = 0, step, neg;
+	size_t i, v;
+	int rc = 0, step, check;
 
 	buf_init(&sql, 1 << 16);
-	rc = buf_printf(&sql, "INSERT INTO %s (", t->name);
-	for (k = 0; k < t->nkey && !rc; k++)
-		rc = buf_printf(&sql, "%s%s", k ? ", " : "", t->key[k]);
-	for (v = 0; v < t->nval && !rc; v++)
-		rc = buf_printf(&sql, ", %s", t->val[v]);
-	rc = rc || buf_puts(&sql, ") VALUES (");
-	for (k = 0; k < t->nkey + t->nval && !rc; k++)
-		rc = buf_puts(&sql, k ? ", ?" : "?");
-	rc = rc || buf_puts(&sql, ") ON CONFLICT (");
-	for (k = 0; k < t->nkey && !rc; k++)
-		rc = buf_printf(&sql, "%s%s", k ? ", " : "", t->key[k]);
-	rc = rc || buf_puts(&sql, ") DO UPDATE SET ");
-	for (v = 0; v < t->nval && !rc; v++)
-		rc = buf_printf(&sql, "%s%s = %s + excluded.%s", v ? ", " : "", t->val[v], t->val[v], t->val[v]);
-	if (rc) {
+	if (sums_sql(t, put, &sql)) {
 		rc = err_generic(&st->err, NAWAT_ENOMEM);
 		goto out;
 	}
@@ -1302,14 +1337,8 @@ static int sq_sums_add(struct store *st, const struct schema_sums *t, size_t n, 
 		rc = sqerr(st, "sums");
 		goto out;
 	}
-	/* a row left with nothing in it goes */
 	buf_reset(&sql);
-	rc = buf_printf(&sql, "DELETE FROM %s WHERE ", t->name);
-	for (k = 0; k < t->nkey && !rc; k++)
-		rc = buf_printf(&sql, "%s = ? AND ", t->key[k]);
-	for (v = 0; v < t->nval && !rc; v++)
-		rc = buf_printf(&sql, "%s%s = 0", v ? " AND " : "", t->val[v]);
-	if (rc) {
+	if (sums_sql(t, 3, &sql)) {
 		rc = err_generic(&st->err, NAWAT_ENOMEM);
 		goto out;
 	}
@@ -1319,17 +1348,20 @@ static int sq_sums_add(struct store *st, const struct schema_sums *t, size_t n, 
 	}
 	for (i = 0; i < n && !rc; i++) {
 		bind_sums_key(up, t, &keys[i * t->nkey]);
-		for (v = 0, neg = 0; v < t->nval; v++) {
+		for (v = 0, check = put; v < t->nval; v++) {
 			sqlite3_bind_int64(up, (int)(t->nkey + v) + 1, vals[i * t->nval + v]);
-			neg |= vals[i * t->nval + v] < 0;
+			check |= vals[i * t->nval + v] < 0;
 		}
+		if (t->text && put)
+			sqlite3_bind_text(up, (int)(t->nkey + t->nval) + 1, texts[i], -1, SQLITE_STATIC);
 		step = sqlite3_step(up);
 		sqlite3_reset(up);
 		if (step != SQLITE_DONE) {
 			rc = sqerr(st, "sums");
 			break;
 		}
-		if (!neg)
+		/* a row may have become empty */
+		if (!check)
 			continue;
 		bind_sums_key(del, t, &keys[i * t->nkey]);
 		step = sqlite3_step(del);
@@ -1340,6 +1372,56 @@ static int sq_sums_add(struct store *st, const struct schema_sums *t, size_t n, 
 out:
 	cache_put(st, up);
 	cache_put(st, del);
+	buf_release(&sql);
+	return rc;
+}
+
+static int sq_sums_add(struct store *st, const struct schema_sums *t, size_t n, const char *const *keys,
+		       const int64_t *vals)
+{
+	return sums_write(st, t, n, keys, vals, NULL, 0);
+}
+
+static int sq_sums_put(struct store *st, const struct schema_sums *t, size_t n, const char *const *keys,
+		       const int64_t *vals, const char *const *texts)
+{
+	return sums_write(st, t, n, keys, vals, texts, 1);
+}
+
+static int sq_sums_get_many(struct store *st, const struct schema_sums *t, size_t n, const char *const *keys,
+			    int (*fn)(void *ctx, size_t i, const int64_t *vals, const char *text), void *ctx)
+{
+	sqlite3_stmt *q = NULL;
+	struct buf sql;
+	int64_t v[256];
+	size_t i, k;
+	int rc = 0, step;
+
+	if (t->nval > 256)
+		return err_msg(&st->err, NAWAT_ELIMIT, "คอลัมน์มากเกินไป", "too many columns");
+	buf_init(&sql, 1 << 16);
+	if (sums_sql(t, 2, &sql)) {
+		rc = err_generic(&st->err, NAWAT_ENOMEM);
+		goto out;
+	}
+	if (cache_get(st, buf_str(&sql), &q)) {
+		rc = sqerr(st, "sums");
+		goto out;
+	}
+	for (i = 0; i < n && !rc; i++) {
+		bind_sums_key(q, t, &keys[i * t->nkey]);
+		step = sqlite3_step(q);
+		if (step == SQLITE_ROW) {
+			for (k = 0; k < t->nval; k++)
+				v[k] = sqlite3_column_int64(q, (int)k);
+			rc = fn(ctx, i, v, t->text ? (const char *)sqlite3_column_text(q, (int)t->nval) : NULL);
+		} else if (step != SQLITE_DONE) {
+			rc = sqerr(st, "sums");
+		}
+		sqlite3_reset(q);
+	}
+out:
+	cache_put(st, q);
 	buf_release(&sql);
 	return rc;
 }
@@ -1706,6 +1788,8 @@ static const struct store_ops sqlite_ops = {
 	.col_blob = sq_col_blob,
 	.scan_prefix_many = sq_scan_prefix_many,
 	.sums_add = sq_sums_add,
+	.sums_get_many = sq_sums_get_many,
+	.sums_put = sq_sums_put,
 	.sub_create = sq_sub_create,
 	.sub_finish = sq_sub_finish,
 	.sub_issue = sq_sub_issue,

@@ -25,6 +25,7 @@
 #include "../exchange/import.h"
 #include "../standard/validate.h"
 #include "app.h"
+#include "eqweb.h"
 #include "gov.h"
 #include "cache.h"
 
@@ -1144,8 +1145,9 @@ static const char *cache_key(struct ctx *c)
 	return key;
 }
 
-static void cached(struct ctx *c, const struct std_dataset *ds, const char *arg,
-		   void (*answer)(struct ctx *, const struct std_dataset *, const char *))
+/* Runs fn(c, arg) unless a kept answer of the same key and store version
+ * is there; keeps what it answers with 200. */
+static void cache_around(struct ctx *c, void (*fn)(struct ctx *, void *), void *arg)
 {
 	const char *key = cache_key(c), *ctype = NULL;
 	uint64_t version = 0;
@@ -1156,9 +1158,46 @@ static void cached(struct ctx *c, const struct std_dataset *ds, const char *arg,
 		c->rs->content_type = ctype;
 		return;
 	}
-	answer(c, ds, arg);
+	fn(c, arg);
 	if (key && have_version && c->rs->status == 200)
 		cache_put(key, version, buf_str(&c->rs->body), c->rs->body.len, c->rs->content_type);
+}
+
+struct ds_answer {
+	const struct std_dataset *ds;
+	const char *arg;
+	void (*answer)(struct ctx *, const struct std_dataset *, const char *);
+};
+
+static void run_ds_answer(struct ctx *c, void *arg)
+{
+	struct ds_answer *a = arg;
+
+	a->answer(c, a->ds, a->arg);
+}
+
+static void cached(struct ctx *c, const struct std_dataset *ds, const char *arg,
+		   void (*answer)(struct ctx *, const struct std_dataset *, const char *))
+{
+	struct ds_answer a = { ds, arg, answer };
+
+	cache_around(c, run_ds_answer, &a);
+}
+
+struct plain_answer {
+	void (*answer)(struct ctx *);
+};
+
+static void run_plain_answer(struct ctx *c, void *arg)
+{
+	((struct plain_answer *)arg)->answer(c);
+}
+
+void api_cached(struct ctx *c, void (*answer)(struct ctx *))
+{
+	struct plain_answer a = { answer };
+
+	cache_around(c, run_plain_answer, &a);
 }
 
 /* ---- routing ---- */
@@ -1188,6 +1227,10 @@ void api_route(struct ctx *c, const char *rest)
 	}
 	if (!strcmp(rest, "compliance") && !strcmp(m, "GET")) {
 		api_compliance(c);
+		return;
+	}
+	if (!strcmp(rest, "equity") || !strcmp(rest, "equity/trend")) {
+		api_equity(c, rest);
 		return;
 	}
 	if (!strcmp(rest, "submissions") && !strcmp(m, "GET")) {
