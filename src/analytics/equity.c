@@ -563,10 +563,15 @@ static int vectors(const struct pair *pr, int *v)
 /* A set of 1-4 students that the shown aggregates give away, or 0. */
 static int leak(const struct pair *pr)
 {
-	int v[2 * AG_COUNT], n = vectors(pr, v), mask, top = pr->other ? 64 : 8;
-	struct span sp;
+	int v[2 * AG_COUNT], n = vectors(pr, v), mask, top = pr->other ? 64 : 8, k, nr = 0, w[AG_COUNT] = { 0 };
+	struct span sp, rsp;
 
 	span_of(v, n, &sp);
+	/* what the related answer gives away alone is its own to hide */
+	for (k = 0; pr->other && k < AG_COUNT; k++)
+		if (pr->r_shown[k])
+			w[nr++] = pr->q_small ? ag_mask[k] | ag_mask[k] << 3 : ag_mask[k];
+	span_of(w, nr, &rsp);
 	for (mask = 1; mask < top; mask++) {
 		int64_t size = 0;
 		int i;
@@ -574,7 +579,7 @@ static int leak(const struct pair *pr)
 		for (i = 0; i < DIMS; i++)
 			if (mask & (1 << i))
 				size += pr->sizes[i];
-		if (size > 0 && size < SMALL && in_span_of(&sp, mask))
+		if (size > 0 && size < SMALL && in_span_of(&sp, mask) && (!pr->other || !in_span_of(&rsp, mask)))
 			return mask;
 	}
 	return 0;
@@ -612,6 +617,7 @@ static int to_hide(struct plan *p, struct pair *pr, const int64_t *c, int mask)
 struct rel_one {
 	const int64_t *c;
 	int encloses;
+	int shown[AG_COUNT];      /* what it shows, by its own groups alone */
 };
 
 static void pair_of(const struct plan *p, const int64_t *c, const struct rel_one *r, struct pair *pr)
@@ -633,12 +639,9 @@ static void pair_of(const struct plan *p, const int64_t *c, const struct rel_one
 		pr->sizes[i] = small;
 		pr->sizes[NDIS + i] = big - small > 0 ? big - small : 0;
 	}
-	/* what the related answer may show: its aggregates of 0 or 5+ */
-	for (k = 0; k < AG_COUNT; k++) {
-		int64_t n = size_of(r->c, ag_mask[k]);
-
-		pr->r_shown[k] = n == 0 || n >= SMALL;
-	}
+	/* what the related answer may show: what it shows on its own */
+	memcpy(pr->r_shown, r->shown, sizeof pr->r_shown);
+	(void)k;
 }
 
 /* c: the object's students per disadvantage; rel: the related answers'. */
@@ -663,8 +666,10 @@ static void plan_of(const int64_t *c, int suppress, const struct rel_one *rel, s
 		pair_of(p, c, NULL, &pr);
 		mask = leak(&pr);
 		for (r = 0; r < nrel && !mask; r++) {
-			if (!memcmp(rel[r].c, c, NDIS * sizeof *c))
-				continue; /* the same groups: nothing to difference */
+			/* the smaller of two answers does the hiding: the enclosing
+			 * one counts on it (and nothing to difference when equal) */
+			if (!rel[r].encloses || !memcmp(rel[r].c, c, NDIS * sizeof *c))
+				continue;
 			pair_of(p, c, &rel[r], &pr);
 			mask = leak(&pr);
 		}
@@ -789,28 +794,29 @@ static json_t *levels(const struct obj *o, const struct plan *p, const char *sha
 	return j;
 }
 
-/* ---- related answers (for differencing) ---- */
+/* ---- related answers (for differencing) ----
+ *
+ * The answers whose data holds all of the query's: every scope (the nation,
+ * an area, a province) and filter (all schools, pilot or not, a cohort)
+ * that takes in each school with results in the query's.  Of two nested
+ * answers the smaller one hides what differencing would give away, so each
+ * answer looks only at those that enclose it.
+ */
 
 struct related {
-	int64_t (*c)[NDIS];       /* per object of the answer: students per disadvantage */
-	unsigned char *enc;       /* per answer: it encloses the query's */
+	int64_t (*c)[NDIS];       /* per answer and object: students per disadvantage */
 	size_t n;                 /* answers */
 	size_t nobj;
 };
 
 /* The slot of a related answer (zeroed), or NULL. */
-static int64_t (*rel_add(struct related *r, int encloses))[NDIS]
+static int64_t (*rel_add(struct related *r))[NDIS]
 {
 	int64_t(*nc)[NDIS] = nw_realloc(r->c, (r->n + 1) * r->nobj * sizeof *nc);
-	unsigned char *ne;
 
 	if (!nc)
 		return NULL;
 	r->c = nc;
-	if (!(ne = nw_realloc(r->enc, r->n + 1)))
-		return NULL;
-	r->enc = ne;
-	r->enc[r->n] = (unsigned char)encloses;
 	memset(r->c + r->n * r->nobj, 0, r->nobj * sizeof *nc);
 	return r->c + r->n++ * r->nobj;
 }
@@ -825,119 +831,72 @@ static size_t obj_index(const struct data *dt, const char *domain, const char *s
 	return (size_t)-1;
 }
 
-/*
- * Answers whose groups enclose or are enclosed by the query's, as student
- * counts per object and disadvantage.  The filter lattice (all schools ⊃
- * pilot ⊃ a cohort; all ⊃ not pilot) at each scope of the chain nation ⊃
- * province ⊃ area ⊃ school that encloses the query's, and at its own scope
- * and the scopes it encloses.  Read by groups of rows:
- *   (key, pilot, cohort, domain, subject, disadvantage, n)
- * where key names a scope; each row counts toward every filter it passes.
- */
-struct rel_ctx {
-	const struct data *dt;
-	struct related *r;
-	const struct eq_query *x;
-	int how;                  /* R_ENCLOSED, R_ENCLOSING, R_SAME */
-};
-
-/* Whether a school with (pilot, cohort) passes a filter. */
+/* Whether a school with (pilot, cohort) passes a filter (fp, fc). */
 static int passes(char fp, int64_t fc, const char *pilot, int64_t cohort)
 {
 	return (!fp || pilot[0] == fp) && (!fc || (pilot[0] == 'Y' && cohort == fc));
 }
 
-/* How a related scope stands to the query's. */
-enum { R_ENCLOSED, R_ENCLOSING, R_SAME };
+/* A school with results in the query's answer. */
+struct qschool {
+	char area[16], province[16], pilot[4];
+	int64_t cohort;
+};
 
-/* Whether filter (fp, fc) holds every school of the query's filter. */
-static int encloses(const struct eq_query *x, char fp, int64_t fc)
-{
-	if (!fp)
-		return 1;
-	if (fc)
-		return fc == x->cohort;
-	return fp == x->pilot;
-}
-
-/* Whether the query's filter holds every school of (fp, fc). */
-static int enclosed(const struct eq_query *x, char fp, int64_t fc)
-{
-	if (x->cohort)
-		return fc == x->cohort;
-	return !x->pilot || fp == x->pilot;
-}
-
-/* The filters to compare with: all schools, pilot or not, each cohort,
- * those that enclose the query's (an enclosing scope), that it encloses (an
- * enclosed one), or either (the same scope). */
-static size_t filters(const struct eq_query *x, int how, char *fp, int64_t *fc, const int64_t *cohorts,
-		      size_t ncohorts)
+/* The filters every school of the query's passes: all schools, pilot or
+ * not, each cohort. */
+static size_t common_filters(const struct qschool *qs, size_t nq, const int64_t *cohorts, size_t ncohorts,
+			     char *fp, int64_t *fc)
 {
 	char p[64];
 	int64_t c[64];
-	size_t n = 0, m = 0, i;
+	size_t n = 0, m = 0, i, j;
 
 	p[n] = 0, c[n++] = 0;
 	p[n] = 'Y', c[n++] = 0;
 	p[n] = 'N', c[n++] = 0;
 	for (i = 0; i < ncohorts && n < 64; i++)
 		p[n] = 'Y', c[n++] = cohorts[i];
-	for (i = 0; i < n; i++)
-		if ((how != R_ENCLOSED && encloses(x, p[i], c[i])) || (how != R_ENCLOSING && enclosed(x, p[i], c[i])))
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < nq && passes(p[i], c[i], qs[j].pilot, qs[j].cohort); j++)
+			;
+		if (j == nq)
 			fp[m] = p[i], fc[m++] = c[i];
+	}
 	return m;
 }
 
-/* Rows of one scope (ordered by key) into related answers, one per filter. */
-struct scope_rows {
-	char key[24];
-	size_t first;             /* related answer of the first filter */
-	char fp[64];
-	int64_t fc[64];
-	size_t nf;
-};
-
-static int read_related(struct store *st, struct store_stmt *q, struct rel_ctx *k, const int64_t *cohorts,
-			size_t ncohorts)
+/* Rows (pilot, cohort, domain, subject, disadvantage, n) of one scope into
+ * related answers, one per filter. */
+static int read_related(struct store *st, struct store_stmt *q, const struct data *dt, struct related *r,
+			const char *fp, const int64_t *fc, size_t nf)
 {
-	struct scope_rows cur;
-	char key[24], pilot[4], dom[8], subj[16];
+	char pilot[4], dom[8], subj[16];
+	size_t first = r->n, f, o;
 	int rc;
-	size_t f;
 
-	memset(&cur, 0, sizeof cur);
-	cur.key[0] = '\1'; /* none yet */
+	for (f = 0; f < nf; f++)
+		if (!rel_add(r))
+			return err_generic(&st->err, NAWAT_ENOMEM);
 	while ((rc = store_step(q)) == 1) {
 		int64_t cohort, d, n;
-		size_t o;
 
-		col_str(q, 0, key, sizeof key);
-		col_str(q, 1, pilot, sizeof pilot);
-		cohort = store_col_int(q, 2);
-		col_str(q, 3, dom, sizeof dom);
-		col_str(q, 4, subj, sizeof subj);
-		d = store_col_int(q, 5);
-		n = store_col_int(q, 6);
-		if (strcmp(key, cur.key)) {
-			snprintf(cur.key, sizeof cur.key, "%s", key);
-			cur.nf = filters(k->x, k->how, cur.fp, cur.fc, cohorts, ncohorts);
-			cur.first = k->r->n;
-			for (f = 0; f < cur.nf; f++)
-				if (!rel_add(k->r, k->how == R_ENCLOSING ||
-							   (k->how == R_SAME && encloses(k->x, cur.fp[f], cur.fc[f]))))
-					return err_generic(&st->err, NAWAT_ENOMEM);
-		}
-		if (d < 0 || d >= NDIS || (o = obj_index(k->dt, dom, subj)) == (size_t)-1)
+		col_str(q, 0, pilot, sizeof pilot);
+		cohort = store_col_int(q, 1);
+		col_str(q, 2, dom, sizeof dom);
+		col_str(q, 3, subj, sizeof subj);
+		d = store_col_int(q, 4);
+		n = store_col_int(q, 5);
+		if (d < 0 || d >= NDIS || (o = obj_index(dt, dom, subj)) == (size_t)-1)
 			continue;
-		for (f = 0; f < cur.nf; f++)
-			if (passes(cur.fp[f], cur.fc[f], pilot, cohort))
-				k->r->c[(cur.first + f) * k->r->nobj + o][d] += n;
+		for (f = 0; f < nf; f++)
+			if (passes(fp[f], fc[f], pilot, cohort))
+				r->c[(first + f) * r->nobj + o][d] += n;
 	}
 	return rc < 0 ? rc : 0;
 }
 
-/* The cohorts there are (for the filters to compare with). */
+/* The cohorts there are. */
 static int cohorts_of(struct store *st, int64_t *out, size_t cap, size_t *n)
 {
 	struct store_stmt *q;
@@ -955,205 +914,101 @@ static int cohorts_of(struct store *st, int64_t *out, size_t cap, size_t *n)
 	return rc < 0 ? rc : 0;
 }
 
-/* A school's area and province. */
-static int school_place(struct store *st, const char *code, char *area, char *province, int *rc)
+#define QSCHOOLS "SELECT DISTINCT coalesce(sc.area_code, ''), sc.province_code, sc.pilot, coalesce(sc.pilot_cohort, 0) " \
+		 "FROM eq_cells c JOIN schools sc ON sc.school_code = c.school_code WHERE c.academic_year = ? AND " \
+		 "c.term = ? AND c.instrument = ? AND (? = '' OR sc.area_code = ?) AND (? = '' OR sc.province_code = ?) " \
+		 "AND (? = '' OR sc.school_code = ?) AND (? = '' OR sc.pilot = ?) AND (? = 0 OR sc.pilot_cohort = ?)"
+
+/* The schools with results in the query's answer (their places and kinds). */
+static int qschools_of(struct store *st, const struct eq_query *x, struct qschool **out, size_t *n)
 {
+	const char *code = x->scope.code;
+	const char *area = x->scope.kind == EQ_AREA ? code : "", *prov = x->scope.kind == EQ_PROVINCE ? code : "";
+	const char *school = x->scope.kind == EQ_SCHOOL ? code : "";
+	char pilot[2] = { x->pilot, 0 };
 	struct store_stmt *q;
-	int found = 0;
-
-	area[0] = province[0] = '\0';
-	if ((*rc = store_prepare(st, "SELECT coalesce(area_code, ''), province_code FROM schools WHERE school_code = ?",
-				 &q)))
-		return 0;
-	if (!(*rc = store_bind_str(q, 1, code)) && (*rc = store_step(q)) == 1) {
-		col_str(q, 0, area, 16);
-		col_str(q, 1, province, 16);
-		found = 1;
-		*rc = 0;
-	}
-	store_finalize(q);
-	return found;
-}
-
-/* The province an area lies in, when all its schools are in one. */
-static int area_province(struct store *st, const char *area, char *province, int *rc)
-{
-	struct store_stmt *q;
-	int found = 0;
-
-	province[0] = '\0';
-	if ((*rc = store_prepare(st, "SELECT MIN(province_code), MAX(province_code) FROM schools WHERE area_code = ?",
-				 &q)))
-		return 0;
-	if (!(*rc = store_bind_str(q, 1, area)) && (*rc = store_step(q)) == 1) {
-		char lo[16], hi[16];
-
-		col_str(q, 0, lo, sizeof lo);
-		col_str(q, 1, hi, sizeof hi);
-		if (lo[0] && !strcmp(lo, hi)) {
-			snprintf(province, 16, "%s", lo);
-			found = 1;
-		}
-		*rc = 0;
-	}
-	store_finalize(q);
-	return found;
-}
-
-#define REL_ROLLUP "SELECT code, pilot, cohort, domain, subject_code, disadvantage, SUM(n) FROM eq_rollup " \
-		   "WHERE level = ? AND (? = '' OR code = ?) AND academic_year = ? AND term = ? AND instrument = ? " \
-		   "GROUP BY code, pilot, cohort, domain, subject_code, disadvantage ORDER BY code"
-#define REL_SCHOOLS "SELECT g.school_code, sc.pilot, coalesce(sc.pilot_cohort, 0), g.domain, g.subject_code, " \
-		    "g.disadvantage, g.n FROM eq_cells g JOIN schools sc ON sc.school_code = g.school_code " \
-		    "WHERE (? = '' OR sc.area_code = ?) AND (? = '' OR sc.province_code = ?) AND " \
-		    "g.academic_year = ? AND g.term = ? AND g.instrument = ? AND g.school_code IN (SELECT " \
-		    "school_code FROM eq_cells WHERE academic_year = ? AND term = ? AND instrument = ? AND " \
-		    "domain = '*' GROUP BY school_code HAVING SUM(n) >= ?) ORDER BY g.school_code"
-
-/* Rollup answers of level (code, or every code when code is NULL). */
-static int rel_rollup(struct store *st, struct rel_ctx *k, const char *level, const char *code, const int64_t *co,
-		      size_t nco)
-{
-	struct store_stmt *q;
-	int rc;
-
-	if ((rc = store_prepare(st, REL_ROLLUP, &q)))
-		return rc;
-	if (!(rc = store_bind_str(q, 1, level)) && !(rc = store_bind_str(q, 2, code ? code : "")) &&
-	    !(rc = store_bind_str(q, 3, code ? code : "")) && !(rc = store_bind_int(q, 4, k->x->year)) &&
-	    !(rc = store_bind_int(q, 5, k->x->term)) && !(rc = store_bind_str(q, 6, k->x->instrument)))
-		rc = read_related(st, q, k, co, nco);
-	store_finalize(q);
-	return rc;
-}
-
-/* School answers: the schools of an area or a province (or all), those
- * with at least `min` students in the year (0: all). */
-static int rel_schools(struct store *st, struct rel_ctx *k, const char *area, const char *province, int64_t min,
-		       const int64_t *co, size_t nco)
-{
-	struct store_stmt *q;
-	int rc;
-
-	if ((rc = store_prepare(st, REL_SCHOOLS, &q)))
-		return rc;
-	if (!(rc = store_bind_str(q, 1, area)) && !(rc = store_bind_str(q, 2, area)) &&
-	    !(rc = store_bind_str(q, 3, province)) && !(rc = store_bind_str(q, 4, province)) &&
-	    !(rc = store_bind_int(q, 5, k->x->year)) && !(rc = store_bind_int(q, 6, k->x->term)) &&
-	    !(rc = store_bind_str(q, 7, k->x->instrument)) && !(rc = store_bind_int(q, 8, k->x->year)) &&
-	    !(rc = store_bind_int(q, 9, k->x->term)) && !(rc = store_bind_str(q, 10, k->x->instrument)) &&
-	    !(rc = store_bind_int(q, 11, min)))
-		rc = read_related(st, q, k, co, nco);
-	store_finalize(q);
-	return rc;
-}
-
-/* The areas whose schools all lie in the province. */
-static int areas_in(struct store *st, const char *province, char (**out)[16], size_t *n)
-{
-	struct store_stmt *q;
-	int rc;
+	int rc, i = 1;
 
 	*out = NULL;
 	*n = 0;
-	if ((rc = store_prepare(st, "SELECT area_code FROM schools WHERE area_code IS NOT NULL GROUP BY area_code "
-				    "HAVING MIN(province_code) = ? AND MAX(province_code) = ?",
-				&q)))
+	if ((rc = store_prepare(st, QSCHOOLS, &q)))
 		return rc;
-	if (!(rc = store_bind_str(q, 1, province)) && !(rc = store_bind_str(q, 2, province)))
-		while ((rc = store_step(q)) == 1) {
-			char(*nb)[16] = nw_realloc(*out, (*n + 1) * sizeof **out);
+	if ((rc = store_bind_int(q, i++, x->year)) || (rc = store_bind_int(q, i++, x->term)) ||
+	    (rc = store_bind_str(q, i++, x->instrument)) || (rc = store_bind_str(q, i++, area)) ||
+	    (rc = store_bind_str(q, i++, area)) || (rc = store_bind_str(q, i++, prov)) ||
+	    (rc = store_bind_str(q, i++, prov)) || (rc = store_bind_str(q, i++, school)) ||
+	    (rc = store_bind_str(q, i++, school)) || (rc = store_bind_str(q, i++, pilot)) ||
+	    (rc = store_bind_str(q, i++, pilot)) || (rc = store_bind_int(q, i++, x->cohort)) ||
+	    (rc = store_bind_int(q, i, x->cohort)))
+		goto out;
+	while ((rc = store_step(q)) == 1) {
+		struct qschool *nq = nw_realloc(*out, (*n + 1) * sizeof **out);
 
-			if (!nb) {
-				rc = err_generic(&st->err, NAWAT_ENOMEM);
-				break;
-			}
-			*out = nb;
-			col_str(q, 0, (*out)[(*n)++], 16);
+		if (!nq) {
+			rc = err_generic(&st->err, NAWAT_ENOMEM);
+			break;
 		}
+		*out = nq;
+		col_str(q, 0, nq[*n].area, sizeof nq->area);
+		col_str(q, 1, nq[*n].province, sizeof nq->province);
+		col_str(q, 2, nq[*n].pilot, sizeof nq->pilot);
+		nq[*n].cohort = store_col_int(q, 3);
+		(*n)++;
+	}
+out:
 	store_finalize(q);
 	return rc < 0 ? rc : 0;
 }
 
-/* The fewest students a school must have in a group to come within 4 of
- * one of the query's groups of 5 or more (schools with fewer cannot be
- * told apart from the query by differencing). */
-static int64_t near_threshold(const struct data *dt)
-{
-	int64_t t = INT64_MAX;
-	size_t i, d;
-
-	for (i = 0; i < dt->n; i++)
-		for (d = 0; d < NDIS; d++)
-			if (dt->o[i].c[d] >= SMALL && dt->o[i].c[d] - (SMALL - 1) < t)
-				t = dt->o[i].c[d] - (SMALL - 1);
-	return t;
-}
+#define REL_ROLLUP "SELECT pilot, cohort, domain, subject_code, disadvantage, SUM(n) FROM eq_rollup " \
+		   "WHERE level = ? AND code = ? AND academic_year = ? AND term = ? AND instrument = ? " \
+		   "GROUP BY pilot, cohort, domain, subject_code, disadvantage"
 
 static int load_related(struct store *st, const struct eq_query *x, const struct data *dt, struct related *r)
 {
-	struct rel_ctx k = { dt, r, x, R_ENCLOSING };
-	int64_t co[60];
-	size_t nco, na = 0, i;
-	char area[16], province[16], (*areas)[16] = NULL;
-	const char *code = x->scope.code;
+	struct qschool *qs = NULL;
+	int64_t co[60], fc[64];
+	char fp[64];
+	size_t nco, nq, nf, i, lvl;
 	int rc;
 
 	r->nobj = dt->n;
-	if ((rc = cohorts_of(st, co, 60, &nco)))
+	if ((rc = cohorts_of(st, co, 60, &nco)) || (rc = qschools_of(st, x, &qs, &nq)))
 		return rc;
-	switch (x->scope.kind) {
-	case EQ_SCHOOL: /* its area, province and the nation */
-		if (!school_place(st, code, area, province, &rc))
-			return rc;
-		if ((rc = rel_rollup(st, &k, "N", "", co, nco)) || (*area && (rc = rel_rollup(st, &k, "A", area, co, nco))))
-			return rc;
-		return rel_rollup(st, &k, "P", province, co, nco);
-	case EQ_AREA: /* the nation, its province; itself; its schools */
-		if ((rc = rel_rollup(st, &k, "N", "", co, nco)))
-			return rc;
-		if (area_province(st, code, province, &rc) && (rc = rel_rollup(st, &k, "P", province, co, nco)))
-			return rc;
-		if (rc)
-			return rc;
-		k.how = R_SAME;
-		if ((rc = rel_rollup(st, &k, "A", code, co, nco)))
-			return rc;
-		k.how = R_ENCLOSED;
-		return rel_schools(st, &k, code, "", 0, co, nco);
-	case EQ_PROVINCE: /* the nation; itself; its areas and schools */
-		if ((rc = rel_rollup(st, &k, "N", "", co, nco)))
-			return rc;
-		k.how = R_SAME;
-		if ((rc = rel_rollup(st, &k, "P", code, co, nco)))
-			return rc;
-		k.how = R_ENCLOSED;
-		if ((rc = rel_schools(st, &k, "", code, 0, co, nco)) || (rc = areas_in(st, code, &areas, &na)))
-			return rc;
-		for (i = 0; i < na && !rc; i++)
-			rc = rel_rollup(st, &k, "A", areas[i], co, nco);
-		nw_free(areas);
-		return rc;
-	case EQ_NATIONAL: /* itself; provinces, areas, and the schools that come near */
-		k.how = R_SAME;
-		if ((rc = rel_rollup(st, &k, "N", "", co, nco)))
-			return rc;
-		k.how = R_ENCLOSED;
-		if ((rc = rel_rollup(st, &k, "P", NULL, co, nco)) || (rc = rel_rollup(st, &k, "A", NULL, co, nco)))
-			return rc;
-		return rel_schools(st, &k, "", "", near_threshold(dt), co, nco);
+	nf = nq ? common_filters(qs, nq, co, nco, fp, fc) : 0;
+	/* the nation, the area and the province that hold every one of them */
+	for (lvl = 0; nf && lvl < 3 && !rc; lvl++) {
+		const char *code = lvl == 0 ? "" : lvl == 1 ? qs[0].area : qs[0].province;
+		struct store_stmt *q;
+
+		for (i = 1; i < nq && lvl; i++)
+			if (strcmp(lvl == 1 ? qs[i].area : qs[i].province, code))
+				break;
+		if ((lvl && i < nq) || (lvl == 1 && !*code))
+			continue;
+		if ((rc = store_prepare(st, REL_ROLLUP, &q)))
+			break;
+		if (!(rc = store_bind_str(q, 1, lvl == 0 ? "N" : lvl == 1 ? "A" : "P")) && !(rc = store_bind_str(q, 2, code)) &&
+		    !(rc = store_bind_int(q, 3, x->year)) && !(rc = store_bind_int(q, 4, x->term)) &&
+		    !(rc = store_bind_str(q, 5, x->instrument)))
+			rc = read_related(st, q, dt, r, fp, fc, nf);
+		store_finalize(q);
 	}
-	return 0;
+	nw_free(qs);
+	return rc;
 }
 
-/* The related answers' groups of object o. */
+/* The related answers' groups of object o, and what each shows on its own. */
 static struct rel_one *rels_of(const struct related *r, size_t o, struct rel_one *out)
 {
+	struct plan p;
 	size_t i;
 
 	for (i = 0; i < r->n; i++) {
 		out[i].c = r->c[i * r->nobj + o];
-		out[i].encloses = r->enc[i];
+		out[i].encloses = 1;
+		plan_of(out[i].c, 1, NULL, 0, &p);
+		memcpy(out[i].shown, p.shown, sizeof out[i].shown);
 	}
 	return out;
 }
@@ -1301,13 +1156,11 @@ static int metrics(struct store *st, const struct eq_query *x, json_t **out)
 	if (x->suppress && (rc = load_related(st, x, &dt, &r))) {
 		data_free(&dt);
 		nw_free(r.c);
-		nw_free(r.enc);
 		return rc;
 	}
 	*out = answer(&dt, &r, x->suppress);
 	data_free(&dt);
 	nw_free(r.c);
-	nw_free(r.enc);
 	return *out ? 0 : err_generic(&st->err, NAWAT_ENOMEM);
 }
 

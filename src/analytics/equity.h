@@ -29,12 +29,13 @@
  * that rests on a group of 1-4 students is null, and its object says
  * "suppressed": true.  Groups are the students of each disadvantage, the
  * disadvantaged together, and everyone, per object (the domain, each
- * subject).  What stays shown never lets a hidden group be worked out:
- * neither from the other values of the same answer (complementary
- * suppression) nor by differencing with the answers of the enclosing and
- * enclosed scopes and filters (area and province, province and nation,
- * a school and its area, all schools and pilot schools, pilot schools and
- * a cohort).
+ * subject).  What stays shown never lets a set of 1-4 students be worked
+ * out by adding and subtracting values: neither within the answer
+ * (complementary suppression) nor with an answer that encloses it (the
+ * nation, the area or the province, all schools, pilot schools or not, a
+ * cohort, whichever takes in every school with results in it): of two
+ * nested answers the smaller one hides what their difference would give
+ * away.
  */
 #ifndef NAWAT_EQUITY_H
 #define NAWAT_EQUITY_H
