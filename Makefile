@@ -2,6 +2,7 @@
 #
 #   make                       build ./nawat (installs missing Debian packages first)
 #   make test                  every test: unit, conformance, CLI, sanitizers, ...
+#   make test-cluster          PostgreSQL primary + replica, two servers behind nginx
 #   make bench                 benchmarks, as ratios to a reference measured in the same run
 #   make run                   build, create a demo store if there is none, serve it
 #   make SANITIZE=address,undefined   build with sanitizers
@@ -17,7 +18,7 @@ O        ?= build
 else
 O        ?= build/sanitize
 endif
-PKGS     := sqlite3 jansson libsodium libpcre2-8 libcrypto libmicrohttpd libthai libpq
+PKGS     := sqlite3 jansson libsodium libpcre2-8 libcrypto libmicrohttpd libthai libpq libzip expat xlsxwriter
 OPT      ?= -O2
 SANITIZE ?=
 
@@ -35,7 +36,7 @@ SRC := $(wildcard src/base/*.c src/standard/*.c src/store/*.c src/exchange/*.c \
 OBJ := $(SRC:%.c=$(O)/%.o) $(O)/gen/embedded.o
 EMBED := standard/datapackage.json $(sort $(wildcard standard/codelists/*.csv)) $(sort $(wildcard static/*))
 
-.PHONY: FORCE all deps deps-test test test-unit test-conformance test-cli test-asan bench run clean
+.PHONY: FORCE all deps deps-test test test-unit test-conformance test-cli test-cluster test-asan bench run clean
 
 all: nawat
 
@@ -121,10 +122,18 @@ test-conformance: nawat $(O)/tests/csvcut
 test-cli: nawat
 	@tests/cases.sh ./nawat tests/cases
 
+# (also part of make test, through tests/run-all.sh)
+test-cluster: deps-test nawat
+	@tests/cluster/run.sh ./nawat
+
 # ---- benchmarks ----
 
 bench: deps-test nawat
 	@bench/run.sh ./nawat
+	@bench/feed.sh ./nawat
+	@bench/web.sh ./nawat
+	@bench/pg.sh ./nawat
+	@bench/xlsx.sh ./nawat
 
 # ---- run ----
 

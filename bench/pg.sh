@@ -21,8 +21,7 @@ data="$out/data-$students"
 pgdir=$(mktemp -d /tmp/nawat-bench-pg-XXXXXX)
 trap '"$here/../tests/pg.sh" stop "$pgdir"' EXIT INT TERM
 
-now() { date +%s.%N; }
-elapsed() { echo "$2 - $1" | bc -l | sed 's/^\./0./'; }
+. "$(dirname "$0")/lib.sh"
 
 echo "== PostgreSQL: $students students, $((students * 10)) outcomes"
 if [ ! -f "$data/outcomes.csv" ]; then

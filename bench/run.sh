@@ -20,9 +20,7 @@ mkdir -p "$out"
 out=$(realpath "$out")
 data="$out/data-$students"
 
-now() { date +%s.%N; }
-elapsed() { echo "$2 - $1" | bc -l | sed 's/^\./0./'; }
-peak_kib() { sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$1"; }
+. "$(dirname "$0")/lib.sh"
 
 echo "== นำเข้า / import: $students students, $((students * 10)) outcomes"
 if [ ! -f "$data/outcomes.csv" ]; then
@@ -88,7 +86,6 @@ rows=$(awk 'END { print NR - 1 }' "$out/report.csv")
 
 rss=$(peak_kib "$out/nawat.time")
 ratio=$(echo "$t_nawat / $t_ref" | bc -l)
-mib() { echo "$(peak_kib "$1") / 1024" | bc -l; }
 printf 'sqlite3 .import, shell defaults:           %8.2f s   peak RSS %6.1f MiB\n' "$t_ref_default" "$(mib "$out/ref-default.time")"
 printf 'sqlite3 .import, nawat store settings:     %8.2f s   peak RSS %6.1f MiB\n' "$t_ref_settings" "$(mib "$out/ref-settings.time")"
 printf 'nawat import (validate, hash, seal, upsert): %6.2f s   peak RSS %6.1f MiB (target <= 64)\n' "$t_nawat" "$(mib "$out/nawat.time")"

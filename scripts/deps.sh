@@ -2,7 +2,8 @@
 # deps.sh - installs the Debian packages nawat needs, when missing.
 #   scripts/deps.sh build   libraries and tools to build ./nawat
 #   scripts/deps.sh test    also what the tests and benchmarks use
-#                           (PostgreSQL, Chromium, Node.js packages, wrk, nginx ...)
+#                           (PostgreSQL, Chromium, Node.js packages, wrk, nginx,
+#                           LibreOffice Calc and Gnumeric for XLSX files ...)
 # Uses apt-get (with sudo when not root).  Prints what it installs.
 set -eu
 
@@ -13,7 +14,7 @@ build_pkgs="gcc make pkg-config libsqlite3-dev libjansson-dev libcsv-dev libsodi
 libpcre2-dev libssl-dev libmicrohttpd-dev libpq-dev libxlsxwriter-dev libzip-dev libexpat1-dev
 libthai-dev libcairo2-dev libpango1.0-dev fonts-thai-tlwg sqlite3"
 test_pkgs="libcmocka-dev postgresql chromium clang-14 libclang-rt-14-dev wrk nginx
-valgrind time bc iproute2 procps"
+valgrind time bc iproute2 procps libreoffice-calc-nogui gnumeric unzip"
 
 pkgs=$build_pkgs
 [ "$what" = test ] && pkgs="$build_pkgs $test_pkgs"

@@ -1,7 +1,7 @@
 /*
  * main.c - the nawat command line.
  *
- *   nawat init | import | validate | export | standard | demo | version | help
+ *   nawat init | import | validate | export | template | standard | demo | version | help
  *
  * Exit status: 0 ok, 1 data rejected, 2 usage error, 3 store or internal
  * error; every failure is one line on stderr, Thai first, then English.
@@ -27,6 +27,7 @@
 #include "domain/demo.h"
 #include "exchange/export.h"
 #include "exchange/import.h"
+#include "exchange/template.h"
 #include "standard/pii.h"
 #include "standard/std.h"
 #include "store/audit.h"
@@ -245,8 +246,8 @@ static int add_file(struct imp_file **files, size_t *n, size_t *cap, const char 
 
 	if (rec_format_of(path, &fmt))
 		return err_set(e, NAWAT_EINVAL,
-			       "ไม่รู้จักชนิดไฟล์ %s (ใช้ .csv .json หรือ .ndjson)",
-			       "unknown file type %s (use .csv, .json or .ndjson)", path);
+			       "ไม่รู้จักชนิดไฟล์ %s (ใช้ .csv .xlsx .json หรือ .ndjson)",
+			       "unknown file type %s (use .csv, .xlsx, .json or .ndjson)", path);
 	if (*n == *cap) {
 		size_t nc = *cap ? *cap * 2 : 8;
 
@@ -265,7 +266,7 @@ static int add_file(struct imp_file **files, size_t *n, size_t *cap, const char 
 	return 0;
 }
 
-/* Files named like a data set in dir (areas.csv, students.json, ...). */
+/* Files named like a data set in dir (areas.csv, students.xlsx, ...). */
 static int scan_dir(const struct std_package *pkg, const char *dir, struct imp_file **files,
 		    size_t *n, size_t *cap, struct arena *a, struct nw_err *e)
 {
@@ -326,6 +327,19 @@ static char *dir_of(const char *path)
 #define RUN_DRY 1
 #define RUN_DELETE 2
 
+/* --xlsx-max-unzipped-mb N and --xlsx-max-strings-mb N: in bytes. */
+static int xlsx_limit(const char *arg, uint64_t *out)
+{
+	char *end;
+	unsigned long long mb = strtoull(arg, &end, 10);
+
+	if (end == arg || *end || !mb || mb > (1ULL << 30))
+		return usage_error("ขีดจำกัดของ XLSX ต้องเป็นจำนวนเต็มบวก (เมบิไบต์)",
+				   "an XLSX limit must be a positive integer (MiB)");
+	*out = (uint64_t)mb << 20;
+	return 0;
+}
+
 static int run_import(struct cli *c, int argc, char **argv, int mode)
 {
 	static const struct option opts[] = {
@@ -336,6 +350,8 @@ static int run_import(struct cli *c, int argc, char **argv, int mode)
 		{ "encoding", required_argument, NULL, 'e' },
 		{ "ignore-unknown-columns", no_argument, NULL, 'i' },
 		{ "user", required_argument, NULL, 'u' },
+		{ "xlsx-max-unzipped-mb", required_argument, NULL, 'z' },
+		{ "xlsx-max-strings-mb", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct imp_opts o;
@@ -366,6 +382,14 @@ static int run_import(struct cli *c, int argc, char **argv, int mode)
 		case 'n': o.dry_run = 1; break;
 		case 'i': o.ignore_unknown = 1; break;
 		case 'u': o.user = optarg; break;
+		case 'z':
+			if ((rc = xlsx_limit(optarg, &o.xlsx_max_unzipped)))
+				goto out;
+			break;
+		case 's':
+			if ((rc = xlsx_limit(optarg, &o.xlsx_max_strings)))
+				goto out;
+			break;
 		case 'e':
 			if (enc_parse_name(optarg, &o.encoding)) {
 				rc = usage_error("รหัสอักขระไม่รู้จัก (ใช้ utf-8 หรือ tis-620)",
@@ -493,6 +517,71 @@ static int cmd_delete(struct cli *c, int argc, char **argv)
 
 /* ---- export ---- */
 
+/* Where a command writes a file: "-" or none is stdout; a regular file is
+ * written beside and renamed into place (never a half-written file);
+ * anything else (a pipe, /dev/null) directly. */
+struct outfile {
+	const char *path;
+	char *tmp;
+	FILE *fp;
+};
+
+static int outfile_open(struct outfile *of, const char *path, struct nw_err *e)
+{
+	struct stat sb;
+	size_t len;
+
+	memset(of, 0, sizeof *of);
+	of->fp = stdout;
+	if (!path || !strcmp(path, "-"))
+		return 0;
+	of->path = path;
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		of->fp = fopen(path, "w");
+	} else {
+		len = strlen(path) + 32;
+		of->tmp = nw_malloc(len);
+		if (!of->tmp) {
+			of->fp = stdout;
+			return err_generic(e, NAWAT_ENOMEM);
+		}
+		snprintf(of->tmp, len, "%s.tmp%ld", path, (long)getpid());
+		of->fp = fopen(of->tmp, "w");
+	}
+	if (!of->fp) {
+		of->fp = stdout;
+		return err_set(e, NAWAT_EIO, "เขียนไฟล์ %s ไม่ได้", "cannot write %s", path);
+	}
+	return 0;
+}
+
+/* Closes (renames into place, or removes after a failure rc). */
+static int outfile_close(struct outfile *of, int rc, struct nw_err *e)
+{
+	if (of->fp && of->fp != stdout) {
+		if (fclose(of->fp) != 0 && !rc)
+			rc = err_set(e, NAWAT_EIO, "เขียนไฟล์ %s ไม่ได้", "cannot write %s", of->path);
+		if (!rc && of->tmp && rename(of->tmp, of->path) != 0)
+			rc = err_set(e, NAWAT_EIO, "เขียนไฟล์ %s ไม่ได้", "cannot write %s", of->path);
+		if (rc && of->tmp)
+			unlink(of->tmp);
+	} else if (of->fp == stdout && fflush(stdout) != 0 && !rc) {
+		rc = err_msg(e, NAWAT_EIO, "เขียนผลลัพธ์ไม่ได้", "cannot write the output");
+	}
+	nw_free(of->tmp);
+	memset(of, 0, sizeof *of);
+	return rc;
+}
+
+/* A spreadsheet file is no text for a terminal. */
+static int binary_to_terminal(const char *path)
+{
+	if ((path && strcmp(path, "-")) || !isatty(STDOUT_FILENO))
+		return 0;
+	return usage_error("ไฟล์ XLSX แสดงบนหน้าจอไม่ได้ ระบุ --out FILE",
+			   "an XLSX file cannot go to a terminal: give --out FILE");
+}
+
 static int cmd_export(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -510,17 +599,17 @@ static int cmd_export(struct cli *c, int argc, char **argv)
 	char *end;
 	const char *where[16];
 	struct exp_opts o;
+	struct outfile of;
 	struct nw_err e;
 	struct arena a;
 	const struct std_dataset *ds;
-	const char *out_path = NULL;
-	char *tmp = NULL;
+	const char *out_path = NULL, *dot;
 	size_t nwhere = 0, i;
 	int64_t n = 0;
-	FILE *out = stdout;
-	int ch, rc;
+	int ch, rc, have_format = 0;
 
 	memset(&o, 0, sizeof o);
+	memset(&of, 0, sizeof of);
 	err_clear(&e);
 	arena_init(&a, 4096, 0);
 	o.format = EXP_CSV;
@@ -530,9 +619,11 @@ static int cmd_export(struct cli *c, int argc, char **argv)
 		switch (ch) {
 		case 'f':
 			if (exp_format_parse(optarg, &o.format)) {
-				rc = usage_error("รูปแบบไม่รู้จัก (csv, json, ndjson)", "unknown format (csv, json, ndjson)");
+				rc = usage_error("รูปแบบไม่รู้จัก (csv, json, ndjson, xlsx)",
+						 "unknown format (csv, json, ndjson, xlsx)");
 				goto out;
 			}
+			have_format = 1;
 			break;
 		case 'o': out_path = optarg; break;
 		case 'p': o.pseudonymise = 1; break;
@@ -563,6 +654,11 @@ static int cmd_export(struct cli *c, int argc, char **argv)
 				 "give one data set, e.g. nawat export students");
 		goto out;
 	}
+	/* without --format, an --out named .xlsx, .json ... says it */
+	if (!have_format && out_path && (dot = strrchr(out_path, '.')) && !strchr(dot, '/'))
+		exp_format_parse(dot + 1, &o.format);
+	if (o.format == EXP_XLSX && (rc = binary_to_terminal(out_path)))
+		goto out;
 	if ((rc = load_pkg(c, &e))) {
 		rc = fail(&e);
 		goto out;
@@ -587,42 +683,12 @@ static int cmd_export(struct cli *c, int argc, char **argv)
 	o.mark = &mark;
 	if (o.format != EXP_CSV)
 		o.bom = 0;
-	if (out_path && strcmp(out_path, "-")) {
-		struct stat sb;
-		size_t len = strlen(out_path) + 16;
-
-		/* a regular file is written beside and renamed into place (never a
-		 * half-written export); anything else (a pipe, /dev/null) directly */
-		if (stat(out_path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-			out = fopen(out_path, "w");
-		} else {
-			tmp = nw_malloc(len);
-			if (!tmp) {
-				err_generic(&e, NAWAT_ENOMEM);
-				rc = fail(&e);
-				goto out;
-			}
-			snprintf(tmp, len, "%s.tmp%ld", out_path, (long)getpid());
-			out = fopen(tmp, "w");
-		}
-		if (!out) {
-			err_set(&e, NAWAT_EIO, "เขียนไฟล์ %s ไม่ได้", "cannot write %s", out_path);
-			out = stdout;
-			rc = fail(&e);
-			goto out;
-		}
+	if ((rc = outfile_open(&of, out_path, &e))) {
+		rc = fail(&e);
+		goto out;
 	}
-	rc = exp_run(c->st, c->key, ds, &o, out, &n, &e);
-	if (out != stdout) {
-		if (fclose(out) != 0 && !rc)
-			rc = err_msg(&e, NAWAT_EIO, "เขียนไฟล์ส่งออกไม่สำเร็จ", "cannot write the export");
-		out = stdout;
-		if (!rc && tmp && rename(tmp, out_path) != 0)
-			rc = err_set(&e, NAWAT_EIO, "เขียนไฟล์ %s ไม่ได้", "cannot write %s", out_path);
-		if (rc && tmp)
-			unlink(tmp);
-	}
-	if (rc) {
+	rc = exp_run(c->st, c->key, ds, &o, of.fp, &n, &e);
+	if ((rc = outfile_close(&of, rc, &e))) {
 		rc = fail(&e);
 		goto out;
 	}
@@ -634,9 +700,60 @@ static int cmd_export(struct cli *c, int argc, char **argv)
 			(long long)mark);
 	rc = EXIT_OK;
 out:
-	nw_free(tmp);
 	arena_release(&a);
 	return rc;
+}
+
+/* ---- template ---- */
+
+static int cmd_template(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "out", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct std_dataset *ds;
+	const char *out_path = NULL;
+	struct outfile of;
+	struct nw_err e;
+	int ch, rc, csv = 0;
+
+	err_clear(&e);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			if (strcmp(optarg, "xlsx") && strcmp(optarg, "csv"))
+				return usage_error("รูปแบบไม่รู้จัก (xlsx, csv)", "unknown format (xlsx, csv)");
+			csv = !strcmp(optarg, "csv");
+			break;
+		case 'o': out_path = optarg; break;
+		default:
+			return usage_error("ตัวเลือกไม่ถูกต้อง", "bad option");
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error("ระบุชุดข้อมูลหนึ่งชุด เช่น nawat template students --out students.xlsx",
+				   "give one data set, e.g. nawat template students --out students.xlsx");
+	if (!csv && (rc = binary_to_terminal(out_path)))
+		return rc;
+	if ((rc = load_pkg(c, &e)))
+		return fail(&e);
+	ds = std_dataset(c->pkg, argv[optind]);
+	if (!ds) {
+		err_set(&e, NAWAT_EINVAL, "ไม่มีชุดข้อมูล %s", "no data set %s", argv[optind]);
+		return fail(&e);
+	}
+	if ((rc = outfile_open(&of, out_path, &e)))
+		return fail(&e);
+	rc = csv ? tpl_csv(ds, of.fp, &e) : tpl_xlsx(ds, of.fp, &e);
+	if ((rc = outfile_close(&of, rc, &e)))
+		return fail(&e);
+	if (out_path && strcmp(out_path, "-"))
+		fprintf(stderr, "เขียนแบบฟอร์มนำเข้า %s ไปที่ %s / wrote the %s import template to %s\n", ds->name,
+			out_path, ds->name, out_path);
+	return EXIT_OK;
 }
 
 /* ---- standard ---- */
@@ -1148,8 +1265,12 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 		{ "port-file", required_argument, NULL, 'p' },
 		{ "cache-entries", required_argument, NULL, 'c' },
 		{ "db-read", required_argument, NULL, 'r' },
+		{ "trusted-proxy", required_argument, NULL, 'P' },
+		{ "xlsx-max-unzipped-mb", required_argument, NULL, 'z' },
+		{ "xlsx-max-strings-mb", required_argument, NULL, 'x' },
 		{ NULL, 0, NULL, 0 }
 	};
+	uint64_t xlsx_unzipped = 0, xlsx_strings = 0;
 	const char *db_read = getenv("NAWAT_DB_READ") && *getenv("NAWAT_DB_READ") ? getenv("NAWAT_DB_READ") : NULL;
 	long cache_entries = 64;
 	struct http_opts ho;
@@ -1169,6 +1290,7 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 	ho.idle_timeout = 60;
 	ho.body_timeout = 300;
 	ho.max_header = 64 * 1024;
+	ho.trusted_proxies = getenv("NAWAT_TRUSTED_PROXY") && *getenv("NAWAT_TRUSTED_PROXY") ? getenv("NAWAT_TRUSTED_PROXY") : NULL;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
@@ -1187,6 +1309,15 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 		case 's': secure = 1; break;
 		case 'p': port_file = optarg; break;
 		case 'r': db_read = optarg; break;
+		case 'P': ho.trusted_proxies = optarg; break;
+		case 'z':
+			if ((rc = xlsx_limit(optarg, &xlsx_unzipped)))
+				return rc;
+			break;
+		case 'x':
+			if ((rc = xlsx_limit(optarg, &xlsx_strings)))
+				return rc;
+			break;
 		case 'c':
 			cache_entries = strtol(optarg, &end, 10);
 			if (*end || cache_entries < 0 || cache_entries > 100000)
@@ -1220,6 +1351,8 @@ static int cmd_serve(struct cli *c, int argc, char **argv)
 	app.secure_cookies = secure;
 	app.db_read = db_read;
 	app.max_body = ho.max_body;
+	app.xlsx_max_unzipped = xlsx_unzipped;
+	app.xlsx_max_strings = xlsx_strings;
 	if ((rc = http_start(&ho, app_handle, &app, &srv, &e))) {
 		app_release(&app);
 		return fail(&e);
@@ -1418,21 +1551,28 @@ static void usage(FILE *fp)
 	      "การใช้ / usage: nawat [--db PATH] [--key PATH] COMMAND [OPTIONS]\n"
 	      "\n"
 	      "  init                         สร้างหรือปรับรุ่นฐานข้อมูลและไฟล์กุญแจ / create or upgrade the store and key file\n"
-	      "  import DATASET FILE...       นำเข้าไฟล์ / import files (CSV, JSON, NDJSON)\n"
+	      "  import DATASET FILE...       นำเข้าไฟล์ / import files (CSV, XLSX, JSON, NDJSON)\n"
 	      "  import --dir DIR             นำเข้าทุกไฟล์ในโฟลเดอร์ตามลำดับ / import areas, schools, students, outcomes... in order\n"
 	      "      --report FILE            รายงานผลการตรวจสอบ / validation report (default nawat-report.csv)\n"
 	      "      --accept-valid           บันทึกเฉพาะแถวที่ถูกต้อง / write the valid rows, reject the rest\n"
 	      "      --dry-run                ตรวจสอบอย่างเดียว / validate only, write nothing\n"
 	      "      --encoding ENC           utf-8 | tis-620 (default: detect)\n"
 	      "      --ignore-unknown-columns ไม่สนใจคอลัมน์ที่ไม่รู้จัก / ignore unknown columns\n"
+	      "      --xlsx-max-unzipped-mb N XLSX ขยายออกได้ไม่เกิน N MiB / inflate at most N MiB of an XLSX (default 1024)\n"
+	      "      --xlsx-max-strings-mb N  ข้อความร่วมของ XLSX ไม่เกิน N MiB / shared strings at most N MiB (default 64)\n"
 	      "  validate DATASET FILE...     = import --dry-run\n"
-	      "  export DATASET [--format csv|json|ndjson] [--out FILE] [--where FIELD=VALUE]...\n"
+	      "  export DATASET [--format csv|json|ndjson|xlsx] [--out FILE] [--where FIELD=VALUE]...\n"
 	      "      [--pseudonymise] [--no-bom]  ส่งออก / export (real IDs for the operator, or pseudonyms)\n"
+	      "      [--since N]              เฉพาะที่เปลี่ยนหลังลำดับ N และคีย์ที่ถูกลบ / the change feed after N\n"
+	      "  delete DATASET FILE... [--dry-run] [--report FILE]  ลบแถวตามคีย์ในไฟล์ / delete the rows of a file of keys\n"
+	      "  template DATASET [--out FILE] [--format xlsx|csv]  แบบฟอร์มนำเข้า / the import template\n"
 	      "  standard [--out DIR] [--check]  มาตรฐานข้อมูล / print or write the data standard\n"
 	      "  demo [--students N] [--seed S] [--csv DIR]  ข้อมูลตัวอย่าง / load (or write) demo data\n"
 	      "  serve [--listen ADDR:PORT] [--threads N] [--access-log FILE|-] [--max-body-mb N] [--secure-cookies]\n"
 	      "        [--cache-entries N]    (answers kept per thread until the data changes; 0 = none)\n"
 	      "        [--db-read URL]        (a read replica for GET requests; NAWAT_DB_READ)\n"
+	      "        [--trusted-proxy IP,...]  (reverse proxies whose X-Forwarded-For names the client; NAWAT_TRUSTED_PROXY)\n"
+	      "        [--xlsx-max-unzipped-mb N] [--xlsx-max-strings-mb N]  (XLSX limits of uploads, as for import)\n"
 	      "                               เว็บและ API / serve the web UI and the JSON API (default 127.0.0.1:8080)\n"
 	      "  user add NAME --role central|area|school|teacher|researcher [--scope CODE]   (password on stdin)\n"
 	      "  user passwd NAME | user disable NAME | user enable NAME | user list\n"
@@ -1455,7 +1595,8 @@ int main(int argc, char **argv)
 		int (*fn)(struct cli *, int, char **);
 	} cmds[] = {
 		{ "init", cmd_init }, { "import", cmd_import }, { "validate", cmd_validate },
-		{ "export", cmd_export }, { "standard", cmd_standard }, { "demo", cmd_demo },
+		{ "export", cmd_export }, { "template", cmd_template }, { "standard", cmd_standard },
+		{ "demo", cmd_demo },
 		{ "serve", cmd_serve }, { "user", cmd_user }, { "token", cmd_token }, { "audit", cmd_audit },
 		{ "backup", cmd_backup }, { "restore", cmd_restore }, { "delete", cmd_delete },
 		{ "analytics", cmd_analytics },

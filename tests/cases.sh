@@ -9,8 +9,9 @@
 #   expected output lines     stdout and stderr of the command, exactly
 #   ? N                       expected exit status (default 0)
 # `nawat` is the binary under test; $BASE is the conformance suite's base
-# store, $CONF its cases, $SHARED the shared folder; $DB2 and $DB3 name two
-# more empty stores (files, or databases with PG_DIR).
+# store, $CONF its cases, $SHARED the shared folder, $FIXTURES the files of
+# tests/fixtures; $DB2 and $DB3 name two more empty stores (files, or
+# databases with PG_DIR).
 #   # backends: sqlite (why)   the case runs on those backends only
 # With PG_DIR set (a server started by tests/pg.sh), every case gets a fresh
 # PostgreSQL database instead of a SQLite file.
@@ -20,6 +21,7 @@ nawat=$(realpath "$1")
 dir=$(realpath "$2")
 SHARED=$(realpath "${SHARED:-../shared}")
 export SHARED BASE="$SHARED/spec/conformance/base" CONF="$SHARED/spec/conformance/cases"
+export FIXTURES="$(dirname "$dir")/fixtures"
 pass=0 fail=0
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT

@@ -43,6 +43,7 @@ suite() {
 for b in "$@"; do
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
 	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+	export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 	for t in "$b"/tests/test_*; do
 		[ -x "$t" ] || continue
 		suite "$b: $(basename "$t")" "$t"
@@ -51,6 +52,9 @@ for b in "$@"; do
 	suite "$b: command-line cases" tests/cases.sh "$b/nawat" tests/cases
 	suite "$b: HTTP against a server" env NAWAT="$b/nawat" node --test --test-reporter=tap tests/http/
 done
+# Files written by LibreOffice and Gnumeric (and TIS-620 by iconv), against
+# the normal build: the programs are slow to start.
+suite "spreadsheet programs: LibreOffice, Gnumeric, iconv" tests/xlsx.sh "$1/nawat"
 # The web UI in Chromium, against the normal build.
 suite "browser: the web UI in Chromium" env NAWAT="$PWD/$1/nawat" sh -c 'cd tests/browser && node --test --test-reporter=tap'
 
@@ -71,6 +75,9 @@ else
 	total_fail=$((total_fail + 1))
 	rm -rf "$pgdir"
 fi
+
+# Scale-out: a primary and a streaming replica, two servers behind nginx.
+suite "cluster: PostgreSQL primary + replica, two servers behind nginx" tests/cluster/run.sh build/nawat
 
 echo
 echo "$total_pass passed, $total_fail failed"

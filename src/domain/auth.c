@@ -203,9 +203,10 @@ static void read_user(struct store_stmt *s, struct user *u)
 		u->disabled = 1; /* an unknown role sees nothing */
 	snprintf(u->scope, sizeof u->scope, "%s", (t = store_col_text(s, 3, NULL)) ? t : "");
 	u->disabled |= store_col_int(s, 4) != 0;
+	u->wrote_at = store_col_null(s, 5) ? 0 : store_col_int(s, 5);
 }
 
-#define USER_COLS "id, name, role, scope, disabled"
+#define USER_COLS "id, name, role, scope, disabled, wrote_at"
 
 /* ---- users ---- */
 
@@ -507,7 +508,7 @@ int auth_token_check(struct store *st, const char *token, struct user *out)
 	if (strncmp(token, "nwt_", 4) || strlen(token) != AUTH_TOKEN_LEN)
 		return NAWAT_EDENIED;
 	token_hash(token, h);
-	if ((rc = store_prepare(st, "SELECT u.id, u.name, u.role, u.scope, u.disabled FROM tokens t "
+	if ((rc = store_prepare(st, "SELECT u.id, u.name, u.role, u.scope, u.disabled, u.wrote_at FROM tokens t "
 				    "JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL",
 				&s)))
 		return rc;
@@ -625,7 +626,7 @@ int auth_login(struct store *st, const char *name, const char *password, const c
 	store_bind_str(s, 1, name);
 	if ((rc = store_step(s)) == 1) {
 		read_user(s, out);
-		t = store_col_text(s, 5, NULL);
+		t = store_col_text(s, 6, NULL);
 		snprintf(stored, sizeof stored, "%s", t ? t : "");
 		found = 1;
 	}
@@ -690,7 +691,7 @@ int auth_session_check(struct store *st, const char *session, struct user *out,
 	if (strncmp(session, "nws_", 4) || strlen(session) != AUTH_TOKEN_LEN)
 		return NAWAT_EDENIED;
 	token_hash(session, h);
-	if ((rc = store_prepare(st, "SELECT u.id, u.name, u.role, u.scope, u.disabled, s.csrf FROM sessions s "
+	if ((rc = store_prepare(st, "SELECT u.id, u.name, u.role, u.scope, u.disabled, u.wrote_at, s.csrf FROM sessions s "
 				    "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?",
 				&s)))
 		return rc;
@@ -699,13 +700,27 @@ int auth_session_check(struct store *st, const char *session, struct user *out,
 	rc = store_step(s);
 	if (rc == 1) {
 		read_user(s, out);
-		c = store_col_text(s, 5, NULL);
+		c = store_col_text(s, 6, NULL);
 		snprintf(csrf, AUTH_CSRF_LEN + 1, "%s", c ? c : "");
 	}
 	store_finalize(s);
 	if (rc < 0)
 		return rc;
 	return rc == 1 && !out->disabled ? 0 : NAWAT_EDENIED;
+}
+
+int auth_note_write(struct store *st, int64_t user_id, int64_t now)
+{
+	struct store_stmt *s;
+	int rc;
+
+	if ((rc = store_prepare(st, "UPDATE users SET wrote_at = ? WHERE id = ?", &s)))
+		return rc;
+	store_bind_int(s, 1, now);
+	store_bind_int(s, 2, user_id);
+	rc = store_step(s);
+	store_finalize(s);
+	return rc < 0 ? rc : 0;
 }
 
 int auth_logout(struct store *st, const char *session)

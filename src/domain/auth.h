@@ -38,6 +38,7 @@ struct user {
 	enum role role;
 	char scope[AUTH_SCOPE_MAX + 1]; /* area or school code; "" for central and national researchers */
 	int disabled;
+	int64_t wrote_at; /* when they last changed something through the web (Unix time), 0 never */
 };
 
 const char *role_name(enum role r);
@@ -78,6 +79,9 @@ int auth_login(struct store *st, const char *name, const char *password, const c
 	       struct nw_err *err);
 int auth_session_check(struct store *st, const char *session, struct user *out,
 		       char csrf[AUTH_CSRF_LEN + 1]);
+/* Records that the user changed something now (user->wrote_at on every
+ * server that signs them in later: their reads then go to the primary). */
+int auth_note_write(struct store *st, int64_t user_id, int64_t now);
 int auth_logout(struct store *st, const char *session);
 
 /* Constant-time comparison of two NUL-terminated strings. */

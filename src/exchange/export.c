@@ -8,6 +8,7 @@
 #include <sodium.h>
 #include "../standard/validate.h"
 #include "csvout.h"
+#include "xlsxout.h"
 
 int exp_format_parse(const char *name, enum exp_format *out)
 {
@@ -17,6 +18,8 @@ int exp_format_parse(const char *name, enum exp_format *out)
 		*out = EXP_JSON;
 	else if (!strcmp(name, "ndjson") || !strcmp(name, "jsonl"))
 		*out = EXP_NDJSON;
+	else if (!strcmp(name, "xlsx"))
+		*out = EXP_XLSX;
 	else
 		return NAWAT_EINVAL;
 	return 0;
@@ -86,24 +89,27 @@ bad:
 static void json_str(FILE *fp, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i;
+	size_t i, run = 0;
 
-	putc('"', fp);
+	putc_unlocked('"', fp);
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c == '"' || c == '\\') {
-			putc('\\', fp);
-			putc(c, fp);
-		} else if (c < 0x20) {
-			fputs("\\u00", fp);
-			putc(hex[c >> 4], fp);
-			putc(hex[c & 15], fp);
+		if (c != '"' && c != '\\' && c >= 0x20)
+			continue;
+		fwrite_unlocked(s + run, 1, i - run, fp);
+		run = i + 1;
+		putc_unlocked('\\', fp);
+		if (c < 0x20) {
+			fwrite_unlocked("u00", 1, 3, fp);
+			putc_unlocked(hex[c >> 4], fp);
+			putc_unlocked(hex[c & 15], fp);
 		} else {
-			putc(c, fp);
+			putc_unlocked(c, fp);
 		}
 	}
-	putc('"', fp);
+	fwrite_unlocked(s + run, 1, n - run, fp);
+	putc_unlocked('"', fp);
 }
 
 /* Personal data of a row: the clear ID from a sealed copy, here or in the
@@ -316,7 +322,7 @@ static int write_row(const struct exp_opts *o, struct csvw *w, struct exp_values
 	else if (o->format != EXP_CSV && op)
 		fprintf(out, "{\"op\":\"%s\",\"%s\":{", op, del ? "key" : "data");
 	else if (o->format != EXP_CSV)
-		putc('{', out);
+		putc_unlocked('{', out);
 	for (i = 0; i < ds->nfields; i++) {
 		const char *s;
 		size_t len;
@@ -334,23 +340,23 @@ static int write_row(const struct exp_opts *o, struct csvw *w, struct exp_values
 			continue;
 		}
 		if (!first)
-			putc(',', out);
+			putc_unlocked(',', out);
 		first = 0;
 		json_str(out, ds->fields[i].name, strlen(ds->fields[i].name));
-		putc(':', out);
+		putc_unlocked(':', out);
 		if (!s)
-			fputs("null", out);
+			fwrite_unlocked("null", 1, 4, out);
 		else if (quoted)
 			json_str(out, s, len);
 		else
-			fwrite(s, 1, len, out);
+			fwrite_unlocked(s, 1, len, out);
 	}
 	if (o->format == EXP_CSV)
 		csvw_end(w);
 	else
-		fputs(op ? "}}" : "}", out);
+		fwrite_unlocked("}}", 1, op ? 2 : 1, out);
 	if (o->format == EXP_NDJSON)
-		putc('\n', out);
+		putc_unlocked('\n', out);
 	return 0;
 }
 
@@ -456,11 +462,14 @@ int exp_run(struct store *st, const struct pii_key *key, const struct std_datase
 	struct store_query q;
 	struct val_value *vals;
 	struct csvw w;
+	struct xlsxw xw;
+	lxw_worksheet *ws = NULL;
 	size_t i;
 	int64_t n = 0;
-	int rc;
+	int rc, xlsx = o->format == EXP_XLSX;
 
 	*nrows = 0;
+	memset(&xw, 0, sizeof xw);
 	vals = nw_calloc(ds->nfields, sizeof *vals);
 	if (!vals)
 		return err_generic(err, NAWAT_ENOMEM);
@@ -468,6 +477,12 @@ int exp_run(struct store *st, const struct pii_key *key, const struct std_datase
 		goto out;
 	csvw_init(&w, out, 1);
 	if (o->feed) {
+		if (xlsx) {
+			xlsx = 0;
+			rc = err_msg(err, NAWAT_EINVAL, "การส่งออกตามลำดับการเปลี่ยนแปลง (--since) ใช้รูปแบบ csv, json หรือ ndjson",
+				     "the change feed (--since) is written as csv, json or ndjson");
+			goto out;
+		}
 		if ((rc = feed(st, ds, o, &w, x, vals, out, &n, err)))
 			goto out;
 		goto done;
@@ -480,6 +495,8 @@ int exp_run(struct store *st, const struct pii_key *key, const struct std_datase
 		*err = st->err;
 		goto out;
 	}
+	if (xlsx && ((rc = xlsxw_open(&xw, 1, err)) || (rc = xlsxw_dataset_sheet(&xw, ds, &ws, err))))
+		goto out;
 	if (o->format == EXP_CSV) {
 		if (o->bom)
 			fputs("\xEF\xBB\xBF", out);
@@ -490,6 +507,27 @@ int exp_run(struct store *st, const struct pii_key *key, const struct std_datase
 		fputs("[", out);
 	}
 	while ((rc = store_scan_next(sc, vals)) == 1) {
+		if (xlsx) {
+			if (n + 1 >= XLSXW_MAX_ROWS) {
+				rc = err_set(err, NAWAT_ELIMIT,
+					     "ข้อมูลมีมากกว่า %u แถว ซึ่งแผ่นงาน XLSX เก็บไม่ได้ แบ่งด้วย --where หรือใช้ CSV",
+					     "more than %u rows, which an XLSX sheet cannot hold: split with --where, or use CSV",
+					     XLSXW_MAX_ROWS - 1);
+				goto out;
+			}
+			for (i = 0; i < ds->nfields; i++) {
+				const char *s;
+				size_t len;
+				int quoted;
+
+				if ((rc = exp_value(x, vals, (int)i, &s, &len, &quoted, err)) ||
+				    (s && (rc = xlsxw_value(&xw, ws, (uint32_t)n + 1, (uint16_t)i, &ds->fields[i], s,
+							   len, err))))
+					goto out;
+			}
+			n++;
+			continue;
+		}
 		if (o->format == EXP_JSON)
 			fputs(n ? ",\n" : "\n", out);
 		if ((rc = write_row(o, &w, x, ds, vals, NULL, 0, out, err)))
@@ -502,6 +540,12 @@ int exp_run(struct store *st, const struct pii_key *key, const struct std_datase
 	}
 	if (o->format == EXP_JSON)
 		fputs(n ? "\n]\n" : "]\n", out);
+	if (xlsx) {
+		rc = xlsxw_close(&xw, 0, out, err);
+		xlsx = 0;
+		if (rc)
+			goto out;
+	}
 done:
 	if (fflush(out) != 0 || ferror(out)) {
 		rc = err_msg(err, NAWAT_EIO, "เขียนไฟล์ส่งออกไม่สำเร็จ", "cannot write the export");
@@ -510,6 +554,8 @@ done:
 	*nrows = n;
 	rc = 0;
 out:
+	if (xlsx)
+		xlsxw_close(&xw, rc ? rc : NAWAT_EIO, NULL, err);
 	store_scan_close(sc);
 	exp_values_close(x);
 	nw_free(vals);

@@ -1,6 +1,6 @@
 /*
  * export.h - writing a data set out in the exchange format (CSV, JSON array,
- * NDJSON), rows in key order, streamed.
+ * NDJSON, XLSX), rows in key order, streamed.
  *
  * Personal data: the operator gets the real citizen IDs (opened from the
  * sealed copy: of the row itself, or of the data set the row refers to);
@@ -18,7 +18,7 @@
 #include "../standard/pii.h"
 #include "../store/store.h"
 
-enum exp_format { EXP_CSV, EXP_JSON, EXP_NDJSON };
+enum exp_format { EXP_CSV, EXP_JSON, EXP_NDJSON, EXP_XLSX };
 
 struct exp_opts {
 	enum exp_format format;

@@ -644,7 +644,7 @@ static void write_rejected(struct ifile *fi, const struct chunk *ch, const struc
 
 	if (!fi->rej)
 		return;
-	if (fi->f->fmt == REC_CSV) {
+	if (REC_BY_HEADER(fi->f->fmt)) {
 		for (i = 0; i < fi->ncols; i++)
 			csvw_field(&fi->rejw, i < r->ncells ? r->cells[i].s : "",
 				   i < r->ncells && r->cells[i].n != REC_NOT_SCALAR ? r->cells[i].n : 0);
@@ -907,7 +907,7 @@ static int open_rejected(struct ifile *fi)
 		return err_set(fi->im->err, NAWAT_EIO, "เขียนไฟล์แถวที่ถูกปฏิเสธไม่ได้: %s",
 			       "cannot write the rejected rows file: %s", fi->rej_path);
 	csvw_init(&fi->rejw, fi->rej, 0);
-	if (fi->f->fmt == REC_CSV) {
+	if (REC_BY_HEADER(fi->f->fmt)) {
 		for (i = 0; i < fi->ncols; i++)
 			csvw_str(&fi->rejw, fi->col_names[i]);
 	} else {
@@ -981,6 +981,14 @@ static void ifile_release(struct ifile *fi)
 	nw_free(fi->rej_path);
 }
 
+/* Whether column i is a date field (XLSX: its numbers are date serials). */
+static int sink_is_date(void *ctx, size_t i)
+{
+	struct ifile *fi = ctx;
+
+	return i < fi->ncols && fi->col_field[i] >= 0 && fi->ds->fields[fi->col_field[i]].type == STD_DATE;
+}
+
 /* Sink for rejected-file header: CSV opens it lazily after the header. */
 static int sink_header_done_rej(void *ctx)
 {
@@ -997,6 +1005,7 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 {
 	struct ifile fi;
 	struct rec_sink sink;
+	struct rec_opts ro;
 	struct rec_result res;
 	struct nw_err rerr;
 	struct val_issue is;
@@ -1083,19 +1092,25 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 			goto out;
 		}
 	}
-	if (f->fmt != REC_CSV && im->o->accept_valid && !im->o->dry_run && !im->o->no_rejected_file &&
+	if (!REC_BY_HEADER(f->fmt) && im->o->accept_valid && !im->o->dry_run && !im->o->no_rejected_file &&
 	    (rc = open_rejected(&fi)))
 		goto out;
 	sink.ctx = &fi;
 	sink.column = sink_column;
 	sink.header_done = sink_header_done_rej;
 	sink.row = sink_row;
+	sink.is_date = sink_is_date;
+	memset(&ro, 0, sizeof ro);
+	ro.encoding = im->o->encoding;
+	ro.sheet = f->ds->name;
+	ro.max_unzipped = im->o->xlsx_max_unzipped;
+	ro.max_strings = im->o->xlsx_max_strings;
 	if (pthread_create(&fi.writer, NULL, writer_main, &fi) != 0) {
 		rc = err_msg(im->err, NAWAT_ENOMEM, "เริ่มเธรดไม่ได้", "cannot start a thread");
 		goto out;
 	}
 	fi.writer_running = 1;
-	rrc = rec_read(fp, f->fmt, im->o->encoding, &sink, &res, &rerr);
+	rrc = rec_read_opts(fp, f->fmt, &ro, &sink, &res, &rerr);
 	if (fp != f->fp)
 		fclose(fp);
 	writer_finish(&fi);
@@ -1122,7 +1137,7 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 	fi.c.rejected += fi.wc.rejected;
 	fi.c.errors += fi.wc.errors;
 	fi.c.warnings += fi.wc.warnings;
-	if (f->fmt == REC_CSV && res.status == REC_OK && !fi.ncols) {
+	if (REC_BY_HEADER(f->fmt) && res.status == REC_OK && !fi.ncols) {
 		char th[NW_ERR_MSG], en[NW_ERR_MSG];
 
 		snprintf(th, sizeof th, "ไฟล์ว่าง ไม่มีแถวหัวตาราง");
@@ -1370,7 +1385,7 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 		s->dataset = files[i].ds->name;
 		s->file_name = files[i].name;
 		s->sha256 = "";
-		s->format = files[i].fmt == REC_CSV ? "csv" : "json";
+		s->format = files[i].fmt == REC_CSV ? "csv" : files[i].fmt == REC_XLSX ? "xlsx" : "json";
 		s->encoding = "";
 		s->status = "pending";
 		s->kind = o->remove ? "delete" : "import";

@@ -10,10 +10,11 @@
 #include "../base/mem.h"
 #include "../base/sha256.h"
 #include "../standard/validate.h"
+#include "xlsxin.h"
 
 #define BLOCK (256 * 1024)
-#define MAX_RECORD (4 * 1024 * 1024)
-#define MAX_COLUMNS 1024
+#define MAX_RECORD REC_MAX_RECORD
+#define MAX_COLUMNS REC_MAX_COLUMNS
 
 int rec_format_of(const char *path, enum rec_format *fmt)
 {
@@ -25,6 +26,8 @@ int rec_format_of(const char *path, enum rec_format *fmt)
 		*fmt = REC_CSV;
 	else if (!strcasecmp(dot, ".json") || !strcasecmp(dot, ".ndjson") || !strcasecmp(dot, ".jsonl"))
 		*fmt = REC_JSON;
+	else if (!strcasecmp(dot, ".xlsx"))
+		*fmt = REC_XLSX;
 	else
 		return NAWAT_EINVAL;
 	return 0;
@@ -51,26 +54,31 @@ struct rd {
 	size_t capv;
 };
 
-static int grow_views(struct rd *r, size_t n)
+int rec_views_reserve(struct rec_view **views, unsigned char **present, size_t *cap, size_t n)
 {
 	struct rec_view *v;
 	unsigned char *p;
-	size_t cap = r->capv ? r->capv : 16;
+	size_t c = *cap ? *cap : 16;
 
-	if (n <= r->capv)
+	if (n <= *cap)
 		return 0;
-	while (cap < n)
-		cap *= 2;
-	v = nw_realloc(r->views, cap * sizeof *v);
+	while (c < n)
+		c *= 2;
+	v = nw_realloc(*views, c * sizeof *v);
 	if (!v)
 		return NAWAT_ENOMEM;
-	r->views = v;
-	p = nw_realloc(r->present, cap);
+	*views = v;
+	p = nw_realloc(*present, c);
 	if (!p)
 		return NAWAT_ENOMEM;
-	r->present = p;
-	r->capv = cap;
+	*present = p;
+	*cap = c;
 	return 0;
+}
+
+static int grow_views(struct rd *r, size_t n)
+{
+	return rec_views_reserve(&r->views, &r->present, &r->capv, n);
 }
 
 static void sink_fail(struct rd *r, int rc)
@@ -431,6 +439,17 @@ static int js_feed(struct rd *r, struct js *j, int final)
 int rec_read(FILE *fp, enum rec_format fmt, enum enc_kind enc, const struct rec_sink *sink,
 	     struct rec_result *res, struct nw_err *err)
 {
+	struct rec_opts o;
+
+	memset(&o, 0, sizeof o);
+	o.encoding = enc;
+	return rec_read_opts(fp, fmt, &o, sink, res, err);
+}
+
+int rec_read_opts(FILE *fp, enum rec_format fmt, const struct rec_opts *o,
+		  const struct rec_sink *sink, struct rec_result *res, struct nw_err *err)
+{
+	enum enc_kind enc = o ? o->encoding : ENC_AUTO;
 	struct sha256 sha = { NULL };
 	struct enc_decoder dec;
 	struct csv_parser csv;
@@ -440,6 +459,8 @@ int rec_read(FILE *fp, enum rec_format fmt, enum enc_kind enc, const struct rec_
 	size_t n, i;
 	int final = 0, rc;
 
+	if (fmt == REC_XLSX)
+		return xlsx_read(fp, o, sink, res, err);
 	memset(res, 0, sizeof *res);
 	memset(&r, 0, sizeof r);
 	memset(&j, 0, sizeof j);

@@ -37,6 +37,17 @@ const char *std_type_name(enum std_type t)
 	return "?";
 }
 
+const char *std_type_th(enum std_type t)
+{
+	switch (t) {
+	case STD_STRING: return "ข้อความ";
+	case STD_INTEGER: return "จำนวนเต็ม";
+	case STD_NUMBER: return "ตัวเลข";
+	case STD_DATE: return "วันที่";
+	}
+	return "?";
+}
+
 static void *alloc0(struct loader *ld, size_t n)
 {
 	void *p = arena_alloc(ld->mem, n ? n : 1);
@@ -193,6 +204,46 @@ const struct std_code *std_code_find(const struct std_codelist *cl, const char *
 			hi = mid;
 	}
 	return NULL;
+}
+
+int std_code_order(const struct std_codelist *cl, size_t *order)
+{
+	unsigned char *seen = nw_calloc(cl->ncodes + 1, 1);
+	const char *p = cl->csv, *end = cl->csv ? cl->csv + cl->csv_len : NULL, *eol, *comma;
+	size_t n = 0, i;
+	int header = 1;
+
+	if (!seen)
+		return NAWAT_ENOMEM;
+	/* the first field of every line after the header (codes are plain) */
+	while (p && p < end && n < cl->ncodes) {
+		eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		if (!header) {
+			const struct std_code *k;
+			const char *s = p;
+
+			comma = memchr(p, ',', (size_t)(eol - p));
+			if (!comma)
+				comma = eol;
+			if (s < comma && *s == '"')
+				s++;
+			k = std_code_find(cl, s, (size_t)(comma - s) - (comma > s && comma[-1] == '"'));
+			if (k && !seen[k - cl->codes]) {
+				seen[k - cl->codes] = 1;
+				order[n++] = (size_t)(k - cl->codes);
+			}
+		}
+		header = 0;
+		p = eol + 1;
+	}
+	/* anything the text did not give, in code order */
+	for (i = 0; i < cl->ncodes; i++)
+		if (!seen[i])
+			order[n++] = i;
+	nw_free(seen);
+	return 0;
 }
 
 const struct std_codelist *std_codelist(const struct std_package *pkg, const char *name)

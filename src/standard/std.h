@@ -130,6 +130,11 @@ const struct std_codelist *std_codelist(const struct std_package *pkg, const cha
 int std_field_index(const struct std_dataset *ds, const char *name, size_t len);
 const struct std_code *std_code_find(const struct std_codelist *cl, const char *code, size_t len);
 
+/* The codes of cl in the order of its CSV text, the order people read them
+ * (cl->codes is sorted by code): order gets cl->ncodes indexes into
+ * cl->codes.  NAWAT_ENOMEM when out of memory. */
+int std_code_order(const struct std_codelist *cl, size_t *order);
+
 /* The code list that applies to field f of a row given the raw value of its
  * by_field (NULL when f has no code list for that value). */
 const struct std_codelist *std_field_codelist(const struct std_field *f,
@@ -141,5 +146,7 @@ const struct std_codelist *std_field_codelist(const struct std_field *f,
 char *std_to_json(const struct std_package *pkg, int inline_codes, struct nw_err *err);
 
 const char *std_type_name(enum std_type t);
+/* The type's name for people, in Thai ("ข้อความ", ...). */
+const char *std_type_th(enum std_type t);
 
 #endif

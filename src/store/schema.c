@@ -316,6 +316,11 @@ const char *schema_system_migration(const struct schema_dialect *d, int n, const
 			return NULL;
 		return buf_str(out);
 	case 5:
+		*name = "users: when each last wrote through the web (read-your-writes on every server)";
+		if (buf_printf(out, "ALTER TABLE users ADD COLUMN wrote_at %s", d->t_int))
+			return NULL;
+		return buf_str(out);
+	case 6:
 		/* filled from the stored rows by the analytics layer once the
 		 * migration is done (nawat analytics rebuild does the same) */
 		*name = "analytics aggregates: eq_cells, eq_hist, eq_rollup";

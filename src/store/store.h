@@ -163,6 +163,9 @@ struct store_ops {
 	int (*meta_set)(struct store *st, const char *name, const char *value);
 	/* A lock held until the transaction ends (NULL: one writer at a time anyway). */
 	int (*lock)(struct store *st, const char *name);
+	/* 0 when the store can be used now, connecting again to a server that
+	 * closed the connection (NULL: a file is always there). */
+	int (*ready)(struct store *st);
 
 	int (*writer_open)(struct store *st, const struct std_dataset *ds, int64_t sub_id,
 			   struct store_writer **w);
@@ -301,6 +304,8 @@ int store_migrate(struct store *st);
 #define STORE_LOCK_REFS "nawat-refs"
 int store_begin_flags(struct store *st, int flags);
 static inline int store_begin(struct store *st) { return store_begin_flags(st, 0); }
+/* 0 when the store can be used now (a server backend connects again if it must). */
+static inline int store_ready(struct store *st) { return st->ops->ready ? st->ops->ready(st) : 0; }
 /* The observer's pending work is written first. */
 int store_commit(struct store *st);
 int store_rollback(struct store *st);

@@ -10,6 +10,13 @@
  *   - scans stream in single-row mode, so exports stay flat in memory.
  * Change numbers come from the sequence nawat_seq; nawat_meta's
  * data_version moves in every transaction that changed data (answer caches).
+ *
+ * A connection that broke (the server restarted, the network was cut) is
+ * opened again before the next statement outside a transaction, and a
+ * statement that only reads and met the broken connection runs once more on
+ * the new one: a server's restart costs no request that can be repeated.
+ * Inside a transaction nothing is repeated: the transaction is lost, fails
+ * and is rolled back, and the next one runs on a new connection.
  */
 #include "store.h"
 
@@ -19,12 +26,15 @@
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../base/arena.h"
+#include "../base/log.h"
 #include "../base/mem.h"
 #include "../standard/validate.h"
 #include "schema.h"
@@ -38,6 +48,7 @@ struct pg {
 	int wrote;               /* this transaction changed data */
 	int refs_checked;        /* this transaction's references are nawat's to check */
 	int may_replica;         /* the role may set session_replication_role (-1 unknown) */
+	time_t retry_at;         /* a failed reconnection is not tried again before */
 	struct buf tx_subs;      /* the submissions of this transaction: "{1,2}" */
 };
 
@@ -74,15 +85,6 @@ static int ok(PGresult *res)
 	return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_SINGLE_TUPLE;
 }
 
-static int ex(struct store *st, const char *sql)
-{
-	PGresult *res = PQexec(PG(st)->conn, sql);
-	int rc = ok(res) ? 0 : pgerr(st, res, "exec");
-
-	PQclear(res);
-	return rc;
-}
-
 /* ---- parameters: text, except bytea (binary) ---- */
 
 struct params {
@@ -92,6 +94,107 @@ struct params {
 	int n;
 	struct arena mem;
 };
+
+/* ---- statements; a broken connection is opened again ---- */
+
+/* What the server says outside an answer (why it closes the connection). */
+static void pg_notice(void *arg, const char *message)
+{
+	(void)arg;
+	log_warn("PostgreSQL: %.*s", (int)strcspn(message, "\n"), message);
+}
+
+/* What every connection sets first. */
+#define SESSION_SETUP                                                                                           \
+	"SET client_encoding = 'UTF8'; SET standard_conforming_strings = on; "                                 \
+	"SET client_min_messages = warning; SET extra_float_digits = 1; SET TIME ZONE 'UTC'; "                 \
+	"SET DateStyle = ISO, YMD; SET jit = off"
+
+/*
+ * Outside a transaction: notices that the server closed the connection (it
+ * says so when it stops), and connects again (see the top).  A server that
+ * cannot be reached is tried again a second later, not at every call.
+ */
+static int revive(struct store *st)
+{
+	struct pg *g = PG(st);
+	PGresult *res;
+	time_t now;
+	int good, i;
+
+	if (st->in_tx)
+		return 0;
+	/* reads what is waiting, without blocking: the server's last words,
+	 * then the end of the connection */
+	for (i = 0; i < 3 && PQstatus(g->conn) == CONNECTION_OK && PQtransactionStatus(g->conn) == PQTRANS_IDLE; i++)
+		PQconsumeInput(g->conn);
+	if (PQstatus(g->conn) != CONNECTION_BAD)
+		return 0;
+	now = time(NULL);
+	if (now < g->retry_at)
+		return NAWAT_ESTORE;
+	PQreset(g->conn);
+	good = PQstatus(g->conn) == CONNECTION_OK;
+	if (good) {
+		res = PQexec(g->conn, SESSION_SETUP);
+		good = ok(res);
+		PQclear(res);
+	}
+	if (!good) {
+		g->retry_at = now + 1;
+		return NAWAT_ESTORE;
+	}
+	log_warn("PostgreSQL (%s, database %s): the connection was lost; connected again", PQhost(g->conn),
+		 PQdb(g->conn));
+	return 0;
+}
+
+/* The connection can be used now (store_ready). */
+static int pg_ready(struct store *st)
+{
+	char msg[300];
+
+	if (revive(st) == 0 && PQstatus(PG(st)->conn) == CONNECTION_OK)
+		return 0;
+	snprintf(msg, sizeof msg, "%s", PQerrorMessage(PG(st)->conn));
+	msg[strcspn(msg, "\n")] = '\0';
+	return err_set(&st->err, NAWAT_ESTORE, "เชื่อมต่อ PostgreSQL ไม่ได้: %s", "cannot reach PostgreSQL: %s",
+		       *msg ? msg : "connection lost");
+}
+
+/* A statement that reads only, or starts a transaction: safe to send twice. */
+static int repeatable(const char *sql)
+{
+	return !strncasecmp(sql, "SELECT ", 7) || !strncmp(sql, "BEGIN", 5);
+}
+
+/* Runs sql: with PQexec (several statements, no parameters) when p is
+ * NULL, else with PQexecParams.  Connects again first when needed. */
+static PGresult *query(struct store *st, const char *sql, struct params *p)
+{
+	PGconn *c = PG(st)->conn;
+	PGresult *res;
+	int tries = 0;
+
+	for (;;) {
+		revive(st);
+		res = p ? PQexecParams(c, sql, p->n, NULL, p->v, p->len, p->fmt, 0) : PQexec(c, sql);
+		if (ok(res) || tries++ || st->in_tx || !repeatable(sql) || PQstatus(c) != CONNECTION_BAD)
+			return res;
+		PQclear(res);
+	}
+}
+
+static int ex(struct store *st, const char *sql)
+{
+	PGresult *res = query(st, sql, NULL);
+	int rc = ok(res) ? 0 : pgerr(st, res, "exec");
+
+	PQclear(res);
+	return rc;
+}
+
+/* ---- building parameters ---- */
 
 static void params_init(struct params *p)
 {
@@ -159,10 +262,10 @@ static void param_val(struct params *p, const struct std_field *f, int which, co
 	}
 }
 
+/* One statement with its parameters. */
 static PGresult *run(struct store *st, const char *sql, struct params *p)
 {
-	return PQexecParams(PG(st)->conn, sql, p ? p->n : 0, NULL, p ? p->v : NULL, p ? p->len : NULL,
-			    p ? p->fmt : NULL, 0);
+	return query(st, sql, p);
 }
 
 /* ---- values from text results ---- */
@@ -458,7 +561,7 @@ static int pg_meta_set(struct store *st, const char *name, const char *value)
 
 static int pg_data_version(struct store *st, uint64_t *v)
 {
-	PGresult *res = PQexec(PG(st)->conn, "SELECT value FROM nawat_meta WHERE name = 'data_version'");
+	PGresult *res = query(st, "SELECT value FROM nawat_meta WHERE name = 'data_version'", NULL);
 	int rc = 0;
 
 	if (!ok(res))
@@ -792,6 +895,7 @@ static int pg_writer_open(struct store *st, const struct std_dataset *ds, int64_
 				goto nomem;
 		}
 	}
+	buf_release(&b);
 	buf_init(&b, 1 << 16);
 	/* new rows go straight into the table: nw_seq is numbered by its default */
 	if (buf_printf(&b, "COPY %s (", ds->name) || cols(ds, "", &b) || buf_puts(&b, ", nw_sub) FROM STDIN"))
@@ -2403,6 +2507,7 @@ static const struct store_ops pg_ops = {
 	.meta_get = pg_meta_get,
 	.meta_set = pg_meta_set,
 	.lock = pg_lock,
+	.ready = pg_ready,
 	.writer_open = pg_writer_open,
 	.writer_put = pg_writer_put,
 	.writer_close = pg_writer_close,
@@ -2467,9 +2572,8 @@ int store_pg_open(const char *url, const struct std_package *pkg, struct store *
 		pg_close(st);
 		return err_set(err, NAWAT_ESTORE, "เชื่อมต่อ PostgreSQL ไม่ได้: %s", "cannot connect to PostgreSQL: %s", msg);
 	}
-	if (ex(st, "SET client_encoding = 'UTF8'; SET standard_conforming_strings = on; "
-		   "SET client_min_messages = warning; SET extra_float_digits = 1; SET TIME ZONE 'UTC'; SET DateStyle = ISO, YMD; "
-		   "SET jit = off")) {
+	PQsetNoticeProcessor(g->conn, pg_notice, NULL);
+	if (ex(st, SESSION_SETUP)) {
 		*err = st->err;
 		pg_close(st);
 		return NAWAT_ESTORE;

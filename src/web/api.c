@@ -5,8 +5,11 @@
  *   GET  /api/v1/standard                      the data package (public)
  *   GET  /api/v1/openapi.json                  this API, described (public)
  *   GET  /api/v1/{dataset}?FIELD=VALUE&limit=&cursor=   rows, keyset paging
+ *   GET  /api/v1/{dataset}?since=N[&limit=&cursor=]     the change feed after N
  *   GET  /api/v1/{dataset}/{key}               one row (key parts joined by ',')
- *   POST /api/v1/{dataset}[?dry_run=1][&accept_valid=1] import CSV, JSON, NDJSON
+ *   DELETE /api/v1/{dataset}/{key}             delete one row
+ *   POST /api/v1/{dataset}[?dry_run=1][&accept_valid=1] import CSV, JSON, NDJSON, XLSX
+ *   POST /api/v1/{dataset}/deletions[?dry_run=1]  delete the rows of a file of keys
  *   GET  /api/v1/submissions[?limit=]          the caller's latest imports
  *   GET  /api/v1/submissions/{id}/report.csv   an import's validation report
  *
@@ -344,6 +347,12 @@ static void feed_rows(struct ctx *c, const struct std_dataset *ds, const struct 
 		return;
 	}
 	err_clear(&e);
+	/* a replica behind the change number asked for (this client's last
+	 * answer, or the first page, came from the primary) would refuse it or
+	 * leave out the rows it has not got yet: the primary answers */
+	if (c->st != c->primary && !c->st->in_tx && store_meta_get(c->st, "commit_seq", v, sizeof v) == 0 &&
+	    strtoll(v, NULL, 10) < (cur ? upto : since))
+		c->st = c->primary;
 	if (!c->st->in_tx) {
 		if (store_begin_read(c->st)) {
 			api_error(c, 500, "store", c->st->err.th, c->st->err.en);
@@ -701,10 +710,13 @@ static void post_rows(struct ctx *c, const struct std_dataset *ds, int remove, F
 		 (!fmt && ctype && (!strncasecmp(ctype, "application/json", 16) ||
 				    !strncasecmp(ctype, "application/x-ndjson", 20))))
 		f.fmt = REC_JSON;
+	else if ((fmt && !strcmp(fmt, "xlsx")) ||
+		 (!fmt && ctype && !strncasecmp(ctype, REC_XLSX_TYPE, strlen(REC_XLSX_TYPE))))
+		f.fmt = REC_XLSX;
 	else {
 		api_error(c, 415, "unsupported_media_type",
-			  "ส่งข้อมูลเป็น text/csv, application/json หรือ application/x-ndjson",
-			  "send text/csv, application/json or application/x-ndjson");
+			  "ส่งข้อมูลเป็น text/csv, application/json, application/x-ndjson หรือ XLSX (" REC_XLSX_TYPE ")",
+			  "send text/csv, application/json, application/x-ndjson or XLSX (" REC_XLSX_TYPE ")");
 		return;
 	}
 	if (given)
@@ -730,6 +742,8 @@ static void post_rows(struct ctx *c, const struct std_dataset *ds, int remove, F
 	o.scope = auth_scope(&c->user);
 	o.no_rejected_file = 1; /* the answer's report names every rejected row */
 	o.remove = remove;
+	o.xlsx_max_unzipped = c->app->xlsx_max_unzipped;
+	o.xlsx_max_strings = c->app->xlsx_max_strings;
 	err_clear(&e);
 	rc = imp_run(c->st, c->app->key, &f, 1, &o, &res, &e);
 	if (rc) {
@@ -753,11 +767,17 @@ static void post_rows(struct ctx *c, const struct std_dataset *ds, int remove, F
 	/* 422 when the data was refused; 200 when rows were written (with
 	 * accept_valid, the rejected ones are in the report).  One row deleted
 	 * by its address: 404 when there was none, 409 when others refer to it. */
-	if (given && res.total.errors)
+	if (given && res.total.errors) {
+		json_object_set_new(j, "error", json_pack("{s:s,s:s,s:s}", "code", "referenced", "message_th",
+							"ลบไม่ได้ เพราะมีข้อมูลอื่นอ้างถึงแถวนี้ (ดูรายงาน)", "message_en",
+							"cannot delete: other rows refer to this one (see the report)"));
 		api_json(c, 409, j);
-	else if (given && !res.total.deleted)
+	} else if (given && !res.total.deleted) {
+		json_object_set_new(j, "error", json_pack("{s:s,s:s,s:s}", "code", "not_found", "message_th",
+							"ไม่พบข้อมูล (หรืออยู่นอกขอบเขตสิทธิ์)", "message_en",
+							"no such row (or outside your scope)"));
 		api_json(c, 404, j);
-	else
+	} else
 		api_json(c, res.total.errors && !res.committed ? 422 : 200, j);
 	imp_result_free(&res);
 out:
@@ -1060,6 +1080,10 @@ static void openapi(struct ctx *c)
 			json_array_append_new(keys, json_string(ds->fields[ds->key[k]].name));
 		json_array_append_new(params, param("limit", "query", 0, "integer", "rows per page, 1 to 1000"));
 		json_array_append_new(params, param("cursor", "query", 0, "string", "next_cursor of the last page"));
+		json_array_append_new(params, param("since", "query", 0, "integer",
+						    "the change feed: rows changed after this change number (\"data\"), "
+						    "keys deleted since (\"deleted\"), and \"high_water_mark\", the "
+						    "number to give next time; 0 for everything"));
 		json_object_set_new(schemas, ds->name, json_pack("{s:s,s:s,s:s,s:o,s:o,s:o}", "type", "object",
 								 "title", ds->title_th, "description", ds->title_en,
 								 "properties", props, "required", req,
@@ -1071,9 +1095,10 @@ static void openapi(struct ctx *c)
 		json_object_set_new(responses, "default", response("error", ref_to("Error")));
 		get = json_pack("{s:s,s:o,s:o}", "summary", ds->title_en, "parameters", params, "responses",
 				responses);
-		body = json_pack("{s:{s:{s:s}},s:{s:{s:s}},s:{s:{s:s}}}", "text/csv", "schema", "type", "string",
-				 "application/json", "schema", "type", "array", "application/x-ndjson", "schema",
-				 "type", "string");
+		body = json_pack("{s:{s:{s:s}},s:{s:{s:s}},s:{s:{s:s}},s:{s:{s:s,s:s}}}", "text/csv", "schema",
+				 "type", "string", "application/json", "schema", "type", "array",
+				 "application/x-ndjson", "schema", "type", "string", REC_XLSX_TYPE, "schema", "type",
+				 "string", "format", "binary");
 		responses = json_object();
 		json_object_set_new(responses, "200", response("imported: counts and the validation report", NULL));
 		json_object_set_new(responses, "422", response("rejected: see the report", NULL));
@@ -1092,8 +1117,29 @@ static void openapi(struct ctx *c)
 		one = json_pack("{s:{s:s,s:[o],s:o}}", "get", "summary", ds->title_en, "parameters",
 				param("key", "path", 1, "string", "the key fields in order, separated by ','"),
 				"responses", responses);
+		responses = json_object();
+		json_object_set_new(responses, "200", response("deleted: counts and the report", NULL));
+		json_object_set_new(responses, "404", response("no such row, or outside the caller's scope",
+							       ref_to("Error")));
+		json_object_set_new(responses, "409", response("other rows refer to it: nothing deleted",
+							       ref_to("Error")));
+		json_object_set_new(one, "delete", json_pack("{s:s,s:[o],s:o}", "summary", "delete the row (audited; "
+							     "the change feed gives its key as deleted)", "parameters",
+							     param("key", "path", 1, "string",
+								   "the key fields in order, separated by ','"),
+							     "responses", responses));
 		snprintf(path, sizeof path, "/api/v1/%s/{key}", ds->name);
 		json_object_set_new(paths, path, one);
+		responses = json_object();
+		json_object_set_new(responses, "200", response("deleted: counts and the report", NULL));
+		json_object_set_new(responses, "422", response("refused (a bad key, or rows referred to): "
+							       "nothing deleted, see the report", NULL));
+		snprintf(path, sizeof path, "/api/v1/%s/deletions", ds->name);
+		json_object_set_new(paths, path, json_pack("{s:{s:s,s:[o],s:{s:{s:{s:{s:s}},s:{s:{s:s}},s:{s:{s:s}}}},s:o}}",
+			"post", "summary", "delete the rows of a file of keys, all or nothing", "parameters",
+			param("dry_run", "query", 0, "boolean", "check only"), "requestBody", "content", "text/csv",
+			"schema", "type", "string", "application/json", "schema", "type", "array",
+			"application/x-ndjson", "schema", "type", "string", "responses", responses));
 	}
 	json_object_set_new(schemas, "Error", json_pack("{s:s,s:{s:{s:s,s:{s:{s:s},s:{s:s},s:{s:s}}}}}",
 		"type", "object", "properties", "error", "type", "object", "properties", "code", "type",

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "../base/mem.h"
 #include "../base/log.h"
@@ -57,37 +58,14 @@ static struct store *thread_read_store(struct app *a, struct nw_err *err)
 	return tls_read;
 }
 
-/* Read-your-writes: a user who changed something lately reads the primary. */
-static void note_write(struct app *a, const char *user)
+/*
+ * Read-your-writes: a user who changed something lately reads the primary.
+ * The store keeps when (users.wrote_at), so that the next request sees it
+ * whichever server it reaches; sign-in reads it from the primary anyway.
+ */
+static int wrote_lately(const struct ctx *c)
 {
-	size_t i, oldest = 0;
-	double now = http_now();
-
-	pthread_mutex_lock(&a->mu);
-	for (i = 0; i < APP_WRITERS; i++) {
-		if (!strcmp(a->writers[i].user, user)) {
-			oldest = i;
-			break;
-		}
-		if (a->writers[i].at < a->writers[oldest].at)
-			oldest = i;
-	}
-	snprintf(a->writers[oldest].user, sizeof a->writers[oldest].user, "%s", user);
-	a->writers[oldest].at = now;
-	pthread_mutex_unlock(&a->mu);
-}
-
-static int wrote_lately(struct app *a, const char *user)
-{
-	double now = http_now();
-	size_t i;
-	int yes = 0;
-
-	pthread_mutex_lock(&a->mu);
-	for (i = 0; i < APP_WRITERS && !yes; i++)
-		yes = !strcmp(a->writers[i].user, user) && now - a->writers[i].at < APP_FRESH_SECONDS;
-	pthread_mutex_unlock(&a->mu);
-	return yes;
+	return c->signed_in && c->user.wrote_at && (int64_t)time(NULL) - c->user.wrote_at < APP_FRESH_SECONDS;
 }
 
 int app_init(struct app *a, const struct std_package *pkg, const struct pii_key *key, const char *db,
@@ -409,21 +387,22 @@ static void form_release(struct ctx *c)
 
 /* ---- who is asking ---- */
 
-static void identify(struct ctx *c)
+/* 0, or the store's error when it could not tell (not a refusal). */
+static int identify(struct ctx *c)
 {
 	const char *auth = http_header(c->rq, "Authorization");
 	const char *cookie = http_cookie(c->rq, "nawat_session");
+	int rc = NAWAT_EDENIED;
 
 	if (auth && !strncasecmp(auth, "Bearer ", 7)) {
-		if (auth_token_check(c->st, auth + 7, &c->user) == 0)
+		if ((rc = auth_token_check(c->st, auth + 7, &c->user)) == 0)
 			c->signed_in = 1;
-		return;
-	}
-	if (cookie && auth_session_check(c->st, cookie, &c->user, c->csrf) == 0) {
+	} else if (cookie && (rc = auth_session_check(c->st, cookie, &c->user, c->csrf)) == 0) {
 		c->signed_in = 1;
 		c->by_session = 1;
 		snprintf(c->session, sizeof c->session, "%s", cookie);
 	}
+	return rc == NAWAT_EDENIED ? 0 : rc;
 }
 
 static int changes_state(const char *method)
@@ -551,23 +530,27 @@ void app_handle(void *appv, struct http_req *rq, struct http_resp *rs)
 		}
 		return;
 	}
-	c.st = thread_store(a, &e);
-	if (!c.st) {
-		log_error("store: %s", e.en);
+	c.st = c.primary = thread_store(a, &e);
+	if (!c.st || identify(&c)) {
+		/* no store, or it cannot tell who asks: not a wrong token but a 503 */
+		log_error("store: %s", c.st ? c.st->err.en : e.en);
 		api_error(&c, 503, "store_unavailable", "ฐานข้อมูลไม่พร้อมใช้งาน", "the store is unavailable");
-		return;
+		goto out;
 	}
-	c.primary = c.st;
-	identify(&c);
 	if (c.signed_in)
 		rq->user = arena_strdup(&rq->mem, c.user.name);
 	/* reads go to the replica, unless this client wrote lately (cookie,
-	 * header, or this server's memory): a replica may lag behind */
+	 * header, or the store's record of the user's last write): a replica
+	 * may lag behind */
 	if (a->db_read && !changes_state(rq->method) && !http_cookie(rq, "nawat_fresh") &&
 	    !(http_header(rq, "X-Nawat-Read") && !strcmp(http_header(rq, "X-Nawat-Read"), "primary")) &&
-	    !(c.signed_in && wrote_lately(a, c.user.name))) {
+	    !wrote_lately(&c)) {
 		struct store *rd = thread_read_store(a, &e);
 
+		if (rd && store_ready(rd)) {
+			e = rd->err;
+			rd = NULL;
+		}
 		if (rd)
 			c.st = rd;
 		else
@@ -614,10 +597,11 @@ void app_handle(void *appv, struct http_req *rq, struct http_resp *rs)
 		buf_puts(&rs->body, "ไม่พบหน้านี้ / page not found\n");
 	}
 out:
-	if (c.signed_in && changes_state(rq->method) && rs->status < 400) {
-		/* this client's next reads come from the primary for a while */
-		note_write(a, c.user.name);
-		if (a->db_read && c.by_session)
+	if (a->db_read && c.signed_in && changes_state(rq->method) && rs->status < 400) {
+		/* this user's next reads come from the primary for a while */
+		if (auth_note_write(c.primary, c.user.id, (int64_t)time(NULL)))
+			log_warn("read-your-writes: %s", c.primary->err.en);
+		if (c.by_session)
 			http_resp_header(rs, "Set-Cookie", "nawat_fresh=1; Path=/; HttpOnly; SameSite=Strict; Max-Age=10");
 	}
 	form_release(&c);

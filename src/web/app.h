@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "../domain/auth.h"
@@ -23,7 +24,6 @@
 #include "http.h"
 
 #define APP_FRESH_SECONDS 10
-#define APP_WRITERS 64
 
 struct app {
 	const struct std_package *pkg;
@@ -32,12 +32,11 @@ struct app {
 	const char *db_read;      /* a read replica, or NULL */
 	int secure_cookies;
 	size_t max_body;
+	uint64_t xlsx_max_unzipped, xlsx_max_strings; /* XLSX uploads; 0 = the defaults */
 	/* one store connection per server thread, closed at the end */
 	pthread_mutex_t mu;
 	struct store **stores;
 	size_t nstores, capstores;
-	/* who wrote lately: their reads go to the primary (replicas lag) */
-	struct { char user[AUTH_NAME_MAX + 1]; double at; } writers[APP_WRITERS];
 };
 
 struct ctx {

@@ -15,6 +15,12 @@
 #include "../base/mem.h"
 
 #define MEM_BODY (1u << 20)
+#define MAX_PROXIES 16
+
+struct ip {
+	int family;
+	unsigned char a[16];
+};
 
 struct http_server {
 	struct MHD_Daemon *d;
@@ -24,6 +30,8 @@ struct http_server {
 	unsigned port;
 	int active;
 	pthread_mutex_t log_mu;
+	struct ip proxies[MAX_PROXIES];
+	size_t nproxies;
 };
 
 double http_now(void)
@@ -32,6 +40,63 @@ double http_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* An IPv4 or IPv6 address of n characters, spaces around it ignored. */
+static int ip_parse(const char *s, size_t n, struct ip *out)
+{
+	char t[INET6_ADDRSTRLEN];
+
+	while (n && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (!n || n >= sizeof t)
+		return -1;
+	memcpy(t, s, n);
+	t[n] = '\0';
+	memset(out, 0, sizeof *out);
+	if (inet_pton(AF_INET, t, out->a) == 1)
+		out->family = AF_INET;
+	else if (inet_pton(AF_INET6, t, out->a) == 1)
+		out->family = AF_INET6;
+	else
+		return -1;
+	return 0;
+}
+
+static int ip_trusted(const struct http_server *s, const struct ip *ip)
+{
+	size_t i;
+
+	for (i = 0; i < s->nproxies; i++)
+		if (s->proxies[i].family == ip->family && !memcmp(s->proxies[i].a, ip->a, sizeof ip->a))
+			return 1;
+	return 0;
+}
+
+/* The client behind trusted proxies (see http.h), or NULL to keep the peer. */
+static const char *forwarded_client(struct http_server *s, struct http_req *rq, const char *xff)
+{
+	const char *end = xff + strlen(xff), *p;
+	struct ip ip, client;
+	char *out;
+	int found = 0;
+
+	while (end > xff) {
+		for (p = end; p > xff && p[-1] != ','; p--)
+			;
+		if (ip_parse(p, (size_t)(end - p), &ip))
+			break; /* not an address: believe nothing further left */
+		client = ip;
+		found = 1;
+		if (!ip_trusted(s, &ip))
+			break;
+		end = p > xff ? p - 1 : xff;
+	}
+	if (!found || !(out = arena_alloc(&rq->mem, INET6_ADDRSTRLEN)))
+		return NULL;
+	return inet_ntop(client.family, client.a, out, INET6_ADDRSTRLEN);
 }
 
 const char *http_header(struct http_req *rq, const char *name)
@@ -247,15 +312,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		rq->remote = "-";
 		if (ci && ci->client_addr) {
 			char *a = arena_alloc(&rq->mem, INET6_ADDRSTRLEN);
+			struct ip peer;
+			const char *xff, *client;
 
-			if (a && ci->client_addr->sa_family == AF_INET)
-				rq->remote = inet_ntop(AF_INET, &((struct sockaddr_in *)ci->client_addr)->sin_addr, a,
-						       INET6_ADDRSTRLEN);
-			else if (a && ci->client_addr->sa_family == AF_INET6)
-				rq->remote = inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ci->client_addr)->sin6_addr,
-						       a, INET6_ADDRSTRLEN);
+			memset(&peer, 0, sizeof peer);
+			if (ci->client_addr->sa_family == AF_INET) {
+				peer.family = AF_INET;
+				memcpy(peer.a, &((struct sockaddr_in *)ci->client_addr)->sin_addr, 4);
+			} else if (ci->client_addr->sa_family == AF_INET6) {
+				peer.family = AF_INET6;
+				memcpy(peer.a, &((struct sockaddr_in6 *)ci->client_addr)->sin6_addr, 16);
+			}
+			if (a && peer.family)
+				rq->remote = inet_ntop(peer.family, peer.a, a, INET6_ADDRSTRLEN);
 			if (!rq->remote)
 				rq->remote = "-";
+			if (peer.family && ip_trusted(s, &peer) &&
+			    (xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For")) &&
+			    (client = forwarded_client(s, rq, xff)))
+				rq->remote = client;
 		}
 		*con_cls = rq;
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
@@ -367,6 +442,7 @@ int http_start(const struct http_opts *o, http_handler h, void *app, struct http
 	struct http_server *s;
 	struct sockaddr_in sa;
 	const union MHD_DaemonInfo *di;
+	const char *p, *end;
 
 	*out = NULL;
 	if (parse_listen(o->listen, &sa))
@@ -378,6 +454,15 @@ int http_start(const struct http_opts *o, http_handler h, void *app, struct http
 	s->handler = h;
 	s->app = app;
 	s->o = *o;
+	for (p = o->trusted_proxies; p && *p; p = *end ? end + 1 : end) {
+		end = p + strcspn(p, ",");
+		if (s->nproxies == MAX_PROXIES || ip_parse(p, (size_t)(end - p), &s->proxies[s->nproxies++])) {
+			nw_free(s);
+			return err_set(err, NAWAT_EINVAL, "ที่อยู่ของพร็อกซีที่เชื่อถือ %s ไม่ถูกต้อง (ที่อยู่ IP คั่นด้วยจุลภาค ไม่เกิน %d ที่อยู่)",
+				       "bad trusted proxy address %s (IP addresses separated by commas, at most %d)",
+				       o->trusted_proxies, MAX_PROXIES);
+		}
+	}
 	pthread_mutex_init(&s->log_mu, NULL);
 	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
 					MHD_USE_ERROR_LOG,

@@ -6,6 +6,13 @@
  * the pool's threads, after the whole body has arrived (bodies over 1 MiB go
  * to an unlinked temporary file).  Oversized bodies get 413 and slow ones 408
  * before the handler is called.
+ *
+ * Behind a reverse proxy every connection comes from the proxy.  With
+ * trusted_proxies, a request from one of those addresses is taken to come
+ * from the rightmost address of its X-Forwarded-For that is not a trusted
+ * proxy (each proxy appends the address it heard from; what stands left of
+ * that was written by the client and is never believed).  That address is
+ * rq->remote: sign-in throttling and the access log see the real client.
  */
 #ifndef NAWAT_HTTP_H
 #define NAWAT_HTTP_H
@@ -63,6 +70,9 @@ struct http_opts {
 	unsigned idle_timeout;    /* seconds a connection may stay silent */
 	unsigned body_timeout;    /* seconds a body may take to arrive */
 	FILE *access_log;         /* NULL = none */
+	/* addresses of reverse proxies (comma-separated, NULL = none): behind
+	 * them, the client's address is taken from X-Forwarded-For */
+	const char *trusted_proxies;
 };
 
 struct http_server;

@@ -177,40 +177,6 @@ void page_profile(struct ctx *c, const struct std_dataset *ds, const struct val_
 const size_t *page_code_order(struct ctx *c, const struct std_codelist *cl)
 {
 	size_t *order = arena_alloc(&c->rq->mem, (cl->ncodes ? cl->ncodes : 1) * sizeof *order);
-	unsigned char *seen = arena_alloc(&c->rq->mem, cl->ncodes + 1);
-	const char *p = cl->csv, *end = cl->csv ? cl->csv + cl->csv_len : NULL, *eol, *comma;
-	size_t n = 0, i;
-	int header = 1;
 
-	if (!order || !seen)
-		return NULL;
-	memset(seen, 0, cl->ncodes + 1);
-	/* the first field of every line after the header (codes are plain) */
-	while (p && p < end && n < cl->ncodes) {
-		eol = memchr(p, '\n', (size_t)(end - p));
-		if (!eol)
-			eol = end;
-		if (!header) {
-			const struct std_code *k;
-			const char *s = p;
-
-			comma = memchr(p, ',', (size_t)(eol - p));
-			if (!comma)
-				comma = eol;
-			if (s < comma && *s == '"')
-				s++;
-			k = std_code_find(cl, s, (size_t)(comma - s) - (comma > s && comma[-1] == '"'));
-			if (k && !seen[k - cl->codes]) {
-				seen[k - cl->codes] = 1;
-				order[n++] = (size_t)(k - cl->codes);
-			}
-		}
-		header = 0;
-		p = eol + 1;
-	}
-	/* anything the text did not give, in code order */
-	for (i = 0; i < cl->ncodes; i++)
-		if (!seen[i])
-			order[n++] = i;
-	return order;
+	return order && !std_code_order(cl, order) ? order : NULL;
 }

@@ -64,12 +64,14 @@ static void import_form(struct ctx *c, const struct form_state *s)
 	}
 	html_f(b, "</select></p>\n"
 		  "<p><label for=\"file\">ไฟล์ <span lang=\"en\">File</span></label>"
-		  "<input id=\"file\" name=\"file\" type=\"file\" accept=\".csv,.json,.ndjson\" required "
+		  "<input id=\"file\" name=\"file\" type=\"file\" accept=\".csv,.xlsx,.json,.ndjson\" required "
 		  "aria-describedby=\"file-hint\">"
-		  "<span class=\"hint\" id=\"file-hint\">CSV (UTF-8 หรือ TIS-620 ตรวจให้อัตโนมัติ), JSON หรือ NDJSON "
-		  "แถวแรกของ CSV คือชื่อคอลัมน์ตาม<a href=\"/standard\">มาตรฐานข้อมูล</a> "
-		  "<span lang=\"en\">CSV (UTF-8 or TIS-620, detected), JSON or NDJSON; the first CSV line names the "
-		  "columns of the data standard</span></span></p>\n"
+		  "<span class=\"hint\" id=\"file-hint\">CSV (UTF-8 หรือ TIS-620 ตรวจให้อัตโนมัติ), XLSX (Excel), JSON หรือ NDJSON "
+		  "แถวแรกของ CSV และ XLSX คือชื่อคอลัมน์ตาม<a href=\"/standard\">มาตรฐานข้อมูล</a> "
+		  "XLSX อ่านแผ่นงานที่ชื่อเดียวกับชุดข้อมูล หรือแผ่นงานแรก "
+		  "<span lang=\"en\">CSV (UTF-8 or TIS-620, detected), XLSX (Excel), JSON or NDJSON; the first line of a "
+		  "CSV or XLSX file names the columns of the data standard; in an XLSX file, the sheet named like the "
+		  "data set is read, else the first</span></span></p>\n"
 		  "<fieldset><legend>ตัวเลือก <span lang=\"en\">Options</span></legend>\n"
 		  "<p class=\"check\"><input id=\"dry_run\" name=\"dry_run\" type=\"checkbox\" value=\"1\"%R>"
 		  "<label for=\"dry_run\">ตรวจสอบอย่างเดียว ไม่บันทึก <span lang=\"en\">Dry run: check only, write nothing</span></label></p>\n"
@@ -87,9 +89,10 @@ static void import_form(struct ctx *c, const struct form_state *s)
 		const struct std_dataset *ds = &pkg->datasets[i];
 
 		if (auth_can_write(&c->user, ds))
-			html_f(b, "<li><a href=\"/standard/templates/%s.csv\" download>แบบฟอร์ม CSV: %s "
-				  "<span lang=\"en\">CSV template: %s</span></a></li>\n",
-			       ds->name, ds->title_th, ds->title_en);
+			html_f(b, "<li>แบบฟอร์ม%s <span lang=\"en\">template of %s</span>: "
+				  "<a href=\"/standard/templates/%s.xlsx\" download>XLSX</a> · "
+				  "<a href=\"/standard/templates/%s.csv\" download>CSV</a></li>\n",
+			       ds->title_th, ds->title_en, ds->name, ds->name);
 	}
 	html_f(b, "</ul>\n");
 }
@@ -283,7 +286,8 @@ static void post(struct ctx *c)
 	fname = upload_name(fname);
 	memset(&f, 0, sizeof f);
 	if (rec_format_of(fname, &f.fmt)) {
-		bad_upload(c, 400, &s, "ไฟล์ต้องเป็น .csv .json หรือ .ndjson", "the file must be .csv, .json or .ndjson");
+		bad_upload(c, 400, &s, "ไฟล์ต้องเป็น .csv .xlsx .json หรือ .ndjson",
+			   "the file must be .csv, .xlsx, .json or .ndjson");
 		return;
 	}
 	f.fp = fp;
@@ -295,6 +299,8 @@ static void post(struct ctx *c)
 	o.ignore_unknown = s.ignore_unknown;
 	o.user = c->user.name;
 	o.scope = auth_scope(&c->user);
+	o.xlsx_max_unzipped = c->app->xlsx_max_unzipped;
+	o.xlsx_max_strings = c->app->xlsx_max_strings;
 	/* the report goes to a temporary file; rejected rows (accept valid) to a
 	 * scratch folder removed afterwards, never next to the server */
 	snprintf(scratch, sizeof scratch, "%s/nawat-import-XXXXXX", tmp && *tmp ? tmp : "/tmp");

@@ -2,8 +2,8 @@
  * pages_standard.c - the data standard for people: every data set with its
  * fields and their rules, every code list, all read from the loaded package
  * (nothing here is written by hand but the words around it); and its files:
- * the package as JSON, the code lists as CSV, and a CSV template per data
- * set with one example row that passes validation.
+ * the package as JSON, the code lists as CSV, and an import template per
+ * data set (XLSX or CSV) with one example row that passes validation.
  */
 #include "page.h"
 
@@ -11,19 +11,9 @@
 #include <string.h>
 
 #include "../base/mem.h"
-#include "../exchange/csvout.h"
+#include "../exchange/reader.h"
+#include "../exchange/template.h"
 #include "../standard/validate.h"
-
-static const char *type_th(enum std_type t)
-{
-	switch (t) {
-	case STD_STRING: return "ข้อความ";
-	case STD_INTEGER: return "จำนวนเต็ม";
-	case STD_NUMBER: return "ตัวเลข";
-	case STD_DATE: return "วันที่";
-	}
-	return "?";
-}
 
 static const char *number(struct ctx *c, double d)
 {
@@ -158,9 +148,10 @@ static void dataset_section(struct ctx *c, const struct std_dataset *ds)
 	if (ds->desc_th || ds->desc_en)
 		html_f(b, "<p>%s <span lang=\"en\">%s</span></p>\n", ds->desc_th ? ds->desc_th : "",
 		       ds->desc_en ? ds->desc_en : "");
-	html_f(b, "<p><a href=\"/standard/templates/%s.csv\" download>ดาวน์โหลดแบบฟอร์ม CSV ของ%s "
-		  "<span lang=\"en\">Download the CSV template of %s</span></a></p>\n",
-	       ds->name, ds->title_th, ds->title_en);
+	html_f(b, "<p>ดาวน์โหลดแบบฟอร์มของ%s <span lang=\"en\">Download the template of %s</span>: "
+		  "<a href=\"/standard/templates/%s.xlsx\" download>XLSX <span lang=\"en\">(Excel, with code lists)</span></a> · "
+		  "<a href=\"/standard/templates/%s.csv\" download>CSV</a></p>\n",
+	       ds->title_th, ds->title_en, ds->name, ds->name);
 	html_f(b, "<div class=\"table-wrap\"><table class=\"fields\">\n<caption>ฟิลด์ของชุดข้อมูล%s "
 		  "<span lang=\"en\">Fields of %s</span></caption>\n<thead><tr>"
 		  "<th scope=\"col\">ชื่อฟิลด์ <span lang=\"en\">Field</span></th>"
@@ -175,7 +166,7 @@ static void dataset_section(struct ctx *c, const struct std_dataset *ds)
 
 		html_f(b, "<tr><th scope=\"row\"><code>%s</code></th><td>%s</td><td lang=\"en\">%s</td>"
 			  "<td>%s <span lang=\"en\">%s</span></td>",
-		       f->name, f->title_th, f->title_en, type_th(f->type), std_type_name(f->type));
+		       f->name, f->title_th, f->title_en, std_type_th(f->type), std_type_name(f->type));
 		required_cell(c, ds, f);
 		rules_cell(c, ds, f);
 		html_f(b, "</tr>\n");
@@ -246,118 +237,33 @@ void page_standard(struct ctx *c)
 
 /* ---- the files ---- */
 
-/* Example values that pass validation and agree with each other across the
- * templates (the student's school, the school's area ...).  A field not
- * listed gets a value made from its rules (example_value). */
-static const struct {
-	const char *ds, *field, *value;
-} examples[] = {
-	{ "areas", "area_code", "50" },
-	{ "areas", "name_th", "พื้นที่นวัตกรรมการศึกษาจังหวัดเชียงใหม่" },
-	{ "areas", "name_en", "Chiang Mai Education Sandbox" },
-	{ "areas", "designated_on", "2018-10-02" },
-	{ "areas", "status", "active" },
-	{ "schools", "school_code", "1050060099" },
-	{ "schools", "name_th", "โรงเรียนบ้านตัวอย่าง" },
-	{ "schools", "name_en", "Ban Tua Yang School" },
-	{ "schools", "affiliation_code", "10" },
-	{ "schools", "province_code", "50" },
-	{ "schools", "district_th", "ฮอด" },
-	{ "schools", "subdistrict_th", "บ้านตาล" },
-	{ "schools", "esa_th", "สพป.เชียงใหม่ เขต 5" },
-	{ "schools", "area_code", "50" },
-	{ "schools", "pilot", "Y" },
-	{ "schools", "pilot_cohort", "1" },
-	{ "schools", "pilot_since", "2020-05-16" },
-	{ "schools", "latitude", "18.153638" },
-	{ "schools", "longitude", "98.620686" },
-	{ "students", "citizen_id", "1101700123456" },
-	{ "students", "school_code", "1050060099" },
-	{ "students", "academic_year", "2567" },
-	{ "students", "grade_code", "211" },
-	{ "students", "gender", "2" },
-	{ "students", "birth_date", "2017-03-15" },
-	{ "students", "disadvantage", "0" },
-	{ "students", "disability", "0" },
-	{ "outcomes", "citizen_id", "1101700123456" },
-	{ "outcomes", "school_code", "1050060099" },
-	{ "outcomes", "academic_year", "2567" },
-	{ "outcomes", "term", "1" },
-	{ "outcomes", "domain", "K" },
-	{ "outcomes", "subject_code", "THA" },
-	{ "outcomes", "instrument", "SCH" },
-	{ "outcomes", "score", "78.5" },
-	{ "outcomes", "level", "" },
-};
-
-/* A value for a field no example names: the first code of its list, the
- * lowest allowed number, a date; empty when the field may be. */
-static const char *example_value(struct ctx *c, const struct std_field *f)
+/* The import template of ds, as CSV or XLSX (template.h). */
+static void template_file(struct ctx *c, const struct std_dataset *ds, int xlsx)
 {
-	const struct std_codelist *cl = f->codelist ? f->codelist : f->nby ? f->by_lists[0] : NULL;
-	char *out;
-
-	if (!f->required)
-		return "";
-	if (cl && cl->ncodes) {
-		const size_t *order = page_code_order(c, cl);
-
-		return cl->codes[order ? order[0] : 0].code;
-	}
-	switch (f->type) {
-	case STD_INTEGER:
-	case STD_NUMBER:
-		out = arena_alloc(&c->rq->mem, VAL_NUMBER_MAX);
-		if (!out)
-			return "0";
-		val_format_number(f->has_min ? f->min : f->has_max && f->max < 1 ? f->max : 1, out, VAL_NUMBER_MAX);
-		return out;
-	case STD_DATE:
-		return "2024-05-16";
-	default:
-		return "ตัวอย่าง";
-	}
-}
-
-static void template_csv(struct ctx *c, const struct std_dataset *ds)
-{
-	struct csvw w;
+	struct nw_err e;
 	char *text = NULL, *disp;
-	size_t len = 0, i, k;
+	size_t len = 0;
 	FILE *fp = open_memstream(&text, &len);
-	int bad;
+	int rc;
 
+	err_clear(&e);
 	if (!fp) {
 		page_error(c, 500, "สร้างไฟล์ไม่ได้", "cannot make the file");
 		return;
 	}
-	csvw_init(&w, fp, 1);
-	for (i = 0; i < ds->nfields; i++)
-		csvw_str(&w, ds->fields[i].name);
-	csvw_end(&w);
-	for (i = 0; i < ds->nfields; i++) {
-		const char *v = NULL;
-
-		for (k = 0; k < sizeof examples / sizeof examples[0] && !v; k++)
-			if (!strcmp(examples[k].ds, ds->name) && !strcmp(examples[k].field, ds->fields[i].name))
-				v = examples[k].value;
-		csvw_str(&w, v ? v : example_value(c, &ds->fields[i]));
-	}
-	csvw_end(&w);
-	bad = csvw_status(&w); /* before fclose: it asks the stream */
+	rc = xlsx ? tpl_xlsx(ds, fp, &e) : tpl_csv(ds, fp, &e);
 	if (fclose(fp))
-		bad = 1;
+		rc = NAWAT_EIO;
 	disp = arena_alloc(&c->rq->mem, 256);
-	if (bad || !text || !disp) {
+	if (rc || !text || !disp) {
 		free(text);
 		page_error(c, 500, "สร้างไฟล์ไม่ได้", "cannot make the file");
 		return;
 	}
-	snprintf(disp, 256, "attachment; filename=\"nawat-%s-template.csv\"", ds->name);
+	snprintf(disp, 256, "attachment; filename=\"nawat-%s-template.%s\"", ds->name, xlsx ? "xlsx" : "csv");
 	c->rs->status = 200;
-	c->rs->content_type = "text/csv; charset=utf-8";
+	c->rs->content_type = xlsx ? REC_XLSX_TYPE : "text/csv; charset=utf-8";
 	http_resp_header(c->rs, "Content-Disposition", disp);
-	buf_puts(PB(c), "\xEF\xBB\xBF"); /* a BOM, so that spreadsheet programs read UTF-8 */
 	buf_append(PB(c), text, len);
 	free(text);
 }
@@ -403,13 +309,14 @@ void page_standard_file(struct ctx *c, const char *name)
 		nw_free(json);
 		return;
 	}
-	if (!strncmp(name, "templates/", 10) && (dot = strrchr(name, '.')) && !strcmp(dot, ".csv")) {
+	if (!strncmp(name, "templates/", 10) && (dot = strrchr(name, '.')) &&
+	    (!strcmp(dot, ".csv") || !strcmp(dot, ".xlsx"))) {
 		char dsname[64];
 
 		snprintf(dsname, sizeof dsname, "%.*s", (int)(dot - (name + 10)), name + 10);
 		for (i = 0; i < pkg->ndatasets; i++)
 			if (!strcmp(pkg->datasets[i].name, dsname)) {
-				template_csv(c, &pkg->datasets[i]);
+				template_file(c, &pkg->datasets[i], !strcmp(dot, ".xlsx"));
 				return;
 			}
 	}

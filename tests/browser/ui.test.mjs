@@ -1,7 +1,8 @@
 // ui.test.mjs - the web UI in Chromium (Debian's, driven by playwright-core): signing in,
 // following links from the areas to a pilot school, importing a file with an error and
 // again fixed, scheduling a meeting, adding a resolution and closing it while the area page
-// follows, and on every page: axe-core (no serious or critical violation), <html lang="th">,
+// follows, downloading the XLSX template and importing an XLSX file, and on every page:
+// axe-core (no serious or critical violation), <html lang="th">,
 // no console errors (a CSP violation is one), no horizontal scrolling at 360×740.  Full-page
 // screenshots go to tests/browser/artifacts/NAME.png (NAME-360.png for the narrow view).
 import assert from 'node:assert/strict';
@@ -13,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
-import { assertCleanStops, citizenId, demoEnv, DEMO_PASSWORD } from '../http/lib/nawat.mjs';
+import { assertCleanStops, citizenId, cliOk, demoEnv, DEMO_PASSWORD } from '../http/lib/nawat.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -162,10 +163,10 @@ describe('the web UI in Chromium', () => {
 		await page.close();
 	});
 
-	async function importFile(page, name, text) {
+	async function importFile(page, name, content, mimeType = 'text/csv') {
 		await page.goto(base + '/import');
 		await page.selectOption('#dataset', 'students');
-		await page.setInputFiles('#file', { name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+		await page.setInputFiles('#file', { name, mimeType, buffer: Buffer.isBuffer(content) ? content : Buffer.from(content) });
 		const [response] = await Promise.all([
 			page.waitForResponse((r) => r.url() === base + '/import' && r.request().method() === 'POST'),
 			page.click('form.import button[type=submit]'),
@@ -289,6 +290,30 @@ describe('the web UI in Chromium', () => {
 		assert.equal(stored.json.status, 'done');
 		assert.equal(stored.json.closed_on, '2099-02-01');
 		await shoot(page, 'area-50-after');
+	});
+
+	test('the XLSX template downloads from the standard page; an XLSX file imports through the form', async () => {
+		const page = await wide.newPage();
+		page.setDefaultTimeout(15000);
+		await page.goto(base + '/standard');
+		const [download] = await Promise.all([
+			page.waitForEvent('download'),
+			page.click('a[href="/standard/templates/students.xlsx"]'),
+		]);
+		assert.equal(download.suggestedFilename(), 'nawat-students-template.xlsx');
+		const template = fs.readFileSync(await download.path());
+		assert.equal(template.subarray(0, 2).toString('latin1'), 'PK', 'a zip archive');
+
+		await cliOk(env.dir, ['export', 'students', '--format', 'xlsx', '--out', 'students.xlsx']);
+		const xlsx = fs.readFileSync(path.join(env.dir, 'students.xlsx'));
+		const r = await importFile(page, 'students.xlsx', xlsx,
+			'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+		assert.equal(r.status(), 200);
+		const c = await counts(page);
+		assert.equal(c.Inserted, '0');
+		assert.equal(c.Rejected, '0');
+		assert.ok(Number(c.Unchanged.replace(/,/g, '')) > 0, JSON.stringify(c));
+		await shoot(page, 'import-xlsx');
 		await page.close();
 	});
 

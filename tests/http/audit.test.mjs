@@ -1,34 +1,13 @@
 // audit.test.mjs - the hash-chained audit log records imports and user changes; tampering
 // with a stored entry makes `nawat audit verify` fail and name the entry.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { assertCleanStops, BACKEND, cli, cliOk, citizenId, demoEnv, sql, tempDir, removeDir } from './lib/nawat.mjs';
+import { assertCleanStops, cli, citizenId, copyStore, demoEnv, sql, removeDir } from './lib/nawat.mjs';
 
 const STUDENTS =
 	'citizen_id,school_code,academic_year,grade_code,gender,birth_date,disadvantage,disability\n' +
 	`${citizenId('150099902001')},1050060001,2567,213,1,2016-03-17,0,0\n`;
-
-/**
- * A copy of the store to tamper with: the file (after a checkpoint) with SQLite, and
- * `nawat backup` restored into a new database with PostgreSQL.
- */
-async function copyStore(dir) {
-	const copy = tempDir();
-	fs.copyFileSync(path.join(dir, 'nawat.key'), path.join(copy, 'nawat.key'));
-	fs.chmodSync(path.join(copy, 'nawat.key'), 0o600);
-	if (BACKEND === 'sqlite') {
-		sql(dir, 'PRAGMA wal_checkpoint(TRUNCATE);');
-		fs.copyFileSync(path.join(dir, 'nawat.db'), path.join(copy, 'nawat.db'));
-	} else {
-		const file = path.join(copy, 'store.backup');
-		await cliOk(dir, ['backup', file, '--no-key']);
-		await cliOk(copy, ['restore', file]);
-	}
-	return copy;
-}
 
 describe('the audit log', () => {
 	let env;

@@ -31,6 +31,13 @@ const HEADERS = {
 	pilot_status: 'school_code,status,applied_on,board_approved_on,supervisor,supervisor_approved_on,committee_approved_on,active_since',
 	participants: 'participant_id,sector,area_code,type,name_th,status,involvement',
 };
+// Students the deletions of the table remove (DSTUDENT, without results) and whose results
+// they remove (OSTUDENT); each deleted row is put back after its test.
+const DSTUDENT = { [BANPHUI]: citizenId('150099902001'), [SCHOOL71]: citizenId('150099902003') };
+const OSTUDENT = { [BANPHUI]: citizenId('150099903001'), [OTHER50]: citizenId('150099903002'), [SCHOOL71]: citizenId('150099903003') };
+const dStudentRow = (school) => `${DSTUDENT[school]},${school},2567,213,2,2016-04-17,1,0`;
+const oStudentRow = (school) => `${OSTUDENT[school]},${school},2567,213,2,2016-04-17,1,0`;
+const dOutcomeRow = (school) => `${OSTUDENT[school]},${school},2567,1,S,201,AREA,,2`;
 const studentRow = (school) => `${STUDENT[school]},${school},2567,213,1,2016-03-17,0,0`;
 const outcomeRow = (school) => `${STUDENT[school]},${school},2567,1,S,201,AREA,,3`;
 const csv = (ds, row) => `${HEADERS[ds]}\n${row}\n`;
@@ -62,6 +69,11 @@ const ACTIONS = {
 	'post outcome of Ban Phui': { post: 'outcomes', body: csv('outcomes', outcomeRow(BANPHUI)), scope: 'school_code' },
 	'post outcome of other school of area 50': { post: 'outcomes', body: csv('outcomes', outcomeRow(OTHER50)), scope: 'school_code' },
 	'post outcome of area 71': { post: 'outcomes', body: csv('outcomes', outcomeRow(SCHOOL71)), scope: 'school_code' },
+	'delete student of Ban Phui': { del: 'students', key: `${DSTUDENT[BANPHUI]},2567`, setup: dStudentRow(BANPHUI) },
+	'delete student of area 71': { del: 'students', key: `${DSTUDENT[SCHOOL71]},2567`, setup: dStudentRow(SCHOOL71) },
+	'delete outcome of Ban Phui': { del: 'outcomes', key: `${OSTUDENT[BANPHUI]},2567,1,S,201,AREA`, setup: dOutcomeRow(BANPHUI) },
+	'delete outcome of other school of area 50': { del: 'outcomes', key: `${OSTUDENT[OTHER50]},2567,1,S,201,AREA`, setup: dOutcomeRow(OTHER50) },
+	'delete outcome of area 71': { del: 'outcomes', key: `${OSTUDENT[SCHOOL71]},2567,1,S,201,AREA`, setup: dOutcomeRow(SCHOOL71) },
 	'page area 50': { page: '/areas/50' },
 	'page area 71': { page: '/areas/71' },
 	'page school Ban Phui': { page: `/schools/${BANPHUI}` },
@@ -128,6 +140,11 @@ post student of area 71                   200     422        422      403       
 post outcome of Ban Phui                  200     200        200      200       403        401
 post outcome of other school of area 50   200     200        422      422       403        401
 post outcome of area 71                   200     422        422      422       403        401
+delete student of Ban Phui                200     200        200      403       403        401
+delete student of area 71                 200     404        404      403       403        401
+delete outcome of Ban Phui                200     200        200      200       403        401
+delete outcome of other school of area 50 200     200        404      404       403        401
+delete outcome of area 71                 200     404        404      404       403        401
 page area 50                              200     200        200      200       200        303
 page area 71                              200     404        404      404       200        303
 page school Ban Phui                      200     200        200      200       200        303
@@ -204,6 +221,9 @@ describe('role × endpoint matrix', () => {
 		for (const [ds, rows] of [
 			['students', Object.keys(STUDENT).map(studentRow)],
 			['outcomes', Object.keys(STUDENT).map(outcomeRow)],
+			// the students whose rows the deletions remove: their outcomes are put back per test
+			['students', [...Object.keys(DSTUDENT).map(dStudentRow), ...Object.keys(OSTUDENT).map(oStudentRow)]],
+			['outcomes', Object.keys(OSTUDENT).map(dOutcomeRow)],
 			// the governance rows the table posts, there before the counts are taken
 			['meetings', ['50-DRIVE,2568,9,50,scheduled,2025-12-01', '71-DRIVE,2568,9,71,scheduled,2025-12-01', '50-DRIVE,2568,8,50,scheduled,2025-11-01']],
 			['participants', ['3716800999,3,71,04,บริษัทตัวอย่าง จำกัด,01,03']],
@@ -239,6 +259,7 @@ describe('role × endpoint matrix', () => {
 					else if (a.page) r = await env.req(as, { path: a.page });
 					else if (a.pageImport)
 						r = await env.req(as, { method: 'POST', path: '/import', ...multipart({ dataset: a.pageImport, file: { filename: 'x.csv', content: a.body } }) });
+					else if (a.del) r = await env.req(as, { method: 'DELETE', path: `/api/v1/${a.del}/${a.key}` });
 					else if (a.submissions) r = await env.req(as, { path: '/api/v1/submissions?limit=200' });
 					else if (a.pageForm)
 						r = await env.req(as, { method: 'POST', path: a.pageForm, headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(a.form).toString() });
@@ -277,6 +298,14 @@ describe('role × endpoint matrix', () => {
 						const scope = typeof a.scope === 'object' ? a.scope[role] : a.scope;
 						assert.deepEqual(r.json.report.map((x) => [x.row, x.column, x.code]), [[2, scope, 'reference']],
 							`the report: ${JSON.stringify(r.json.report)}`);
+					}
+					if (a.del) {
+						// deleted exactly when the answer says so, and the answer counts it
+						const after = await env.req('admin', { path: `/api/v1/${a.del}/${a.key}` });
+						assert.equal(after.status, status === 200 ? 404 : 200, `${role}: ${action}: the row after: ${after.status}`);
+						if (status === 200) assert.deepEqual([r.json.committed, r.json.counts.deleted], [true, 1]);
+						const put = await env.req('admin', { method: 'POST', path: `/api/v1/${a.del}`, headers: { 'Content-Type': 'text/csv' }, body: csv(a.del, a.setup) });
+						assert.equal(put.status, 200, `putting the row back: ${put.text}`);
 					}
 					if (a.lists) {
 						// a search page shows the school's link exactly when the school is in scope

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { postLogin, assertCleanStops, cliOk, form, noticeText, removeDir, request, startServer, tempDir } from './lib/nawat.mjs';
+import { postLogin, assertCleanStops, cli, cliOk, form, logLine, noticeText, removeDir, request, startServer, tempDir } from './lib/nawat.mjs';
 
 const PASSWORD = 'right-password-1';
 
@@ -87,5 +87,58 @@ describe('sign-in throttling', () => {
 		// alice had one failure before, but a success in between starts the count again
 		const r = await signIn('alice', PASSWORD, '127.0.0.44');
 		assert.equal(r.status, 303);
+	});
+});
+
+// Behind a reverse proxy every connection comes from the proxy; with --trusted-proxy the
+// client is the address the proxy appended to X-Forwarded-For.  Here 127.0.0.50 and
+// 127.0.0.51 play two proxies in a row, and anyone else sending the header is not believed.
+describe('sign-in throttling behind a trusted proxy', () => {
+	let dir, server;
+
+	const viaProxy = (user, password, xff, from = '127.0.0.50') =>
+		postLogin(server.port, { user, password }, { localAddress: from, headers: { 'X-Forwarded-For': xff } });
+
+	before(async () => {
+		dir = tempDir();
+		await cliOk(dir, ['init']);
+		for (const u of ['erin', 'frank', 'grace'])
+			await cliOk(dir, ['user', 'add', u, '--role', 'central'], { input: `${PASSWORD}\n` });
+		server = await startServer(dir, ['--trusted-proxy', '127.0.0.50, 127.0.0.51']);
+	});
+
+	after(async () => {
+		if (server) assertCleanStops([await server.stop()]);
+		if (dir) removeDir(dir);
+	});
+
+	test('5 failures from one client behind the proxy lock that client, not the proxy', async () => {
+		// the client wrote a false address first: the proxy's own entry is the last one
+		for (let i = 0; i < 5; i++) assert.equal((await viaProxy(`nobody-${i}`, 'x', `10.9.9.9, 192.0.2.7`)).status, 401);
+		assert.equal((await viaProxy('erin', PASSWORD, '192.0.2.7')).status, 429);
+		// another client through the same proxy, and through two proxies in a row
+		assert.equal((await viaProxy('erin', PASSWORD, '192.0.2.8')).status, 303);
+		assert.equal((await viaProxy('erin', PASSWORD, '192.0.2.9, 127.0.0.50', '127.0.0.51')).status, 303);
+		await logLine(server.accessLog, / 192\.0\.2\.7 - "POST \/login" 429/);
+		await logLine(server.accessLog, / 192\.0\.2\.9 erin "POST \/login" 303/);
+	});
+
+	test('X-Forwarded-For from a client that is not a trusted proxy is ignored', async () => {
+		for (let i = 0; i < 5; i++) assert.equal((await viaProxy(`nobody-${i}`, 'x', `198.51.100.${i}`, '127.0.0.52')).status, 401);
+		// each attempt claimed another address: all of them count for 127.0.0.52
+		assert.equal((await viaProxy('frank', PASSWORD, '198.51.100.99', '127.0.0.52')).status, 429);
+		assert.equal((await viaProxy('frank', PASSWORD, '198.51.100.99')).status, 303);
+	});
+
+	test('a header that is not an address leaves the proxy as the client', async () => {
+		const r = await viaProxy('grace', PASSWORD, 'unknown');
+		assert.equal(r.status, 303);
+		await logLine(server.accessLog, / 127\.0\.0\.50 grace "POST \/login" 303/);
+	});
+
+	test('a bad --trusted-proxy is a usage error, in Thai and English', async () => {
+		const r = await cli(dir, ['serve', '--listen', '127.0.0.1:0', '--trusted-proxy', '127.0.0.1,proxy.example']);
+		assert.equal(r.code, 2);
+		assert.match(r.stderr, /ที่อยู่ของพร็อกซีที่เชื่อถือ .* \/ bad trusted proxy address 127\.0\.0\.1,proxy\.example/);
 	});
 });

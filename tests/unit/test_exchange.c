@@ -335,7 +335,7 @@ static int log_row(void *ctx, size_t line, const struct rec_view *vals,
 static int read_mem(const char *data, size_t len, enum rec_format fmt, enum enc_kind enc,
 		    struct rec_log *log, struct rec_result *res, struct nw_err *err)
 {
-	struct rec_sink sink = { log, log_column, log_header_done, log_row };
+	struct rec_sink sink = { log, log_column, log_header_done, log_row, NULL };
 	size_t fail_at = log->fail_at;
 	char *copy;
 	FILE *fp;
@@ -685,7 +685,7 @@ static void test_rec_sha256_and_blocks(void **state)
 {
 	const size_t nrows = 40000;
 	struct big_ctx ctx = { 0, 0 };
-	struct rec_sink sink = { &ctx, big_column, NULL, big_row };
+	struct rec_sink sink = { &ctx, big_column, NULL, big_row, NULL };
 	unsigned char want[crypto_hash_sha256_BYTES];
 	struct rec_result res;
 	struct nw_err err;

@@ -26,6 +26,7 @@
 #include "standard/std.h"
 #include "store/schema.h"
 #include "store/store.h"
+#include "xlsxmake.h"
 
 static char dir[256];
 static struct std_package *pkg;
@@ -42,13 +43,18 @@ static const char *path_of(const char *name)
 	return p[k];
 }
 
-static void write_text(const char *name, const char *text)
+static void write_bytes(const char *name, const void *data, size_t n)
 {
-	FILE *fp = fopen(path_of(name), "w");
+	FILE *fp = fopen(path_of(name), "wb");
 
 	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
+	assert_int_equal(fwrite(data, 1, n, fp), n);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static void write_text(const char *name, const char *text)
+{
+	write_bytes(name, text, strlen(text));
 }
 
 /* The store under test: a SQLite file, or with PG_DIR set (a server from
@@ -111,7 +117,7 @@ static void import(struct store *st, const char *dataset, const char *file, int 
 	f.path = path_of(file);
 	f.name = file;
 	f.ds = std_dataset(pkg, dataset);
-	f.fmt = REC_CSV;
+	assert_int_equal(rec_format_of(file, &f.fmt), 0);
 	assert_non_null(f.ds);
 	err_clear(&r->err);
 	r->rc = imp_run(st, key, &f, 1, &o, &r->res, &r->err);
@@ -140,22 +146,29 @@ static const char *schools_csv =
 	"1050140101,โรงเรียนหนึ่ง,10,50,N\n"
 	"1050140102,โรงเรียนสอง,10,50,N\n";
 
+/* The v-th valid citizen ID of the tests (with its check digit). */
+static void student_id(int v, char id[14])
+{
+	int k, sum;
+
+	snprintf(id, 14, "11017%07d", v % 10000000);
+	for (k = 0, sum = 0; k < 12; k++)
+		sum += (id[k] - '0') * (13 - k);
+	id[12] = (char)('0' + (11 - sum % 11) % 10);
+	id[13] = '\0';
+}
+
 /* n students of school 1050140101 with valid, distinct IDs */
 static void write_students(const char *name, int n, int dup_of_first_at)
 {
 	FILE *fp = fopen(path_of(name), "w");
-	char d12[24], id[32];
-	int i, k, sum;
+	char id[14];
+	int i;
 
 	assert_non_null(fp);
 	fputs("citizen_id,school_code,academic_year,grade_code,gender,birth_date,disadvantage,disability\n", fp);
 	for (i = 0; i < n; i++) {
-		int v = i + 1 == dup_of_first_at ? 0 : i;
-
-		snprintf(d12, sizeof d12, "11017%07d", v);
-		for (k = 0, sum = 0; k < 12; k++)
-			sum += (d12[k] - '0') * (13 - k);
-		snprintf(id, sizeof id, "%s%d", d12, (11 - sum % 11) % 10);
+		student_id(i + 1 == dup_of_first_at ? 0 : i, id);
 		fprintf(fp, "%s,1050140101,2567,214,%d,2014-03-02,%d,0\n", id, 1 + i % 2, i % 3);
 	}
 	fclose(fp);
@@ -285,6 +298,75 @@ static void test_allocation_failures(void **state)
 	}
 	assert_true(failures > 5);
 	free(before);
+	store_close(st);
+}
+
+/* An XLSX sheet found damaged only at its end (the CRC of the entry is
+ * checked when it has been read, after chunks of rows went to the writer,
+ * on either backend):
+ * the whole file is rejected and nothing is written, with or without
+ * accept_valid; the same file undamaged imports. */
+static void test_xlsx_damaged_late(void **state)
+{
+	static char rows[1 << 21];
+	struct store *st = new_store();
+	struct run r;
+	char *before, *after;
+	unsigned char *zip, *last = NULL;
+	size_t len, n, i;
+	int k, accept;
+
+	(void)state;
+	write_text("schools.csv", schools_csv);
+	import(st, "schools", "schools.csv", 0, &r);
+	imp_result_free(&r.res);
+	n = (size_t)snprintf(rows, sizeof rows, "<row r=\"1\">");
+	for (k = 0; k < 8; k++)
+		n += (size_t)snprintf(rows + n, sizeof rows - n, "<c t=\"inlineStr\"><is><t>%s</t></is></c>",
+				      (const char *[]){ "citizen_id", "school_code", "academic_year", "grade_code",
+							"gender", "birth_date", "disadvantage", "disability" }[k]);
+	n += (size_t)snprintf(rows + n, sizeof rows - n, "</row>");
+	for (i = 0; i < 5000; i++) {
+		char id[14];
+
+		student_id((int)i, id);
+		n += (size_t)snprintf(rows + n, sizeof rows - n,
+				      "<row r=\"%zu\"><c t=\"inlineStr\"><is><t>%s</t></is></c><c><v>1050140101</v></c>"
+				      "<c><v>2567</v></c><c t=\"inlineStr\"><is><t>214</t></is></c><c><v>1</v></c>"
+				      "<c t=\"inlineStr\"><is><t>2014-03-02</t></is></c><c><v>0</v></c><c><v>0</v></c></row>",
+				      i + 2, id);
+		assert_true(n < sizeof rows);
+	}
+	zip = xm_book("students", "", rows, NULL, NULL, 1, &len);
+	assert_non_null(zip);
+	for (i = 0; i + 10 < len; i++)
+		if (!memcmp(zip + i, "2014-03-02", 10))
+			last = zip + i;
+	assert_non_null(last);
+	last[9] = '3'; /* the last row's birth date: the bytes no longer match their CRC */
+	write_bytes("damaged.xlsx", zip, len);
+	before = snapshot(st, "students");
+	for (accept = 0; accept < 2; accept++) {
+		import(st, "students", "damaged.xlsx", accept, &r);
+		assert_int_equal(r.rc, 0);
+		assert_false(r.res.committed && r.res.total.inserted);
+		assert_int_equal(r.res.total.inserted, 0);
+		assert_int_equal(r.res.total.rejected, 5000);
+		assert_int_equal(r.res.total.errors, 1);
+		imp_result_free(&r.res);
+		after = snapshot(st, "students");
+		assert_string_equal(before, after);
+		free(after);
+	}
+	last[9] = '2';
+	write_bytes("students.xlsx", zip, len);
+	import(st, "students", "students.xlsx", 0, &r);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.res.total.inserted, 5000);
+	assert_int_equal(r.res.total.errors, 0);
+	imp_result_free(&r.res);
+	free(before);
+	free(zip);
 	store_close(st);
 }
 
@@ -615,6 +697,7 @@ int main(void)
 		cmocka_unit_test(test_migration_adds_column),
 		cmocka_unit_test(test_concurrent_same_keys),
 		cmocka_unit_test(test_concurrent_schools),
+		cmocka_unit_test(test_xlsx_damaged_late),
 	};
 
 	return cmocka_run_group_tests_name("import", tests, setup, teardown);

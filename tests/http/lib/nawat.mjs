@@ -55,8 +55,42 @@ export function tempDir() {
 	return dir;
 }
 
+/**
+ * Points dir at a database the caller made (a server of its own): from now on cli(),
+ * createToken(), startServer() and sql() use it, with the key file dir/nawat.key.
+ */
+export function useDatabase(dir, url) {
+	databases.set(dir, url);
+	dirs.add(dir);
+}
+
 /** The backend the tests run against: 'postgresql' or 'sqlite'. */
 export const BACKEND = PG_DIR ? 'postgresql' : 'sqlite';
+
+/** What nawat is given as --db for the store of dir: its database URL, or the SQLite file. */
+export function storeUrl(dir) {
+	return databases.get(dir) ?? path.join(dir, 'nawat.db');
+}
+
+/**
+ * A copy of the store of dir, as it is now, in a new temporary directory (with the key
+ * file): the file (after a checkpoint) with SQLite, and `nawat backup` restored into a new
+ * database with PostgreSQL.
+ */
+export async function copyStore(dir) {
+	const copy = tempDir();
+	fs.copyFileSync(path.join(dir, 'nawat.key'), path.join(copy, 'nawat.key'));
+	fs.chmodSync(path.join(copy, 'nawat.key'), 0o600);
+	if (BACKEND === 'sqlite') {
+		sql(dir, 'PRAGMA wal_checkpoint(TRUNCATE);');
+		fs.copyFileSync(path.join(dir, 'nawat.db'), path.join(copy, 'nawat.db'));
+	} else {
+		const file = path.join(copy, 'store.backup');
+		await cliOk(dir, ['backup', file, '--no-key']);
+		await cliOk(copy, ['restore', file]);
+	}
+	return copy;
+}
 
 export function removeDir(dir) {
 	fs.rmSync(dir, { recursive: true, force: true });
@@ -150,6 +184,7 @@ export async function startServer(dir, extraArgs = []) {
 	return {
 		port,
 		pid: child.pid,
+		accessLog: path.join(dir, `access-${n}.log`),
 		child,
 		exited,
 		get stdout() {
@@ -177,6 +212,21 @@ export async function startServer(dir, extraArgs = []) {
 			return { ...exit, killed: false, stderr };
 		},
 	};
+}
+
+/**
+ * Until the file (an access log) has a line matching re, for up to 5 s: the server writes
+ * its log line after the answer has gone, so a client may read the file before it is there.
+ */
+export async function logLine(file, re) {
+	const until = Date.now() + 5000;
+	for (;;) {
+		const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+		const line = text.split('\n').find((l) => re.test(l));
+		if (line) return line;
+		if (Date.now() > until) throw new Error(`no line matching ${re} in ${file}:\n${text.slice(-2000)}`);
+		await sleep(20);
+	}
 }
 
 /** What a stopped server must not have said on stderr (sanitizer reports). */
@@ -331,15 +381,18 @@ export function multipart(fields) {
 
 /**
  * POST /login as a browser does: first GET /login for the form's token and its
- * nawat_login cookie (double submit), then the form with both.  opts: localAddress.
+ * nawat_login cookie (double submit), then the form with both.  opts: localAddress,
+ * headers (sent with both requests).
  */
-export async function postLogin(port, fields, { localAddress } = {}) {
-	const page = await request(port, { path: '/login', localAddress });
+export async function postLogin(port, fields, { localAddress, headers = {} } = {}) {
+	const page = await request(port, { path: '/login', localAddress, headers });
 	if (page.status !== 200) throw new Error(`GET /login: ${page.status}`);
 	const c = page.cookies.nawat_login;
 	const token = csrfOf(page.text);
 	if (!c || !token) throw new Error('GET /login: no nawat_login cookie or no _csrf field');
-	return request(port, { method: 'POST', path: '/login', localAddress, cookie: `nawat_login=${c.value}`, ...form({ _csrf: token, ...fields }) });
+	const f = form({ _csrf: token, ...fields });
+	return request(port, { method: 'POST', path: '/login', localAddress, cookie: `nawat_login=${c.value}`, body: f.body,
+		headers: { ...headers, ...f.headers } });
 }
 
 /** The value of the hidden _csrf input of an HTML page. */
@@ -359,9 +412,15 @@ export function noticeText(html) {
 
 /** Runs SQL on the store of dir (sqlite3, or psql with PG_DIR): its output, trimmed. */
 export function sql(dir, text) {
-	const r = databases.has(dir)
-		? spawnSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', databases.get(dir), '-c', text], { encoding: 'utf8' })
-		: spawnSync('sqlite3', [path.join(dir, 'nawat.db'), text], { encoding: 'utf8' });
-	if (r.status !== 0) throw new Error(`${databases.has(dir) ? 'psql' : 'sqlite3'}: ${r.stderr}`);
+	if (databases.has(dir)) return psql(databases.get(dir), text);
+	const r = spawnSync('sqlite3', [path.join(dir, 'nawat.db'), text], { encoding: 'utf8' });
+	if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr}`);
+	return r.stdout.trim();
+}
+
+/** Runs SQL with psql on the PostgreSQL database at url: its output (unaligned, no headers), trimmed. */
+export function psql(url, text) {
+	const r = spawnSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', text], { encoding: 'utf8' });
+	if (r.status !== 0) throw new Error(`psql: ${r.stderr}`);
 	return r.stdout.trim();
 }
