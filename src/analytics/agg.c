@@ -326,12 +326,23 @@ static void batch_free(struct batch *b)
 	memset(b, 0, sizeof *b);
 }
 
+/* The lookups end with the transaction: a statement left on a row would
+ * keep its snapshot (SQLite could then not write in the next one). */
+static void close_refs(struct agg *g)
+{
+	store_ref_close(g->stu_ref);
+	store_ref_close(g->sch_ref);
+	g->stu_ref = NULL;
+	g->sch_ref = NULL;
+}
+
 static void discard(struct store *st)
 {
 	struct agg *g = st->obs_state;
 
 	if (!g)
 		return;
+	close_refs(g);
 	amap_clear(&g->cells);
 	amap_clear(&g->hist);
 	amap_clear(&g->roll);
@@ -358,8 +369,7 @@ static void obs_close(struct store *st)
 
 	if (!g)
 		return;
-	store_ref_close(g->stu_ref);
-	store_ref_close(g->sch_ref);
+	close_refs(g);
 	amap_free(&g->cells);
 	amap_free(&g->hist);
 	amap_free(&g->roll);
@@ -2067,7 +2077,10 @@ static int obs_flush(struct store *st, int committing)
 		return 0;
 	if ((rc = flush_pending(g, st)) || (rc = journal_roll(g, st)))
 		return rc;
-	return committing ? merge_journal(g, st) : 0;
+	if (!committing)
+		return 0;
+	close_refs(g);
+	return merge_journal(g, st);
 }
 
 /* ---- rebuilding from the raw rows ---- */

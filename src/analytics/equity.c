@@ -1314,6 +1314,131 @@ int eq_trend(struct store *st, const struct eq_query *x0, json_t **out)
 	return 0;
 }
 
+int eq_histogram(struct store *st, const struct eq_query *q, int64_t *h)
+{
+	struct data dt;
+	size_t i, b, d;
+	int rc;
+
+	memset(h, 0, SCHEMA_HIST_BINS * sizeof *h);
+	if ((rc = load(st, q, &dt)))
+		return rc;
+	for (i = 0; i < dt.n; i++)
+		if (!strcmp(dt.o[i].domain, "K") && !strcmp(dt.o[i].subject, "*"))
+			for (d = 0; d < NDIS; d++)
+				for (b = 0; b < SCHEMA_HIST_BINS; b++)
+					h[b] += dt.o[i].d[d].h[b];
+	data_free(&dt);
+	return 0;
+}
+
+int eq_kpi_path(const struct cmp_kpi *k, char *out, size_t n)
+{
+	static const struct {
+		const char *domain, *by;
+	} by[] = { { "knowledge", "by_learning_area" }, { "skills", "by_competency" }, { "attitude", "by_characteristic" } };
+	const char *m = k->metric, *dot;
+	size_t i;
+
+	if (!m || !*m)
+		return 0;
+	if (!k->metric_subject || !*k->metric_subject || !(dot = strchr(m, '.'))) {
+		snprintf(out, n, "%s", m);
+		return 1;
+	}
+	for (i = 0; i < 3; i++)
+		if (strlen(by[i].domain) == (size_t)(dot - m) && !strncmp(m, by[i].domain, (size_t)(dot - m))) {
+			snprintf(out, n, "%s.%s.%s.%s", by[i].domain, by[i].by, k->metric_subject, dot + 1);
+			return 1;
+		}
+	return 0;
+}
+
+int eq_kpi_fill(struct store *st, struct arena *mem, int suppress, struct cmp_data *d)
+{
+	size_t i, j, n = d->nvalues, cap = d->nvalues;
+	struct cmp_kpi_value *v = d->values;
+	char path[128];
+	int rc = 0;
+
+	for (i = 0; i < d->nkpis && !rc; i++) {
+		const struct cmp_kpi *k = &d->kpis[i];
+		const struct cmp_plan *plan = NULL;
+		int64_t y;
+
+		if (!eq_kpi_path(k, path, sizeof path))
+			continue;
+		for (j = 0; j < d->nplans; j++)
+			if (!strcmp(d->plans[j].code, k->plan))
+				plan = &d->plans[j];
+		if (!plan)
+			continue;
+		for (y = plan->first_year; y <= plan->last_year && !rc; y++) {
+			struct eq_query q;
+			json_t *a = NULL;
+			double val;
+
+			for (j = 0; j < n; j++)
+				if (!strcmp(v[j].plan, k->plan) && v[j].goal_no == k->goal_no && v[j].kpi_no == k->kpi_no &&
+				    v[j].year == y && v[j].has_value)
+					break;
+			if (j < n)
+				continue; /* a recorded value stays */
+			memset(&q, 0, sizeof q);
+			q.scope.kind = EQ_AREA;
+			snprintf(q.scope.code, sizeof q.scope.code, "%s", *k->area ? k->area : plan->area);
+			q.year = y;
+			q.term = k->metric_term >= 0 ? k->metric_term : -1;
+			snprintf(q.instrument, sizeof q.instrument, "%s", k->metric_instrument ? k->metric_instrument : "");
+			q.suppress = suppress;
+			rc = eq_defaults(st, &q);
+			if (rc == NAWAT_ENOTFOUND) {
+				rc = 0;
+				continue; /* no results that year */
+			}
+			if (rc || (rc = eq_metrics(st, &q, &a)))
+				break;
+			if (eq_path_number(a, path, &val)) {
+				if (n == cap) {
+					struct cmp_kpi_value *nv = arena_alloc(mem, (cap * 2 + 8) * sizeof *nv);
+
+					if (!nv) {
+						json_decref(a);
+						return err_generic(&st->err, NAWAT_ENOMEM);
+					}
+					if (n)
+						memcpy(nv, v, n * sizeof *v);
+					v = nv;
+					cap = cap * 2 + 8;
+				}
+				for (j = 0; j < n; j++) /* a recorded target of the year stays beside it */
+					if (!strcmp(v[j].plan, k->plan) && v[j].goal_no == k->goal_no &&
+					    v[j].kpi_no == k->kpi_no && v[j].year == y)
+						break;
+				if (j < n) {
+					v[j].has_value = 1;
+					v[j].value = val;
+					v[j].computed = 1;
+				} else {
+					memset(&v[n], 0, sizeof v[n]);
+					v[n].plan = k->plan;
+					v[n].goal_no = k->goal_no;
+					v[n].kpi_no = k->kpi_no;
+					v[n].year = y;
+					v[n].has_value = 1;
+					v[n].value = val;
+					v[n].computed = 1;
+					n++;
+				}
+			}
+			json_decref(a);
+		}
+	}
+	d->values = v;
+	d->nvalues = n;
+	return rc;
+}
+
 int eq_path_number(const json_t *answer, const char *path, double *v)
 {
 	const json_t *cur = answer;

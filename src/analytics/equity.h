@@ -43,6 +43,8 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "../base/arena.h"
+#include "../domain/compliance.h"
 #include "../store/store.h"
 
 enum eq_kind { EQ_NATIONAL = 0, EQ_AREA, EQ_PROVINCE, EQ_SCHOOL };
@@ -81,6 +83,19 @@ int eq_metrics(struct store *st, const struct eq_query *q, json_t **out);
  * each with its metrics and the change from the year before:
  * {"years": [{"academic_year": Y, ...metrics..., "change": {...}}]}. */
 int eq_trend(struct store *st, const struct eq_query *q, json_t **out);
+
+/* The one-point bins of the knowledge scores of a query (every learning
+ * area): h[0..100].  For views without small groups hidden only. */
+int eq_histogram(struct store *st, const struct eq_query *q, int64_t *h);
+
+/* KPIs bound to a metric fill themselves in: for each KPI of d with a
+ * metric, every year of its plan that has results in the KPI's area and no
+ * value recorded gets the metric's value (a row appended to d->values, in
+ * mem; marked computed).  suppress: as for the caller's answers. */
+int eq_kpi_fill(struct store *st, struct arena *mem, int suppress, struct cmp_data *d);
+/* The dotted path of a KPI's metric ("knowledge.by_learning_area.MAT.mean"),
+ * into out[n]; 0 when the binding makes no path. */
+int eq_kpi_path(const struct cmp_kpi *k, char *out, size_t n);
 
 /* A number inside an answer by its dotted path ("knowledge.gap",
  * "knowledge.by_learning_area.MAT.mean"): 1 and *v, or 0 when it is null

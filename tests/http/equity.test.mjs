@@ -5,7 +5,9 @@
 // groups and a school that becomes a pilot school; the scope check; small groups hidden
 // from researchers, also against differencing two answers.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import test from 'node:test';
 
@@ -331,6 +333,93 @@ test('equity: a researcher sees no group of fewer than 5 students, nor one worke
 		const ky = y.ans.knowledge, kc = c1.ans.knowledge;
 		assert.ok(ky.n === null || kc.n === null || ky.mean === null || kc.mean === null,
 			`pilot schools minus cohort 1 would give cohort 2's mean: ${attack(ky, kc)}`);
+	} finally {
+		assertCleanStops([await env.server.stop()]);
+		removeDir(env.dir);
+	}
+});
+
+test('equity: a KPI bound to a metric fills itself in (plan page, compliance), a recorded value stays', async () => {
+	const env = await setup();
+	try {
+		const { dir, data } = env;
+		fs.writeFileSync(path.join(dir, 'plans.csv'),
+			'plan_code,area_code,title_th,first_year,last_year\nT-PLAN,50,แผนทดสอบ,2566,2570\n');
+		fs.writeFileSync(path.join(dir, 'plan_goals.csv'),
+			'plan_code,goal_no,area_code,issue,title_th\nT-PLAN,1,50,2,ลดความเหลื่อมล้ำ\n');
+		fs.writeFileSync(path.join(dir, 'kpis.csv'), [
+			'plan_code,goal_no,kpi_no,area_code,name_th,unit_th,baseline,baseline_year,target,direction,metric,metric_subject,metric_instrument,metric_term',
+			'T-PLAN,1,1,50,คณิตศาสตร์เฉลี่ย,คะแนน,80,2565,95,up,knowledge.mean,MAT,SCH,1',
+			'T-PLAN,1,2,50,ช่องว่าง,คะแนน,20,2565,100,down,knowledge.gap,,,',
+		].join('\n') + '\n');
+		await cliOk(dir, ['import', 'plans', 'plans.csv']);
+		await cliOk(dir, ['import', 'plan_goals', 'plan_goals.csv']);
+		await cliOk(dir, ['import', 'kpis', 'kpis.csv']);
+		const want = (year) => expected(data, queryOf('area:50', {}, year)).knowledge.by_learning_area.MAT.mean;
+		const comp = await request(env.server.port, { path: '/api/v1/compliance?scope=50', token: env.tokens.central });
+		assert.equal(comp.status, 200, comp.text);
+		const f = comp.json.findings.find((x) => x.code === 'GOV-KPI-BEHIND' && x.key === 'T-PLAN/1/1');
+		assert.ok(f, JSON.stringify(comp.json.findings.map((x) => x.key)));
+		const m = /: ([\d.]+) in (\d+) B\.E\./.exec(f.message_en);
+		assert.equal(Number(m[2]), 2567);
+		assert.ok(Math.abs(Number(m[1]) - want(2567)) < 0.006, `${m[1]} vs ${want(2567)}`);
+		assert.ok(!comp.json.findings.some((x) => x.key === 'T-PLAN/1/2'), 'the gap KPI is on track');
+		const page = await request(env.server.port, { path: '/plans/T-PLAN', token: env.tokens.central });
+		assert.equal(page.status, 200);
+		assert.match(page.text, /knowledge\.mean MAT/);
+		assert.match(page.text, new RegExp(`${want(2567).toFixed(2).replace('.', '\\.')}\\d* \\(2567\\)`));
+		// a value recorded for the year stays
+		fs.writeFileSync(path.join(dir, 'kpi_values.csv'), 'plan_code,goal_no,kpi_no,year,area_code,value\nT-PLAN,1,1,2567,50,42.5\n');
+		await cliOk(dir, ['import', 'kpi_values', 'kpi_values.csv']);
+		const comp2 = await request(env.server.port, { path: '/api/v1/compliance?scope=50', token: env.tokens.central });
+		assert.match(comp2.json.findings.find((x) => x.key === 'T-PLAN/1/1').message_en, /: 42\.5 in 2567 B\.E\./);
+	} finally {
+		assertCleanStops([await env.server.stop()]);
+		removeDir(env.dir);
+	}
+});
+
+test('equity: the dashboard and its downloads carry the numbers of the API', async () => {
+	const env = await setup();
+	try {
+		const q = qs(queryOf('area:50', {}));
+		const api = (await env.get('central', q)).json;
+		const page = await request(env.server.port, { path: `/equity${q}`, token: env.tokens.central });
+		assert.equal(page.status, 200);
+		for (const id of ['h-overview', 'h-gaps', 'h-skills', 'h-attitude', 'h-trend', 'h-pilot', 'h-distribution', 'h-within'])
+			assert.match(page.text, new RegExp(`id="${id}"`));
+		// every chart is an image with a name and a description, next to its table
+		const svgs = page.text.match(/<svg class="chart"[^>]*>/g) || [];
+		assert.ok(svgs.length >= 6, `${svgs.length} charts`);
+		for (const s of svgs) assert.match(s, /role="img" aria-labelledby="c-[a-z_]+-t c-[a-z_]+-d"/);
+		assert.match(page.text, new RegExp(`<td class="num">${api.knowledge.mean.toFixed(2)}</td>`));
+		const csv = await request(env.server.port, { path: `/equity/learning_areas.csv${q}`, token: env.tokens.central });
+		assert.equal(csv.status, 200);
+		assert.match(csv.headers['content-disposition'], /nawat-equity-learning_areas\.csv/);
+		const lines = csv.text.replace(/^\uFEFF/, '').trim().split('\n');
+		const mat = lines.find((l) => l.startsWith('MAT '))?.split(',');
+		const k = api.knowledge.by_learning_area.MAT;
+		assert.deepEqual(mat.slice(1, 4).map(Number), [k.n, k.mean, k.mean_by_disadvantage['0']]);
+		const all = lines.find((l) => l.startsWith('ทุกกลุ่มสาระ'))?.split(',');
+		assert.equal(Number(all[6]), api.knowledge.gap);
+		const file = path.join(env.dir, 'trend.xlsx');
+		const raw = await new Promise((resolve, reject) => {
+			http.get({ host: '127.0.0.1', port: env.server.port, path: `/equity/trend.xlsx${q}`, headers: { Authorization: `Bearer ${env.tokens.central}` } },
+				(res) => {
+					assert.equal(res.statusCode, 200);
+					assert.match(res.headers['content-type'], /spreadsheetml/);
+					const chunks = [];
+					res.on('data', (d) => chunks.push(d));
+					res.on('end', () => resolve(Buffer.concat(chunks)));
+				}).on('error', reject);
+		});
+		fs.writeFileSync(file, raw);
+		const unzip = spawnSync('unzip', ['-p', file, 'xl/sharedStrings.xml', 'xl/worksheets/sheet1.xml'], { encoding: 'utf8' });
+		assert.equal(unzip.status, 0, unzip.stderr);
+		assert.match(unzip.stdout, /ปีการศึกษา \(Academic year\)/);
+		assert.match(unzip.stdout, new RegExp(`<v>${api.students}</v>`));
+		// a table that is not there
+		assert.equal((await request(env.server.port, { path: `/equity/nothing.csv${q}`, token: env.tokens.central })).status, 404);
 	} finally {
 		assertCleanStops([await env.server.stop()]);
 		removeDir(env.dir);
