@@ -1421,11 +1421,13 @@ static int roll_pending(struct agg *g, struct store *st)
 	return rc ? err_generic(&st->err, rc) : 0;
 }
 
-/* The pending rollup into the journal (merged into eq_rollup at commit):
- * each key's sums with its score bins beside them. */
+/* The pending rollup into the journal (merged into eq_rollup at commit),
+ * or, where there is one writer at a time (no store lock), straight into
+ * eq_rollup: each key's sums with its score bins beside them. */
 static int journal_roll(struct agg *g, struct store *st)
 {
-	const struct schema_sums *t = &schema_eq_journal;
+	int direct = !st->ops->lock;
+	const struct schema_sums *t = direct ? &schema_eq_rollup : &schema_eq_journal;
 	const char **k = NULL;
 	int64_t *v = NULL;
 	struct entry *e = NULL;
@@ -1435,7 +1437,7 @@ static int journal_roll(struct agg *g, struct store *st)
 
 	if (!g->roll.n)
 		return 0;
-	if ((rc = make_journal(st)))
+	if (!direct && (rc = make_journal(st)))
 		return rc;
 	arena_init(&a, 64 * 1024, 0);
 	k = nw_calloc(SUMS_CHUNK * t->nkey, sizeof *k);
@@ -1475,7 +1477,7 @@ static int journal_roll(struct agg *g, struct store *st)
 	nw_free(v);
 	if (rc)
 		return rc;
-	g->journal = 1;
+	g->journal |= !direct;
 	amap_clear(&g->roll);
 	amap_clear(&g->rollh);
 	return 0;
