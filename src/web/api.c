@@ -1057,6 +1057,40 @@ static json_t *response(const char *desc, json_t *schema)
 	return r;
 }
 
+/* GET /api/v1/equity and /equity/trend (docs/equity.md) */
+static void openapi_equity(json_t *paths)
+{
+	static const char *const what[][2] = {
+		{ "equity", "learner outcomes and equity gaps of a scope (docs/equity.md)" },
+		{ "equity/trend", "the same for every academic year, with the change from the year before" },
+	};
+	char path[64];
+	size_t i;
+
+	for (i = 0; i < sizeof what / sizeof what[0]; i++) {
+		json_t *params = json_array(), *responses = json_object();
+
+		json_array_append_new(params, param("scope", "query", 0, "string",
+						    "national, area:CODE, province:CODE or school:CODE "
+						    "(default: the caller's scope)"));
+		if (i == 0)
+			json_array_append_new(params, param("academic_year", "query", 0, "integer",
+							    "B.E. (default: the latest with results)"));
+		json_array_append_new(params, param("term", "query", 0, "integer", "0 the whole year, 1 or 2"));
+		json_array_append_new(params, param("instrument", "query", 0, "string", "code list instrument"));
+		json_array_append_new(params, param("pilot", "query", 0, "string", "Y pilot schools, N the others"));
+		json_array_append_new(params, param("cohort", "query", 0, "integer", "pilot cohort"));
+		json_array_append_new(params, param("view", "query", 0, "string",
+						    "public: small groups hidden whoever asks"));
+		json_object_set_new(responses, "200", response("the metrics", NULL));
+		json_object_set_new(responses, "400", response("a bad parameter", ref_to("Error")));
+		json_object_set_new(responses, "403", response("a scope outside the caller's", ref_to("Error")));
+		snprintf(path, sizeof path, "/api/v1/%s", what[i][0]);
+		json_object_set_new(paths, path, json_pack("{s:{s:s,s:o,s:o}}", "get", "summary", what[i][1],
+							   "parameters", params, "responses", responses));
+	}
+}
+
 static void openapi(struct ctx *c)
 {
 	const struct std_package *pkg = c->app->pkg;
@@ -1141,6 +1175,7 @@ static void openapi(struct ctx *c)
 			"schema", "type", "string", "application/json", "schema", "type", "array",
 			"application/x-ndjson", "schema", "type", "string", "responses", responses));
 	}
+	openapi_equity(paths);
 	json_object_set_new(schemas, "Error", json_pack("{s:s,s:{s:{s:s,s:{s:{s:s},s:{s:s},s:{s:s}}}}}",
 		"type", "object", "properties", "error", "type", "object", "properties", "code", "type",
 		"string", "message_th", "type", "string", "message_en", "type", "string"));

@@ -169,9 +169,11 @@ static void tab_html(struct ctx *c, const struct tab *t, const struct eq_query *
 	struct buf *b = PB(c);
 	size_t r, k;
 
-	html_f(b, "<div class=\"eq-table\"><div class=\"table-wrap\"><table class=\"eq\" id=\"t-%s\">\n"
-		  "<caption>%s <span lang=\"en\">%s</span></caption>\n<thead><tr>",
-	       t->id, t->th, t->en);
+	/* the table may scroll sideways beside its chart: the region takes the focus to scroll by keyboard */
+	html_f(b, "<div class=\"eq-table\"><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" "
+		  "aria-labelledby=\"cap-%s\"><table class=\"eq\" id=\"t-%s\">\n"
+		  "<caption id=\"cap-%s\">%s <span lang=\"en\">%s</span></caption>\n<thead><tr>",
+	       t->id, t->id, t->id, t->th, t->en);
 	for (k = 0; k < t->ncol; k++)
 		html_f(b, "<th scope=\"col\"%R>%s <span lang=\"en\">%s</span></th>", k ? " class=\"num\"" : "", t->hth[k],
 		       t->hen[k]);

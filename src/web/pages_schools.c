@@ -785,7 +785,10 @@ void page_school(struct ctx *c, const char *code)
 	html_f(b, "<p class=\"crumbs\"><a href=\"/schools\">สถานศึกษาทั้งหมด <span lang=\"en\">All schools</span></a></p>\n"
 		  "<ul class=\"toc\"><li><a href=\"#profile\">ข้อมูลสถานศึกษา <span lang=\"en\">Profile</span></a></li>"
 		  "<li><a href=\"#students\">นักเรียน <span lang=\"en\">Students</span></a></li>"
-		  "<li><a href=\"#results\">ผลการเรียนรู้ <span lang=\"en\">Learner outcomes</span></a></li></ul>\n"
+		  "<li><a href=\"#results\">ผลการเรียนรู้ <span lang=\"en\">Learner outcomes</span></a></li>"
+		  "<li><a href=\"/equity?scope=school:");
+	html_url(b, code);
+	html_f(b, "\">ผลสัมฤทธิ์และความเหลื่อมล้ำ <span lang=\"en\">Outcomes and equity</span></a></li></ul>\n"
 		  "<h2 id=\"profile\">ข้อมูลสถานศึกษา <span lang=\"en\">Profile</span></h2>\n");
 	page_profile(c, ds, vals);
 	store_scan_close(sc);
