@@ -4,7 +4,9 @@
 #   make test                  every test: unit, conformance, CLI, sanitizers, ...
 #   make test-cluster          PostgreSQL primary + replica, two servers behind nginx
 #   make bench                 benchmarks, as ratios to a reference measured in the same run
+#                              (bench/bigfile.sh: a 2 GB file, BIGFILE_MB for another size)
 #   make run                   build, create a demo store if there is none, serve it
+#   make fuzz                  libFuzzer on every parser, FUZZ_SECONDS (60) each
 #   make SANITIZE=address,undefined   build with sanitizers
 #
 # Everything the build needs is installed by scripts/deps.sh, called when
@@ -36,7 +38,7 @@ SRC := $(wildcard src/base/*.c src/standard/*.c src/store/*.c src/exchange/*.c \
 OBJ := $(SRC:%.c=$(O)/%.o) $(O)/gen/embedded.o
 EMBED := standard/datapackage.json $(sort $(wildcard standard/codelists/*.csv)) $(sort $(wildcard static/*))
 
-.PHONY: FORCE all deps deps-test test test-unit test-conformance test-cli test-cluster test-asan bench run clean
+.PHONY: FORCE all deps deps-test test test-unit test-conformance test-cli test-cluster test-asan test-fuzz fuzz bench run clean
 
 all: nawat
 
@@ -107,10 +109,38 @@ $(O)/tests/csvcut: tests/tools/csvcut.c | $(O)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -Wall -Werror -o $@ $< -lcsv
 
+# Fuzz targets (tests/fuzz): replayed over their corpora by a plain main()
+# in every build, fuzzed by libFuzzer in build/fuzz (clang).
+FUZZ_TARGETS := csv json xlsx validate import
+FUZZ_COMMON  := tests/fuzz/common.c
+FUZZ_HDRS    := tests/fuzz/fuzz.h tests/fuzz/readers.h
+REPLAY_BIN   := $(FUZZ_TARGETS:%=$(O)/fuzz/replay-%)
+FUZZ_SECONDS ?= 60
+
+$(O)/fuzz/replay-%: tests/fuzz/%.c tests/fuzz/replay.c $(FUZZ_COMMON) $(FUZZ_HDRS) $(O)/libnawat.a
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS_ALL) -Itests/fuzz -o $@ $< tests/fuzz/replay.c $(FUZZ_COMMON) $(O)/libnawat.a $(LIBS_ALL)
+
+$(O)/fuzz/fuzz-%: tests/fuzz/%.c $(FUZZ_COMMON) $(FUZZ_HDRS) $(O)/libnawat.a
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -Itests/fuzz -o $@ $< $(FUZZ_COMMON) $(O)/libnawat.a $(LIBS_ALL)
+
+test-fuzz: $(REPLAY_BIN)
+	@tests/fuzz/replay.sh $(O)/fuzz
+
+# libFuzzer needs clang; the library is built instrumented for coverage.
+FUZZ_CC ?= clang-14
+fuzz: deps-test
+	@$(MAKE) -s --no-print-directory O=build/libfuzzer CC=$(FUZZ_CC) SANITIZE=address,undefined OPT=-O1 \
+		CFLAGS=-fsanitize=fuzzer-no-link $(FUZZ_TARGETS:%=build/libfuzzer/fuzz/fuzz-%)
+	@tests/fuzz/run.sh build/libfuzzer/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 test: deps-test
-	@$(MAKE) -s --no-print-directory nawat $(UNIT_BIN) build/tests/csvcut
+	@$(MAKE) -s --no-print-directory nawat $(UNIT_BIN) build/tests/csvcut $(REPLAY_BIN)
 	@$(MAKE) -s --no-print-directory O=build/asan SANITIZE=address,undefined OPT=-O1 \
-		build/asan/nawat $(UNIT_BIN:$(O)/%=build/asan/%)
+		build/asan/nawat $(UNIT_BIN:$(O)/%=build/asan/%) $(REPLAY_BIN:$(O)/%=build/asan/%)
 	@SHARED=$(SHARED) tests/run-all.sh build build/asan
 
 test-unit: nawat $(UNIT_BIN)
@@ -135,6 +165,8 @@ bench: deps-test nawat
 	@bench/web.sh ./nawat
 	@bench/pg.sh ./nawat
 	@bench/xlsx.sh ./nawat
+	@bench/samechild.sh ./nawat
+	@bench/bigfile.sh ./nawat
 
 # ---- run ----
 

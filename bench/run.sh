@@ -81,8 +81,12 @@ NAWAT_DB="$db" NAWAT_KEY="$out/nawat.key" /usr/bin/time -v -o "$out/nawat.time" 
 	"$nawat" import --dir "$data" --report "$out/report.csv" >"$out/import.out"
 t_nawat=$(elapsed "$t0" "$(now)")
 cat "$out/import.out"
-rows=$(awk 'END { print NR - 1 }' "$out/report.csv")
-[ "$rows" -eq 0 ] || { echo "the demo data has $rows report rows" >&2; exit 1; }
+# the demo data must pass; its warnings (students that may be the same
+# child: a G-code and an ID alike in school, year, birth date, gender and
+# grade) are counted
+errors=$(grep -c ',error,' "$out/report.csv" || true)
+[ "$errors" -eq 0 ] || { echo "the demo data has $errors errors" >&2; exit 1; }
+echo "warnings in the report: $(($(awk 'END { print NR - 1 }' "$out/report.csv") - errors))"
 
 rss=$(peak_kib "$out/nawat.time")
 ratio=$(echo "$t_nawat / $t_ref" | bc -l)

@@ -30,7 +30,9 @@
 #include "exchange/template.h"
 #include "standard/pii.h"
 #include "standard/std.h"
+#include "standard/thaiid.h"
 #include "store/audit.h"
+#include "store/relink.h"
 #include "store/store.h"
 #include "web/app.h"
 #include "web/cache.h"
@@ -513,6 +515,86 @@ static int cmd_validate(struct cli *c, int argc, char **argv)
 static int cmd_delete(struct cli *c, int argc, char **argv)
 {
 	return run_import(c, argc, argv, RUN_DELETE);
+}
+
+/* ---- student relink ---- */
+
+/* The actor recorded in the audit log for command-line changes. */
+static const char *cli_actor(void)
+{
+	const char *u = getenv("USER");
+
+	return u && *u ? u : "cli";
+}
+
+static int id_form_ok(const char *s)
+{
+	return thaiid_valid(s, strlen(s)) || thaiid_is_gcode(s, strlen(s));
+}
+
+static int cmd_student(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "user", required_argument, NULL, 'u' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct relink_args a;
+	struct relink_result res;
+	char th[NW_ERR_MSG], en[NW_ERR_MSG];
+	struct nw_err e;
+	size_t i;
+	int ch, rc;
+
+	err_clear(&e);
+	memset(&a, 0, sizeof a);
+	a.user = cli_actor();
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'n')
+			a.dry_run = 1;
+		else if (ch == 'u')
+			a.user = optarg;
+		else
+			return usage_error("ตัวเลือกไม่ถูกต้อง", "bad option");
+	}
+	if (argc - optind != 3 || strcmp(argv[optind], "relink"))
+		return usage_error("ใช้ nawat student relink รหัสเดิม รหัสใหม่", "use nawat student relink OLD NEW");
+	a.old_id = argv[optind + 1];
+	a.new_id = argv[optind + 2];
+	/* the IDs are personal data: messages name them by their place only */
+	if (!id_form_ok(a.old_id) || !id_form_ok(a.new_id))
+		return usage_error("รหัสเดิมและรหัสใหม่ต้องเป็นเลขประจำตัวประชาชน 13 หลักที่หลักตรวจสอบถูกต้อง หรือ G ตามด้วยตัวเลข 12 หลัก",
+				   "OLD and NEW must be 13-digit citizen IDs with a correct check digit, or G and 12 digits");
+	if (!strcmp(a.old_id, a.new_id))
+		return usage_error("รหัสเดิมและรหัสใหม่เหมือนกัน", "OLD and NEW are the same");
+	if ((rc = open_store(c, 0, &e)))
+		return fail(&e);
+	a.key = c->key;
+	rc = store_relink(c->st, &a, &res);
+	if (rc == NAWAT_ENOTFOUND) {
+		e = c->st->err;
+		e.code = NAWAT_EDATA;
+		return fail(&e);
+	}
+	if (rc) {
+		e = c->st->err;
+		return fail(&e);
+	}
+	for (i = 0; i < res.nconflicts; i++)
+		printf("ขัดแย้ง / conflict: %s %s: %s\n", res.conflicts[i].ds->name, res.conflicts[i].key,
+		       res.conflicts[i].field);
+	if (res.conflicts_total > (int64_t)res.nconflicts)
+		printf("... และอีก %lld / and %lld more\n", (long long)(res.conflicts_total - (int64_t)res.nconflicts),
+		       (long long)(res.conflicts_total - (int64_t)res.nconflicts));
+	store_relink_summary(&res, a.dry_run, th, sizeof th, en, sizeof en);
+	fflush(stdout); /* the list before the one line on stderr */
+	if (res.outside_scope || res.conflicts_total) {
+		err_msg(&e, NAWAT_EDATA, th, en);
+		return fail(&e);
+	}
+	printf("%s / %s\n", th, en);
+	return EXIT_OK;
 }
 
 /* ---- export ---- */
@@ -1008,14 +1090,6 @@ static int cmd_demo(struct cli *c, int argc, char **argv)
 }
 
 /* ---- users, tokens, audit ---- */
-
-/* The actor recorded in the audit log for command-line changes. */
-static const char *cli_actor(void)
-{
-	const char *u = getenv("USER");
-
-	return u && *u ? u : "cli";
-}
 
 /* A password from the terminal (asked twice, not echoed) or from stdin's first line. */
 static int read_password(char *out, size_t n, struct nw_err *e)
@@ -1578,6 +1652,7 @@ static void usage(FILE *fp)
 	      "  user passwd NAME | user disable NAME | user enable NAME | user list\n"
 	      "  token create NAME [--label TEXT] | token revoke ID   โทเค็น API / API bearer tokens\n"
 	      "  audit verify | audit list [N]   บันทึกการตรวจสอบ / the audit log\n"
+	      "  student relink OLD NEW [--dry-run]  ย้ายประวัตินักเรียนไปยังเลขประจำตัวใหม่ / move a student's history to another ID\n"
 	      "  analytics rebuild | analytics check  ผลรวมตัวชี้วัดผลสัมฤทธิ์ คำนวณใหม่ / ตรวจ / recompute or check the equity aggregates\n"
 	      "  backup FILE [--no-key]       สำรองข้อมูล (กุญแจผนึกด้วยรหัสผ่านใน FILE.key.sealed) / back up the store and its sealed key\n"
 	      "  restore FILE                 กู้คืนลงฐานข้อมูลใหม่ / restore into a new, empty store\n"
@@ -1599,6 +1674,7 @@ int main(int argc, char **argv)
 		{ "demo", cmd_demo },
 		{ "serve", cmd_serve }, { "user", cmd_user }, { "token", cmd_token }, { "audit", cmd_audit },
 		{ "backup", cmd_backup }, { "restore", cmd_restore }, { "delete", cmd_delete },
+		{ "student", cmd_student },
 		{ "analytics", cmd_analytics },
 	};
 	struct cli c;

@@ -49,6 +49,7 @@ for b in "$@"; do
 		suite "$b: $(basename "$t")" "$t"
 	done
 	suite "$b: conformance" tests/conformance.sh "$b/nawat" build/tests/csvcut
+	suite "$b: fuzz corpora replayed through their targets" tests/fuzz/replay.sh "$b/fuzz"
 	suite "$b: command-line cases" tests/cases.sh "$b/nawat" tests/cases
 	suite "$b: HTTP against a server" env NAWAT="$b/nawat" node --test --test-reporter=tap tests/http/
 done

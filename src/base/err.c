@@ -5,6 +5,28 @@
 #include <stdio.h>
 #include <string.h>
 
+size_t err_cut(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max), i = n, need;
+	unsigned char c;
+
+	while (i > 0 && n - i < 3 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+		i--;
+	if (i == 0)
+		return n;
+	c = (unsigned char)s[i - 1];
+	if (c < 0x80)
+		return n;
+	need = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
+	return n - (i - 1) >= need ? n : i - 1;
+}
+
+/* A message cut by its buffer's size ends on a whole character. */
+static void cut_tail(char *s)
+{
+	s[err_cut(s, strlen(s))] = '\0';
+}
+
 int err_set(struct nw_err *e, int code, const char *fmt_th, const char *fmt_en, ...)
 {
 	va_list ap;
@@ -18,6 +40,8 @@ int err_set(struct nw_err *e, int code, const char *fmt_th, const char *fmt_en, 
 	va_start(ap, fmt_en);
 	vsnprintf(e->en, sizeof e->en, fmt_en, ap);
 	va_end(ap);
+	cut_tail(e->th);
+	cut_tail(e->en);
 	return code;
 }
 
@@ -28,6 +52,8 @@ int err_msg(struct nw_err *e, int code, const char *th, const char *en)
 	e->code = code;
 	snprintf(e->th, sizeof e->th, "%s", th);
 	snprintf(e->en, sizeof e->en, "%s", en);
+	cut_tail(e->th);
+	cut_tail(e->en);
 	return code;
 }
 

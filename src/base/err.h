@@ -46,6 +46,11 @@ int err_msg(struct nw_err *e, int code, const char *th, const char *en);
 
 void err_clear(struct nw_err *e);
 
+/* The length, at most max, of the start of the UTF-8 text s that ends on a
+ * character boundary: what "%.*s" may show of s without cutting a Thai
+ * character in two.  err_set and err_msg cut their messages so. */
+size_t err_cut(const char *s, size_t max);
+
 /* "Thai message / English message" on one line, for stderr. */
 const char *err_line(const struct nw_err *e, char *buf, size_t n);
 

@@ -26,7 +26,9 @@
 #include "../base/mem.h"
 #include "../standard/validate.h"
 #include "../store/audit.h"
+#include "../store/tally.h"
 #include "csvout.h"
+#include "samechild.h"
 
 #define MAX_FK_KEY 8
 
@@ -40,6 +42,7 @@ struct crow {
 	struct rec_view *cells;   /* the row as read, by column */
 	size_t ncells;
 	int extra_cells;          /* more non-empty cells than the header */
+	unsigned char idkind;     /* SAME_ID, SAME_GCODE (samechild.h), known in clear */
 };
 
 /* The lookups of one reference for a chunk: its distinct keys are looked up
@@ -116,6 +119,8 @@ struct ifile {
 	struct val_cell *cells;
 	struct imp_count c;
 	int rc;                   /* first store or internal failure (writer) */
+	struct tally *tally;      /* rows per school, year and term */
+	struct same *same;        /* "may be the same child" (students) */
 	/* rejected rows */
 	FILE *rej;
 	struct csvw rejw;
@@ -309,6 +314,18 @@ static int field_has_error(const struct crow *r, int field)
 	return 0;
 }
 
+/* For the tally: a cell counts when it has no error. */
+static int cell_ok(void *ctx, int field)
+{
+	return !field_has_error(ctx, field);
+}
+
+static void count_row(struct ifile *fi, struct crow *r, enum tally_kind kind)
+{
+	if (fi->tally)
+		tally_add(fi->tally, fi->ds, r->vals, cell_ok, r, kind);
+}
+
 /* Hashes (and seals) the personal-data fields of a valid cell. */
 static int protect(struct ifile *fi, struct crow *r, struct arena *mem)
 {
@@ -461,6 +478,12 @@ static int sink_row(void *ctx, size_t line, const struct rec_view *vals,
 	for (i = 0; i < ds->nfields; i++)
 		if (ds->fields[i].type == STD_DATE && r->vals[i].state == VAL_SET)
 			r->vals[i].s = r->vals[i].date;
+	if (fi->same) {
+		const struct val_value *id = &r->vals[same_id_field(fi->same)];
+
+		r->idkind = id->state == VAL_SET && !field_has_error(r, same_id_field(fi->same))
+				    ? (unsigned char)same_kind(id->s, id->n) : SAME_NONE;
+	}
 	if ((rc = protect(fi, r, mem)))
 		return rc;
 	if (++fi->cur->nrows == fi->chunk_rows)
@@ -730,9 +753,10 @@ static int delete_chunk(struct ifile *fi, struct chunk *ch)
 		if (!r->nerr) {
 			enum store_result res = fi->srows[nw++].result;
 
-			if (res == STORE_DELETED)
+			if (res == STORE_DELETED) {
 				fi->wc.deleted++;
-			else if ((rc = add_issue(&ch->mem, r, fi->ds->key[0],
+				count_row(fi, r, TALLY_DELETED);
+			} else if ((rc = add_issue(&ch->mem, r, fi->ds->key[0],
 						 res == STORE_REFERENCED ? VC_REFERENCED : VC_NOT_FOUND,
 						 res != STORE_REFERENCED)))
 				return rc;
@@ -740,6 +764,7 @@ static int delete_chunk(struct ifile *fi, struct chunk *ch)
 		report_row(fi, ch, r);
 		if (r->nerr) {
 			fi->wc.rejected++;
+			count_row(fi, r, TALLY_REJECTED);
 			write_rejected(fi, ch, r);
 		}
 	}
@@ -757,7 +782,11 @@ static int write_chunk(struct ifile *fi, struct chunk *ch)
 		if ((rc = check_refs(fi, ch)) || (rc = check_scope(fi, ch)))
 			return rc;
 		nw = pending_rows(fi, ch);
+		if (nw && fi->same && (rc = same_before(fi->same, fi->srows, nw)))
+			return rc;
 		if (nw && (rc = store_writer_put(fi->w, fi->srows, nw)))
+			return rc;
+		if (nw && fi->same && (rc = same_after(fi->same, fi->srows, nw)))
 			return rc;
 	}
 	for (i = 0, nw = 0; i < ch->nrows; i++) {
@@ -765,9 +794,21 @@ static int write_chunk(struct ifile *fi, struct chunk *ch)
 
 		if (!r->nerr && !ch->file_error) {
 			switch (fi->srows[nw++].result) {
-			case STORE_INSERTED: fi->wc.inserted++; break;
-			case STORE_UPDATED: fi->wc.updated++; break;
-			case STORE_UNCHANGED: fi->wc.unchanged++; break;
+			case STORE_INSERTED:
+				fi->wc.inserted++;
+				count_row(fi, r, TALLY_INSERTED);
+				if (fi->same && (rc = same_check(fi->same, r->vals, r->idkind)) &&
+				    (rc < 0 || (rc = add_issue(&ch->mem, r, same_id_field(fi->same), VC_SAME_CHILD, 1))))
+					return rc;
+				break;
+			case STORE_UPDATED:
+				fi->wc.updated++;
+				count_row(fi, r, TALLY_UPDATED);
+				break;
+			case STORE_UNCHANGED:
+				fi->wc.unchanged++;
+				count_row(fi, r, TALLY_UNCHANGED);
+				break;
 			case STORE_DUPLICATE:
 				if ((rc = add_issue(&ch->mem, r, fi->ds->key[0], VC_DUPLICATE, 0)))
 					return rc;
@@ -780,6 +821,7 @@ static int write_chunk(struct ifile *fi, struct chunk *ch)
 		report_row(fi, ch, r);
 		if (r->nerr || ch->file_error) {
 			fi->wc.rejected++;
+			count_row(fi, r, TALLY_REJECTED);
 			write_rejected(fi, ch, r);
 		}
 	}
@@ -954,6 +996,7 @@ static void ifile_release(struct ifile *fi)
 	size_t i;
 
 	store_writer_close(fi->w);
+	same_close(fi->same);
 	for (i = 0; fi->fks && i < fi->ds->nfk; i++) {
 		fkstate_release(&fi->fks[i]);
 	}
@@ -1001,7 +1044,7 @@ static int sink_header_done_rej(void *ctx)
 }
 
 static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct imp_count *c,
-		    enum enc_kind *enc_out, char sha_hex[65], char old_hex[65])
+		    enum enc_kind *enc_out, char sha_hex[65], char old_hex[65], struct tally *tally)
 {
 	struct ifile fi;
 	struct rec_sink sink;
@@ -1017,6 +1060,7 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 	fi.im = im;
 	fi.f = f;
 	fi.ds = f->ds;
+	fi.tally = tally;
 	fi.sub_id = sub_id;
 	pthread_mutex_init(&fi.mu, NULL);
 	pthread_cond_init(&fi.cv, NULL);
@@ -1085,6 +1129,10 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 		*im->err = im->st->err;
 		goto out;
 	}
+	if (!im->o->remove && !(fi.same = same_open(im->st, im->key, fi.ds, &rc)) && rc) {
+		*im->err = im->st->err;
+		goto out;
+	}
 	if (!fp) {
 		fp = fopen(f->path, "rb");
 		if (!fp) {
@@ -1127,6 +1175,13 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 		err_generic(im->err, rc);
 		goto out;
 	}
+	if (rrc == NAWAT_ENOMEM || rerr.code == NAWAT_ENOMEM) {
+		/* the reader ran out of memory: a failure, not the file's fault */
+		rc = NAWAT_ENOMEM;
+		*im->err = rerr;
+		err_generic(im->err, rc);
+		goto out;
+	}
 	if (fi.w)
 		store_writer_old_digest(fi.w, old_hex);
 	/* the writer's counts join the reader's */
@@ -1163,6 +1218,7 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 		/* the whole file is rejected: every row it had */
 		fi.c.rejected = fi.c.rows;
 		fi.c.inserted = fi.c.updated = fi.c.unchanged = fi.c.deleted = 0;
+		tally_reject_all(tally);
 	}
 	*c = fi.c;
 	rc = 0;
@@ -1245,8 +1301,10 @@ static void ic_row(int ch, void *data)
 	c->col = 0;
 }
 
+/* The report's rows as the submissions' issues.  own_tx: in a transaction
+ * of its own, else in the caller's. */
 static int file_issues(struct store *st, FILE *rep, struct imp_file *files, int64_t *sub_ids,
-		       size_t nfiles)
+		       size_t nfiles, int own_tx)
 {
 	struct issue_ctx c;
 	struct csv_parser p;
@@ -1262,7 +1320,7 @@ static int file_issues(struct store *st, FILE *rep, struct imp_file *files, int6
 	if (csv_init(&p, 0) != 0)
 		return NAWAT_ENOMEM;
 	rewind(rep);
-	if ((rc = store_begin(st)))
+	if (own_tx && (rc = store_begin(st)))
 		goto out;
 	while (!c.rc && (n = fread(block, 1, sizeof block, rep)) > 0)
 		if (csv_parse(&p, block, n, ic_field, ic_row, &c) != n)
@@ -1270,9 +1328,9 @@ static int file_issues(struct store *st, FILE *rep, struct imp_file *files, int6
 	if (!c.rc)
 		csv_fini(&p, ic_field, ic_row, &c);
 	rc = c.rc;
-	if (rc)
+	if (own_tx && rc)
 		store_rollback(st);
-	else
+	else if (own_tx)
 		rc = store_commit(st);
 out:
 	csv_free(&p);
@@ -1322,12 +1380,37 @@ void imp_result_free(struct imp_result *res)
 	res->sub_ids = NULL;
 }
 
+/* The issues of the report, recorded in the transaction that records the
+ * submissions (before its commit: a failure then leaves nothing written). */
+static int record_issues(const struct imp *im, struct store *st, struct imp_file *files,
+			 const struct store_sub *subs, const struct imp_count *fc, size_t nfiles,
+			 int64_t *ids, struct nw_err *err)
+{
+	size_t i;
+	int any = 0, rc;
+
+	for (i = 0; i < nfiles; i++) {
+		ids[i] = subs[i].id;
+		any |= fc[i].errors || fc[i].warnings;
+	}
+	if (!any)
+		return 0;
+	if ((rc = file_issues(st, im->rep, files, ids, nfiles, 0))) {
+		if (rc == NAWAT_ESTORE)
+			*err = st->err;
+		else
+			err_generic(err, rc);
+	}
+	return rc;
+}
+
 int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files, size_t nfiles,
 	    const struct imp_opts *o, struct imp_result *res, struct nw_err *err)
 {
 	const struct std_package *pkg = st->pkg;
 	struct store_sub *subs = NULL;
 	struct imp_count *fc = NULL;
+	struct tally *tallies = NULL;
 	char **shas = NULL, **olds = NULL, created[32], detail[512], item[64];
 	enum enc_kind *encs = NULL;
 	struct imp im;
@@ -1364,6 +1447,13 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 	imp_report_header(im.rep);
 	/* data sets in dependency order; deletions the other way round */
 	qsort(files, nfiles, sizeof *files, o->remove ? file_order_reverse : file_order);
+	tallies = nw_calloc(nfiles ? nfiles : 1, sizeof *tallies);
+	if (!tallies) {
+		rc = err_generic(err, NAWAT_ENOMEM);
+		goto out;
+	}
+	for (i = 0; i < nfiles; i++)
+		tally_init(&tallies[i], files[i].ds);
 	now_iso(created, sizeof created);
 
 	/* every reference is checked here, before it is written; a deletion
@@ -1399,11 +1489,12 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 			*err = st->err;
 			goto out;
 		}
-		rc = run_file(&im, &files[i], s->id, &fc[i], &encs[i], shas[i], olds[i]);
+		rc = run_file(&im, &files[i], s->id, &fc[i], &encs[i], shas[i], olds[i], &tallies[i]);
 		if (rc)
 			goto out;
 		if (fc[i].errors && fc[i].rejected == fc[i].rows) {
 			/* a rejected file (or one with no good row) leaves nothing */
+			tally_reject_all(&tallies[i]);
 			rc = store_rollback_to(st, "nw_file");
 		} else {
 			rc = store_release(st, "nw_file");
@@ -1413,6 +1504,14 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 			goto out;
 		}
 	}
+	/* the report out before anything is committed: a report that cannot
+	 * be written fails the batch, with nothing written */
+	if (csvw_status(&im.repw) || fflush(im.rep)) {
+		rc = err_msg(err, NAWAT_EIO, "เขียนรายงานไม่ได้", "cannot write the report");
+		goto out;
+	}
+	if ((rc = copy_report(im.rep, o, err)))
+		goto out;
 	errors = 0;
 	for (i = 0; i < nfiles; i++)
 		errors += fc[i].errors > 0;
@@ -1437,7 +1536,7 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 			subs[i].errors = fc[i].errors;
 			subs[i].warnings = fc[i].warnings;
 			subs[i].deleted = fc[i].deleted;
-			if ((rc = store_sub_finish(st, &subs[i]))) {
+			if ((rc = store_sub_finish(st, &subs[i])) || (rc = tally_store(&tallies[i], st, subs[i].id))) {
 				*err = st->err;
 				goto out;
 			}
@@ -1459,6 +1558,8 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 				goto out;
 			}
 		}
+		if ((rc = record_issues(&im, st, files, subs, fc, nfiles, res->sub_ids, err)))
+			goto out;
 		if ((rc = store_commit(st))) {
 			*err = st->err;
 			goto out;
@@ -1482,7 +1583,9 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 			subs[i].rejected = fc[i].rows;
 			subs[i].errors = fc[i].errors;
 			subs[i].warnings = fc[i].warnings;
-			if ((rc = store_sub_create(st, &subs[i])) || (rc = store_sub_finish(st, &subs[i]))) {
+			tally_reject_all(&tallies[i]);
+			if ((rc = store_sub_create(st, &subs[i])) || (rc = store_sub_finish(st, &subs[i])) ||
+			    (rc = tally_store(&tallies[i], st, subs[i].id))) {
 				*err = st->err;
 				goto out;
 			}
@@ -1496,6 +1599,8 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 				goto out;
 			}
 		}
+		if ((rc = record_issues(&im, st, files, subs, fc, nfiles, res->sub_ids, err)))
+			goto out;
 		if ((rc = store_commit(st))) {
 			*err = st->err;
 			goto out;
@@ -1527,20 +1632,6 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 		res->total.errors += fc[i].errors;
 		res->total.warnings += fc[i].warnings;
 	}
-	if (csvw_status(&im.repw) || fflush(im.rep)) {
-		rc = err_msg(err, NAWAT_EIO, "เขียนรายงานไม่ได้", "cannot write the report");
-		goto out;
-	}
-	if ((rc = copy_report(im.rep, o, err)))
-		goto out;
-	if (!o->dry_run && (res->total.errors || res->total.warnings) &&
-	    (rc = file_issues(st, im.rep, files, res->sub_ids, nfiles))) {
-		if (rc == NAWAT_ESTORE)
-			*err = st->err;
-		else
-			err_generic(err, rc);
-		goto out;
-	}
 	rc = 0;
 out:
 	if (in_tx)
@@ -1552,6 +1643,9 @@ out:
 		nw_free(shas[i]);
 	for (i = 0; olds && i < nfiles; i++)
 		nw_free(olds[i]);
+	for (i = 0; tallies && i < nfiles; i++)
+		tally_release(&tallies[i]);
+	nw_free(tallies);
 	nw_free(shas);
 	nw_free(olds);
 	nw_free(subs);

@@ -96,6 +96,7 @@ static void csv_cb_field(void *s, size_t len, void *data)
 {
 	struct rd *r = data;
 	size_t i;
+	int rc;
 
 	if (r->stop)
 		return;
@@ -131,11 +132,14 @@ static void csv_cb_field(void *s, size_t len, void *data)
 	}
 	r->off[r->nf] = r->rec.len;
 	r->len[r->nf] = len;
-	if (buf_append(&r->rec, s ? s : "", s ? len : 0) || buf_putc(&r->rec, '\0')) {
+	if ((rc = buf_append(&r->rec, s ? s : "", s ? len : 0)) || (rc = buf_putc(&r->rec, '\0'))) {
 		r->stop = 1;
 		r->res->status = REC_IO;
-		err_set(r->err, NAWAT_ELIMIT, "แถวที่ %zu ยาวเกินกำหนด", "line %zu is too long",
-			r->rec_line);
+		if (rc == NAWAT_ENOMEM)
+			err_generic(r->err, rc);
+		else
+			err_set(r->err, NAWAT_ELIMIT, "แถวที่ %zu ยาวเกินกำหนด", "line %zu is too long",
+				r->rec_line);
 		return;
 	}
 	r->nf++;
@@ -200,10 +204,15 @@ static int csv_feed(struct rd *r, struct csv_parser *p, int final)
 {
 	if (r->text.len && csv_parse(p, r->text.data, r->text.len, csv_cb_field, csv_cb_record, r) != r->text.len) {
 		if (!r->stop) {
-			r->res->status = csv_error(p) == CSV_ENOMEM ? REC_IO : REC_SYNTAX;
 			r->res->line = r->line;
-			err_set(r->err, NAWAT_EPARSE, "CSV ไม่ถูกต้องที่บรรทัด %zu", "malformed CSV at line %zu",
-				r->line);
+			if (csv_error(p) == CSV_ENOMEM) {
+				r->res->status = REC_IO;
+				err_generic(r->err, NAWAT_ENOMEM);
+			} else {
+				r->res->status = REC_SYNTAX;
+				err_set(r->err, NAWAT_EPARSE, "CSV ไม่ถูกต้องที่บรรทัด %zu",
+					"malformed CSV at line %zu", r->line);
+			}
 			r->stop = 1;
 		}
 	}
@@ -270,9 +279,16 @@ static int js_object(struct rd *r, struct js *j)
 	const char *key;
 	char num[VAL_NUMBER_MAX];
 	size_t i, idx;
+	unsigned long failures;
 	int rc = 0;
 
+	failures = mem_failures();
 	o = json_loadb(j->obj.data, j->obj.len, JSON_REJECT_DUPLICATES, &jerr);
+	/* out of memory, which jansson may report as a syntax error */
+	if (!o && (json_error_code(&jerr) == json_error_out_of_memory || mem_failures() != failures)) {
+		rc = NAWAT_ENOMEM;
+		goto out;
+	}
 	if (!o || !json_is_object(o)) {
 		json_decref(o);
 		r->res->status = REC_SYNTAX;
@@ -366,9 +382,23 @@ static int js_syntax(struct rd *r, size_t line, const char *what_th, const char 
 	return 1;
 }
 
+/* An object over the record limit (a data error), or no memory for it. */
+static int js_too_big(struct rd *r, int rc, size_t line)
+{
+	if (rc != NAWAT_ENOMEM)
+		return js_syntax(r, line, "วัตถุใหญ่เกินไป", "object too large");
+	r->res->status = REC_IO;
+	r->res->line = line;
+	err_generic(r->err, rc);
+	r->stop = 1;
+	return 1;
+}
+
 static int js_feed(struct rd *r, struct js *j, int final)
 {
-	const char *p = r->text.data, *end = r->text.data + r->text.len;
+	/* data is NULL until the first byte (an empty file) */
+	const char *p = r->text.data, *end = p ? p + r->text.len : p;
+	int rc;
 
 	for (; p < end && !r->stop; p++) {
 		char c = *p;
@@ -397,15 +427,15 @@ static int js_feed(struct rd *r, struct js *j, int final)
 				j->in_str = j->esc = 0;
 				j->obj_line = r->line;
 				buf_reset(&j->obj);
-				if (buf_putc(&j->obj, c))
-					return js_syntax(r, r->line, "วัตถุใหญ่เกินไป", "object too large");
+				if ((rc = buf_putc(&j->obj, c)))
+					return js_too_big(r, rc, r->line);
 				continue;
 			}
 			return js_syntax(r, r->line, "ต้องเป็นอาร์เรย์ของวัตถุหรือวัตถุบรรทัดละหนึ่ง",
 					 "expected an array of objects or one object a line");
 		}
-		if (buf_putc(&j->obj, c))
-			return js_syntax(r, j->obj_line, "วัตถุใหญ่เกินไป", "object too large");
+		if ((rc = buf_putc(&j->obj, c)))
+			return js_too_big(r, rc, j->obj_line);
 		if (c == '\n')
 			r->line++;
 		if (j->in_str) {
@@ -476,6 +506,7 @@ int rec_read_opts(FILE *fp, enum rec_format fmt, const struct rec_opts *o,
 	if (!block || sha256_init(&sha) || csv_init(&csv, CSV_REPALL_NL) != 0) {
 		nw_free(block);
 		sha256_release(&sha);
+		res->status = REC_IO;
 		return err_generic(err, NAWAT_ENOMEM);
 	}
 	csv_set_realloc_func(&csv, nw_realloc);

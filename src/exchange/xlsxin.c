@@ -365,8 +365,14 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
 {
 	struct xr *x = ud;
 
-	if (x->into && !x->failed && buf_append(x->into, s, (size_t)len))
-		too_long(x);
+	int rc;
+
+	if (x->into && !x->failed && (rc = buf_append(x->into, s, (size_t)len))) {
+		if (rc == NAWAT_ENOMEM)
+			fail_nomem(x);
+		else
+			too_long(x);
+	}
 }
 
 /* Parses the part `name` with the handlers.  1 when it is absent and not
@@ -427,7 +433,9 @@ static int parse_part(struct xr *x, const char *name, int required, XML_StartEle
 		}
 		x->left -= (uint64_t)n;
 		if (XML_Parse(x->p, (const char *)x->block, (int)n, n == 0) == XML_STATUS_ERROR) {
-			if (!x->failed) {
+			if (!x->failed && XML_GetErrorCode(x->p) == XML_ERROR_NO_MEMORY) {
+				fail_nomem(x); /* not the file's fault */
+			} else if (!x->failed) {
 				snprintf(th, sizeof th, "ส่วน %s ไม่ใช่ XML ที่ถูกต้อง (%s บรรทัด %lu)", name,
 					 XML_ErrorString(XML_GetErrorCode(x->p)),
 					 (unsigned long)XML_GetCurrentLineNumber(x->p));
@@ -1082,8 +1090,10 @@ static void row_start(struct xr *x, const XML_Char **atts)
 		errno = 0;
 		n = strtoull(r, &end, 10);
 		if (end == r || *end || errno || n == 0 || n <= x->last_row) {
-			snprintf(th, sizeof th, "เลขแถว \"%.40s\" ไม่ถูกต้องหรือไม่เรียงลำดับ (หลังแถว %zu)", r, x->last_row);
-			snprintf(en, sizeof en, "bad or out-of-order row number \"%.40s\" (after row %zu)", r, x->last_row);
+			snprintf(th, sizeof th, "เลขแถว \"%.*s\" ไม่ถูกต้องหรือไม่เรียงลำดับ (หลังแถว %zu)",
+				 (int)err_cut(r, 40), r, x->last_row);
+			snprintf(en, sizeof en, "bad or out-of-order row number \"%.*s\" (after row %zu)",
+				 (int)err_cut(r, 40), r, x->last_row);
 			damaged(x, x->last_row, th, en);
 			return;
 		}
@@ -1172,7 +1182,7 @@ static void cell_end(struct xr *x)
 	char num[VAL_NUMBER_MAX], th[NW_ERR_MSG], en[NW_ERR_MSG];
 	const char *s = x->text.data ? x->text.data : "";
 	size_t n = x->text.len, i;
-	int date = x->cell_date;
+	int date = x->cell_date, rc;
 
 	x->in_cell = 0;
 	if (x->header_seen && (size_t)x->col < x->ncols && x->col_date[x->col])
@@ -1187,8 +1197,10 @@ static void cell_end(struct xr *x)
 		errno = 0;
 		k = strtoull(s, &end, 10);
 		if (end == s || *end || errno || k >= x->nsst) {
-			snprintf(th, sizeof th, "แถว %zu อ้างถึงข้อความที่ใช้ร่วมกันลำดับ %.20s ซึ่งไม่มี", x->row, s);
-			snprintf(en, sizeof en, "row %zu refers to shared string %.20s, which does not exist", x->row, s);
+			snprintf(th, sizeof th, "แถว %zu อ้างถึงข้อความที่ใช้ร่วมกันลำดับ %.*s ซึ่งไม่มี", x->row,
+				 (int)err_cut(s, 20), s);
+			snprintf(en, sizeof en, "row %zu refers to shared string %.*s, which does not exist", x->row,
+				 (int)err_cut(s, 20), s);
 			damaged(x, x->row, th, en);
 			return;
 		}
@@ -1246,9 +1258,12 @@ static void cell_end(struct xr *x)
 	x->b->cells[x->row_first + x->col].len = n;
 	x->ncells = (size_t)x->col + 1;
 	x->b->ncells = x->row_first + x->ncells;
-	if (buf_append(&x->b->text, s, n) || x->b->text.len - x->row_text > REC_MAX_RECORD) {
+	if ((rc = buf_append(&x->b->text, s, n)) || x->b->text.len - x->row_text > REC_MAX_RECORD) {
 		x->into = NULL;
-		too_long(x);
+		if (rc == NAWAT_ENOMEM)
+			fail_nomem(x);
+		else
+			too_long(x);
 		return;
 	}
 	for (i = 0; i < n && !x->nonblank; i++)

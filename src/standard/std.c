@@ -11,6 +11,7 @@
 #include <jansson.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -704,10 +705,18 @@ static const char *read_embedded(void *ctx, const char *path, size_t *len)
 	return (const char *)f->data;
 }
 
+/* jansson allocates through nawat's allocator (mem.h), so that injected
+ * failures reach JSON parsing too; the package is the first JSON read. */
+static void json_alloc_init(void)
+{
+	json_set_alloc_funcs(nw_malloc, nw_free);
+}
+
 int std_load(const char *text, size_t len,
 	     const char *(*read)(void *ctx, const char *path, size_t *len), void *ctx,
 	     struct std_package **out, struct nw_err *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct std_package *pkg = NULL;
 	struct loader ld;
 	json_error_t jerr;
@@ -716,6 +725,7 @@ int std_load(const char *text, size_t len,
 	size_t i, ncl = 0, nds = 0, j;
 	int rc;
 
+	pthread_once(&once, json_alloc_init);
 	*out = NULL;
 	mem = nw_malloc(sizeof *mem);
 	pkg = nw_calloc(1, sizeof *pkg);

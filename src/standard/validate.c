@@ -11,12 +11,13 @@
 #include <string.h>
 
 #include "../base/date.h"
+#include "../base/err.h"
 #include "thaiid.h"
 
 static const char *code_names[VC_COUNT] = {
 	"", "required", "type", "pattern", "checksum", "code_list", "range", "precision",
 	"date", "not_allowed", "reference", "mismatch", "duplicate", "unknown_column", "encoding",
-	"reference", "not_found", "referenced"
+	"reference", "not_found", "referenced", "same_child"
 };
 
 const char *val_code_name(enum val_code c)
@@ -533,6 +534,13 @@ void val_message(const struct std_dataset *ds, const struct val_issue *is,
 		snprintf(th, thn, "ลบไม่ได้ เพราะยังมีข้อมูลชุดอื่นอ้างถึงแถวนี้ (ลบข้อมูลที่อ้างถึงก่อน)");
 		snprintf(en, enn, "not deleted: rows of other data sets still refer to it (delete those first)");
 		break;
+	case VC_SAME_CHILD:
+		snprintf(th, thn, "อาจเป็นคนเดียวกับนักเรียนที่มีอยู่ (รหัส G กับเลขประจำตัว): สถานศึกษา ปี วันเกิด เพศ "
+			 "ชั้นตรงกัน ถ้าใช่ให้ย้ายประวัติ (nawat student relink)");
+		snprintf(en, enn, "may be the same child as a stored student (a G-code and a citizen ID): the same "
+			 "school, academic year, birth date, gender and grade; if so, move the history to the ID "
+			 "(nawat student relink)");
+		break;
 	case VC_NOT_FOUND:
 		snprintf(th, thn, "ไม่พบแถวที่มีคีย์นี้ (หรืออยู่นอกขอบเขตสิทธิ์) จึงไม่ได้ลบ");
 		snprintf(en, enn, "no row with this key (in your scope): nothing deleted");
@@ -541,4 +549,9 @@ void val_message(const struct std_dataset *ds, const struct val_issue *is,
 		snprintf(th, thn, "ข้อผิดพลาด");
 		snprintf(en, enn, "error");
 	}
+	/* a long column name or value cut by the buffer: never half a character */
+	if (thn)
+		th[err_cut(th, strlen(th))] = '\0';
+	if (enn)
+		en[err_cut(en, strlen(en))] = '\0';
 }

@@ -38,6 +38,7 @@ enum val_code {
 	VC_SCOPE,          /* reported as "reference": outside the caller's scope */
 	VC_NOT_FOUND,      /* a deletion's key: no such row (in the scope) */
 	VC_REFERENCED,     /* a deletion's key: rows of other data sets refer to it */
+	VC_SAME_CHILD,     /* a warning: may be the same child as a stored student (a G-code and an ID) */
 	VC_COUNT
 };
 

@@ -30,19 +30,22 @@ void audit_hash_hex(const void *p, size_t n, char out[65])
 	out[64] = '\0';
 }
 
-/* Each field with its length, so that no two entries hash the same. */
-static void entry_hash(const char *prev, const struct audit_entry *e, char out[65])
+/* Each field with its length, so that no two entries hash the same.  A
+ * hash of part of the text would be wrong for good: NAWAT_ENOMEM instead. */
+static int entry_hash(const char *prev, const struct audit_entry *e, char out[65])
 {
 	const char *f[9] = { prev, e->at, e->user_name, e->action, e->dataset, e->item, e->detail,
 			     e->old_hash, e->new_hash };
 	struct buf b;
-	int i;
+	int i, rc = 0;
 
 	buf_init(&b, 1 << 20);
-	for (i = 0; i < 9; i++)
-		buf_printf(&b, "%zu:%s;", f[i] ? strlen(f[i]) : 0, f[i] ? f[i] : "");
-	audit_hash_hex(buf_str(&b), b.len, out);
+	for (i = 0; i < 9 && !rc; i++)
+		rc = buf_printf(&b, "%zu:%s;", f[i] ? strlen(f[i]) : 0, f[i] ? f[i] : "");
+	if (!rc)
+		audit_hash_hex(buf_str(&b), b.len, out);
 	buf_release(&b);
+	return rc;
 }
 
 static int last_hash(struct store *st, char out[65])
@@ -89,7 +92,8 @@ int audit_append(struct store *st, const char *user_name, const char *action, co
 	/* one append at a time, or two would chain to the same entry */
 	if ((rc = store_lock(st, "nawat-audit")) || (rc = last_hash(st, prev)))
 		return rc;
-	entry_hash(prev, &e, hash);
+	if ((rc = entry_hash(prev, &e, hash)))
+		return err_generic(&st->err, rc);
 	if ((rc = store_prepare(st, "INSERT INTO audit (at, user_name, action, dataset, item, detail, "
 				    "old_hash, new_hash, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 				&s)))
@@ -143,7 +147,10 @@ int audit_verify(struct store *st, int64_t *checked, int64_t *bad_id)
 		read_entry(s, &e);
 		stored_prev = store_col_text(s, 9, NULL);
 		stored_hash = store_col_text(s, 10, NULL);
-		entry_hash(prev, &e, hash);
+		if ((rc = entry_hash(prev, &e, hash))) {
+			store_finalize(s);
+			return err_generic(&st->err, rc);
+		}
 		if (!stored_prev || !stored_hash || strcmp(stored_prev, prev) || strcmp(stored_hash, hash)) {
 			*bad_id = e.id;
 			store_finalize(s);

@@ -321,6 +321,26 @@ const char *schema_system_migration(const struct schema_dialect *d, int n, const
 			return NULL;
 		return buf_str(out);
 	case 6:
+		/* What each submission brought per school (and so per area),
+		 * academic year and term: the rows of a file are tallied by the
+		 * values of their school_code, area_code, academic_year and term
+		 * fields (NULL where the data set has none or the cell was not
+		 * valid); area_code is the row's own or its school's at the time. */
+		*name = "submissions per school, area, academic year and term";
+		if (buf_printf(out,
+			       "CREATE TABLE submission_schools (\n"
+			       "  sub_id %s NOT NULL,\n  school_code TEXT,\n  area_code TEXT,\n"
+			       "  academic_year %s,\n  term %s,\n"
+			       "  inserted %s NOT NULL DEFAULT 0,\n  updated %s NOT NULL DEFAULT 0,\n"
+			       "  unchanged %s NOT NULL DEFAULT 0,\n  rejected %s NOT NULL DEFAULT 0,\n"
+			       "  deleted %s NOT NULL DEFAULT 0\n);\n"
+			       "CREATE INDEX submission_schools_sub ON submission_schools (sub_id);\n"
+			       "CREATE INDEX submission_schools_school ON submission_schools (school_code, academic_year);\n"
+			       "CREATE INDEX submission_schools_area ON submission_schools (area_code, academic_year)",
+			       d->t_int, d->t_int, d->t_int, d->t_int, d->t_int, d->t_int, d->t_int, d->t_int))
+			return NULL;
+		return buf_str(out);
+	case 7:
 		/* filled from the stored rows by the analytics layer once the
 		 * migration is done (nawat analytics rebuild does the same) */
 		*name = "analytics aggregates: eq_cells, eq_hist, eq_rollup";
@@ -331,6 +351,39 @@ const char *schema_system_migration(const struct schema_dialect *d, int n, const
 		return buf_str(out);
 	}
 	return NULL;
+}
+
+/*
+ * Indexes for nawat's own questions, on data-set tables: made when the data
+ * set and its fields exist (IF NOT EXISTS, so also on stores made before).
+ * students (school_code, academic_year): a school's students of a year (the
+ * completeness view's counts, the "may be the same child" check of
+ * imports).
+ */
+static const struct {
+	const char *dataset, *name, *fields[4];
+} own_indexes[] = {
+	{ "students", "students_school_year", { "school_code", "academic_year", NULL } },
+};
+
+int schema_own_index(const struct std_package *pkg, size_t n, struct buf *out)
+{
+	const struct std_dataset *ds;
+	size_t k;
+	int rc;
+
+	if (n >= sizeof own_indexes / sizeof own_indexes[0])
+		return 0;
+	ds = std_dataset(pkg, own_indexes[n].dataset);
+	if (!ds)
+		return 1;
+	for (k = 0; own_indexes[n].fields[k]; k++)
+		if (std_field_index(ds, own_indexes[n].fields[k], strlen(own_indexes[n].fields[k])) < 0)
+			return 1;
+	rc = buf_printf(out, "CREATE INDEX IF NOT EXISTS %s ON %s (", own_indexes[n].name, ds->name);
+	for (k = 0; own_indexes[n].fields[k] && !rc; k++)
+		rc = buf_printf(out, "%s%s", k ? ", " : "", own_indexes[n].fields[k]);
+	return rc ? -1 : buf_putc(out, ')') ? -1 : 2;
 }
 
 int schema_scope_where(const struct schema_dialect *d, const struct std_dataset *ds,

@@ -49,6 +49,10 @@ int schema_add_column(const struct schema_dialect *d, const struct std_dataset *
 /* The fixed system tables, numbered; returns NULL past the last. */
 const char *schema_system_migration(const struct schema_dialect *d, int n, const char **name,
 				    struct buf *out);
+/* Index n of nawat's own indexes on data-set tables (CREATE INDEX IF NOT
+ * EXISTS) into out: 2 when written, 1 when the package lacks its data set
+ * or fields (skip it), 0 past the last, -1 out of memory. */
+int schema_own_index(const struct std_package *pkg, size_t n, struct buf *out);
 
 /* Tables of sums (the analytics aggregates, system migration 5): key
  * columns, then integer value columns that writers add to (store_sums_add).

@@ -241,6 +241,17 @@ int store_migrate(struct store *st)
 			}
 		}
 	}
+	/* nawat's own indexes, once the data sets' tables are there */
+	for (i = 0;; i++) {
+		buf_reset(&sql);
+		n = schema_own_index(pkg, i, &sql);
+		if (n == 0)
+			break;
+		if (n < 0)
+			goto nomem;
+		if (n == 2 && (rc = st->ops->exec(st, buf_str(&sql))))
+			goto fail;
+	}
 	if ((rc = store_meta_set(st, "standard_version", pkg->version)))
 		goto fail;
 	if (st->obs && st->obs->migrated && (rc = st->obs->migrated(st)))
@@ -504,4 +515,81 @@ int store_sealed_copy(struct store *st, const struct std_dataset *ds, int field,
 		store_finalize(q);
 	}
 	return rc < 0 ? rc : *n > 0;
+}
+
+int store_count_groups(struct store *st, const struct std_dataset *ds, const struct store_query *q,
+		       const int *fields, size_t nfields,
+		       int (*fn)(void *ctx, const char *const *vals, int64_t n), void *ctx)
+{
+	struct qparam params[QPARAM_MAX];
+	struct store_query qq;
+	struct store_stmt *s = NULL;
+	struct buf sql, what, pat;
+	const char *vals[8];
+	char col[64];
+	size_t i;
+	int rc = 0, np = QPARAM_MAX;
+
+	if (nfields > 8)
+		return err_generic(&st->err, NAWAT_ELIMIT);
+	for (i = 0; i < nfields; i++)
+		if (ds->fields[fields[i]].pii)
+			return err_generic(&st->err, NAWAT_EINVAL);
+	qq = q ? *q : (struct store_query){ 0 };
+	qq.limit = qq.offset = 0;
+	qq.order_by = 0;
+	qq.after = NULL;
+	qq.changes = 0;
+	buf_init(&sql, 1 << 16);
+	buf_init(&what, 4096);
+	buf_init(&pat, 4096);
+	for (i = 0; i < nfields && !rc; i++)
+		rc = buf_printf(&what, "%s, ", schema_col(&ds->fields[fields[i]], 0, col, sizeof col));
+	if (!rc)
+		rc = buf_puts(&what, "count(*)");
+	if (!rc)
+		rc = schema_query(st->ops->dialect, ds, &qq, buf_str(&what), 0, &sql, params, &np);
+	for (i = 0; i < nfields && !rc; i++)
+		rc = buf_printf(&sql, "%s%s", i ? ", " : " GROUP BY ",
+				schema_col(&ds->fields[fields[i]], 0, col, sizeof col));
+	if (!rc && qq.search)
+		rc = schema_like_pattern(qq.search, &pat);
+	if (rc) {
+		rc = err_generic(&st->err, rc == NAWAT_ELIMIT ? NAWAT_ELIMIT : NAWAT_ENOMEM);
+		goto out;
+	}
+	if ((rc = store_prepare(st, buf_str(&sql), &s)))
+		goto out;
+	for (i = 0; i < (size_t)np && !rc; i++) {
+		switch (params[i].kind) {
+		case QP_FILTER:
+			rc = bind_value(s, (int)i + 1, &ds->fields[qq.filters[params[i].index].field],
+					&qq.filters[params[i].index].value);
+			break;
+		case QP_SCOPE:
+			rc = store_bind_str(s, (int)i + 1, qq.scope.code);
+			break;
+		case QP_SEARCH:
+			rc = store_bind_text(s, (int)i + 1, buf_str(&pat), pat.len);
+			break;
+		default:
+			rc = NAWAT_EINVAL;
+		}
+	}
+	if (rc) {
+		rc = err_generic(&st->err, rc);
+		goto out;
+	}
+	while ((rc = store_step(s)) == 1) {
+		for (i = 0; i < nfields; i++)
+			vals[i] = store_col_null(s, (int)i) ? NULL : store_col_text(s, (int)i, NULL);
+		if ((rc = fn(ctx, vals, store_col_int(s, (int)nfields))))
+			break;
+	}
+out:
+	store_finalize(s);
+	buf_release(&sql);
+	buf_release(&what);
+	buf_release(&pat);
+	return rc < 0 ? rc : 0;
 }

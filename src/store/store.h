@@ -117,7 +117,12 @@ struct store_query {
 
 /* A prepared statement of fixed SQL text (never built from input) with
  * '?' parameters, for the system tables (users, sessions, audit ...). */
-struct store_stmt { struct store *st; };
+struct store_stmt {
+	struct store *st;
+	int bind_rc;  /* the first bind that failed since the last reset: the
+	                 statement then refuses to run (store_step), rather
+	                 than run with a missing value */
+};
 
 /* A submission: one imported file, or one deletion or relink. */
 struct store_sub {
@@ -392,6 +397,14 @@ static inline int store_count(struct store *st, const struct std_dataset *ds,
 	return st->ops->count(st, ds, q, n);
 }
 
+/* Rows of ds counted by the values of some fields (SELECT f..., count(*)
+ * ... GROUP BY f...), filtered and scoped by q (its limit, order and
+ * paging are ignored).  fn gets each group's values as text (NULL for a
+ * missing value; personal data never) and its count, in no set order. */
+int store_count_groups(struct store *st, const struct std_dataset *ds, const struct store_query *q,
+		       const int *fields, size_t nfields,
+		       int (*fn)(void *ctx, const char *const *vals, int64_t n), void *ctx);
+
 /* A number that changes whenever anything was written to the store, by this
  * connection or any other (for caches of this connection's answers). */
 static inline int store_data_version(struct store *st, uint64_t *v)
@@ -410,22 +423,46 @@ static inline void store_finalize(struct store_stmt *s)
 	if (s)
 		s->st->ops->finalize(s);
 }
-static inline int store_bind_int(struct store_stmt *s, int i, int64_t v) { return s->st->ops->bind_int(s, i, v); }
+/* Binds return 0 or NAWAT_E*; a caller may leave the code unchecked: a
+ * failed bind (no memory for the value) is remembered and the next step
+ * returns it. */
+static inline int store_bind_rc(struct store_stmt *s, int rc)
+{
+	if (rc && !s->bind_rc)
+		s->bind_rc = rc;
+	return rc;
+}
+static inline int store_bind_int(struct store_stmt *s, int i, int64_t v)
+{
+	return store_bind_rc(s, s->st->ops->bind_int(s, i, v));
+}
 static inline int store_bind_text(struct store_stmt *s, int i, const char *v, size_t n)
 {
-	return v ? s->st->ops->bind_text(s, i, v, n) : s->st->ops->bind_null(s, i);
+	return store_bind_rc(s, v ? s->st->ops->bind_text(s, i, v, n) : s->st->ops->bind_null(s, i));
 }
 static inline int store_bind_str(struct store_stmt *s, int i, const char *v)
 {
-	return v ? s->st->ops->bind_text(s, i, v, strlen(v)) : s->st->ops->bind_null(s, i);
+	return store_bind_rc(s, v ? s->st->ops->bind_text(s, i, v, strlen(v)) : s->st->ops->bind_null(s, i));
 }
 static inline int store_bind_blob(struct store_stmt *s, int i, const void *v, size_t n)
 {
-	return s->st->ops->bind_blob(s, i, v, n);
+	return store_bind_rc(s, s->st->ops->bind_blob(s, i, v, n));
 }
-static inline int store_bind_null(struct store_stmt *s, int i) { return s->st->ops->bind_null(s, i); }
-static inline int store_step(struct store_stmt *s) { return s->st->ops->step(s); }
-static inline int store_reset(struct store_stmt *s) { return s->st->ops->reset(s); }
+static inline int store_bind_null(struct store_stmt *s, int i)
+{
+	return store_bind_rc(s, s->st->ops->bind_null(s, i));
+}
+static inline int store_step(struct store_stmt *s)
+{
+	if (s->bind_rc)
+		return err_generic(&s->st->err, s->bind_rc);
+	return s->st->ops->step(s);
+}
+static inline int store_reset(struct store_stmt *s)
+{
+	s->bind_rc = 0;
+	return s->st->ops->reset(s);
+}
 static inline int store_col_null(struct store_stmt *s, int i) { return s->st->ops->col_null(s, i); }
 static inline int64_t store_col_int(struct store_stmt *s, int i) { return s->st->ops->col_int(s, i); }
 static inline const char *store_col_text(struct store_stmt *s, int i, size_t *n)

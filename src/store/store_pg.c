@@ -50,6 +50,7 @@ struct pg {
 	int may_replica;         /* the role may set session_replication_role (-1 unknown) */
 	time_t retry_at;         /* a failed reconnection is not tried again before */
 	struct buf tx_subs;      /* the submissions of this transaction: "{1,2}" */
+	int nomem;               /* the last run() had no memory for its parameters */
 };
 
 static struct pg *PG(struct store *st)
@@ -61,6 +62,10 @@ static struct pg *PG(struct store *st)
 
 static int pgerr(struct store *st, PGresult *res, const char *what)
 {
+	if (!res && PG(st)->nomem) {
+		PG(st)->nomem = 0;
+		return err_generic(&st->err, NAWAT_ENOMEM);
+	}
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(PG(st)->conn);
 	int rc = NAWAT_ESTORE;
@@ -92,6 +97,7 @@ struct params {
 	int len[QPARAM_MAX + 8];
 	int fmt[QPARAM_MAX + 8];
 	int n;
+	int nomem;  /* a value could not be copied: the statement must not run */
 	struct arena mem;
 };
 
@@ -199,6 +205,7 @@ static int ex(struct store *st, const char *sql)
 static void params_init(struct params *p)
 {
 	p->n = 0;
+	p->nomem = 0;
 	arena_init(&p->mem, 1024, 0);
 }
 
@@ -210,6 +217,8 @@ static void params_release(struct params *p)
 static void param_text(struct params *p, const char *s, size_t n)
 {
 	p->v[p->n] = s ? arena_strndup(&p->mem, s, n) : NULL;
+	if (s && !p->v[p->n])
+		p->nomem = 1;
 	p->len[p->n] = (int)n;
 	p->fmt[p->n] = 0;
 	p->n++;
@@ -262,9 +271,15 @@ static void param_val(struct params *p, const struct std_field *f, int which, co
 	}
 }
 
-/* One statement with its parameters. */
+/* One statement with its parameters; NULL with PG(st)->nomem set when a
+ * parameter could not be copied (a NULL in its place would run): pgerr then
+ * says out of memory. */
 static PGresult *run(struct store *st, const char *sql, struct params *p)
 {
+	if (p && p->nomem) {
+		PG(st)->nomem = 1;
+		return NULL;
+	}
 	return query(st, sql, p);
 }
 
@@ -2093,7 +2108,7 @@ static int pg_prepare(struct store *st, const char *sql, struct store_stmt **out
 	struct pg_stmt *s = nw_calloc(1, sizeof *s);
 	struct buf b;
 	const char *c;
-	int n = 0, quote = 0;
+	int n = 0, quote = 0, bad = 0;
 
 	*out = NULL;
 	if (!s)
@@ -2102,15 +2117,17 @@ static int pg_prepare(struct store *st, const char *sql, struct store_stmt **out
 	params_init(&s->p);
 	arena_init(&s->mem, 1024, 0);
 	buf_init(&b, 1 << 20);
-	for (c = sql; *c; c++) {
+	/* every byte or none: part of a statement must never run */
+	for (c = sql; *c && !bad; c++) {
 		if (*c == '\'')
 			quote = !quote;
 		if (*c == '?' && !quote)
-			buf_printf(&b, "$%d", ++n);
+			bad = buf_printf(&b, "$%d", ++n);
 		else
-			buf_putc(&b, *c);
+			bad = buf_putc(&b, *c);
 	}
-	s->sql = buf_detach(&b, NULL);
+	s->sql = bad ? NULL : buf_detach(&b, NULL);
+	buf_release(&b);
 	s->row = -1;
 	if (!s->sql) {
 		nw_free(s);
@@ -2153,7 +2170,7 @@ static int pg_bind_int(struct store_stmt *bs, int i, int64_t v)
 	s->p.v[i - 1] = arena_strndup(&s->p.mem, num, n);
 	s->p.len[i - 1] = (int)n;
 	s->p.fmt[i - 1] = 0;
-	return 0;
+	return s->p.v[i - 1] ? 0 : NAWAT_ENOMEM;
 }
 
 static int pg_bind_text(struct store_stmt *bs, int i, const char *v, size_t n)

@@ -42,12 +42,17 @@ struct sq {
 	int64_t *tx_subs;    /* the submissions made in this transaction */
 	size_t ntx_subs, cap_tx_subs;
 	sqlite3_stmt *meta_get, *meta_set, *issue;
+	/* prepared before a transaction begins: a rollback then needs no new
+	 * memory, and so still works when memory has run out */
+	sqlite3_stmt *rollback;
 };
 
 static struct sq *SQ(struct store *st)
 {
 	return st->impl;
 }
+
+static int settle(struct store *st);
 
 /* A statement for sql from the cache, or freshly prepared; release with
  * cache_put. */
@@ -57,6 +62,8 @@ static int cache_get(struct store *st, const char *sql, sqlite3_stmt **out)
 	struct stmt_slot *free_slot = NULL, *lru = NULL;
 	size_t i;
 
+	if (settle(st))
+		return -1;
 	for (i = 0; i < STMT_CACHE; i++) {
 		struct stmt_slot *e = &q->cache[i];
 
@@ -123,6 +130,10 @@ static int sqerr(struct store *st, const char *what)
 
 static int prepare(struct store *st, const char *sql, sqlite3_stmt **out)
 {
+	if (settle(st)) {
+		*out = NULL;
+		return st->err.code;
+	}
 	if (sqlite3_prepare_v3(SQ(st)->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) != SQLITE_OK) {
 		*out = NULL;
 		return sqerr(st, "prepare");
@@ -130,17 +141,52 @@ static int prepare(struct store *st, const char *sql, sqlite3_stmt **out)
 	return 0;
 }
 
-static int sq_exec(struct store *st, const char *sql)
+static int exec_raw(struct store *st, const char *sql)
 {
+	sqlite3 *db = SQ(st)->db;
 	char *msg = NULL;
+	int rc, code;
 
-	if (sqlite3_exec(SQ(st)->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		err_set(&st->err, NAWAT_ESTORE, "ฐานข้อมูลผิดพลาด: %s", "database error: %s",
-			msg ? msg : "?");
+	if ((code = sqlite3_exec(db, sql, NULL, NULL, &msg)) != SQLITE_OK) {
+		/* out of memory, SQLite has no room for its message: its own */
+		rc = code == SQLITE_NOMEM ? NAWAT_ENOMEM : NAWAT_ESTORE;
+		err_set(&st->err, rc, "ฐานข้อมูลผิดพลาด: %s", "database error: %s",
+			msg ? msg : sqlite3_errmsg(db));
 		sqlite3_free(msg);
-		return NAWAT_ESTORE;
+		return rc;
 	}
 	return 0;
+}
+
+static int sq_rollback(struct store *st);
+
+/* A transaction open in SQLite that the store does not know of is left
+ * over from a rollback that failed (SQLite may need memory to roll back):
+ * it is rolled back before anything else reads through this connection,
+ * which would see its rows. */
+static int settle(struct store *st)
+{
+	sqlite3 *db = SQ(st)->db;
+
+	if (!db)
+		return 0;
+	if (!st->in_tx && !sqlite3_get_autocommit(db))
+		return sq_rollback(st);
+	/* The other way round: SQLite rolled the transaction back by itself
+	 * (it may, on running out of memory or disk): whatever comes next
+	 * must not be written outside it, one statement at a time. */
+	if (st->in_tx && sqlite3_get_autocommit(db))
+		return err_msg(&st->err, NAWAT_ESTORE,
+			       "ฐานข้อมูลยกเลิกธุรกรรมไปแล้ว (หน่วยความจำหรือดิสก์ไม่พอ) ไม่มีการบันทึกข้อมูลใด ๆ",
+			       "the database rolled the transaction back (out of memory or disk): nothing was written");
+	return 0;
+}
+
+static int sq_exec(struct store *st, const char *sql)
+{
+	int rc = settle(st);
+
+	return rc ? rc : exec_raw(st, sql);
 }
 
 static int sq_table_columns(struct store *st, const char *table, struct buf *out, int *exists)
@@ -204,16 +250,38 @@ static int sq_meta_set(struct store *st, const char *name, const char *value)
 	return rc;
 }
 
-static void fk_restore(struct store *st)
+/* Foreign keys back on (outside a transaction, where the pragma works); a
+ * failure leaves fk_off set, to be tried again before the next BEGIN. */
+static int fk_restore(struct store *st)
 {
-	if (SQ(st)->fk_off) {
-		sq_exec(st, "PRAGMA foreign_keys = ON");
+	if (SQ(st)->fk_off && sqlite3_get_autocommit(SQ(st)->db)) {
+		if (exec_raw(st, "PRAGMA foreign_keys = ON"))
+			return st->err.code;
 		SQ(st)->fk_off = 0;
 	}
+	return 0;
+}
+
+/* Before a transaction: any leftover one rolled back, foreign keys on, and
+ * the rollback prepared, so that it needs no memory when it is needed. */
+static int rollback_ready(struct store *st)
+{
+	struct sq *q = SQ(st);
+	int rc;
+
+	if ((rc = settle(st)) || (rc = fk_restore(st)))
+		return rc;
+	if (!q->rollback && prepare(st, "ROLLBACK", &q->rollback))
+		return st->err.code;
+	return 0;
 }
 
 static int sq_begin(struct store *st, int flags)
 {
+	int rc;
+
+	if ((rc = rollback_ready(st)))
+		return rc;
 	/* The pragma is a no-op inside a transaction: set it before BEGIN.
 	 * BEGIN IMMEDIATE holds the write lock, so no one can remove a
 	 * referenced row between the caller's check and its write. */
@@ -231,6 +299,10 @@ static int sq_begin(struct store *st, int flags)
 
 static int sq_begin_read(struct store *st)
 {
+	int rc;
+
+	if ((rc = rollback_ready(st)))
+		return rc;
 	if (sq_exec(st, "BEGIN"))
 		return NAWAT_ESTORE;
 	st->in_tx = 1;
@@ -302,8 +374,14 @@ static int sq_rollback(struct store *st)
 	st->in_tx = 0;
 	SQ(st)->seq_loaded = 0;
 	SQ(st)->ntx_subs = 0;
-	if (!sqlite3_get_autocommit(SQ(st)->db))
-		rc = sq_exec(st, "ROLLBACK");
+	if (!sqlite3_get_autocommit(SQ(st)->db)) {
+		sqlite3_stmt *r = SQ(st)->rollback;
+
+		if (!r || sqlite3_step(r) != SQLITE_DONE)
+			rc = exec_raw(st, "ROLLBACK");
+		if (r)
+			sqlite3_reset(r);
+	}
 	fk_restore(st);
 	return rc;
 }
@@ -575,7 +653,14 @@ static int sq_writer_open(struct store *st, const struct std_dataset *ds, int64_
 		goto nomem;
 	if ((rc = prepare(st, buf_str(&sql), &w->undelete)))
 		goto fail;
-	rc = sqlite3_step(w->undelete) == SQLITE_ROW && sqlite3_column_int(w->undelete, 0);
+	/* a failed step is an error (SQLite may have rolled the transaction
+	 * back), not "no deletions" */
+	rc = sqlite3_step(w->undelete);
+	if (rc != SQLITE_ROW) {
+		rc = sqerr(st, "deletions");
+		goto fail;
+	}
+	rc = sqlite3_column_int(w->undelete, 0);
 	sqlite3_finalize(w->undelete);
 	w->undelete = NULL;
 	if (rc) {
@@ -753,6 +838,9 @@ static int sq_writer_put(struct store_writer *bw, struct store_row *rows, size_t
 	int rc;
 
 	arena_reset(&w->oldmem);
+	/* never a row outside the transaction, should SQLite have ended it */
+	if ((rc = settle(bw->st)))
+		return rc;
 	for (i = 0; i < n; i++)
 		if ((rc = write_one(w, &rows[i], i ? rows[i - 1].vals : NULL)))
 			return rc;
@@ -1115,10 +1203,22 @@ static int query_sql(struct store *st, const struct std_dataset *ds, const struc
 				 &q->filters[params[i].index].value);
 			break;
 		case QP_SCOPE:
-			sqlite3_bind_text(*out, i + 1, q->scope.code, -1, SQLITE_TRANSIENT);
+			/* a copy: it may fail, and a scope bound as NULL must not
+			 * quietly give no rows */
+			if (sqlite3_bind_text(*out, i + 1, q->scope.code, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
+				rc = sqerr(st, "query");
+				cache_put(st, *out);
+				*out = NULL;
+				goto out;
+			}
 			break;
 		case QP_SEARCH:
-			sqlite3_bind_text(*out, i + 1, buf_str(&pat), (int)pat.len, SQLITE_TRANSIENT);
+			if (sqlite3_bind_text(*out, i + 1, buf_str(&pat), (int)pat.len, SQLITE_TRANSIENT) != SQLITE_OK) {
+				rc = sqerr(st, "query");
+				cache_put(st, *out);
+				*out = NULL;
+				goto out;
+			}
 			break;
 		case QP_AFTER:
 			bind_col(*out, i + 1, &ds->fields[ds->key[params[i].index]], 0, &q->after[params[i].index]);
@@ -1735,6 +1835,7 @@ static void sq_close(struct store *st)
 		sqlite3_finalize(q->meta_get);
 		sqlite3_finalize(q->meta_set);
 		sqlite3_finalize(q->issue);
+		sqlite3_finalize(q->rollback);
 		nw_free(q->tx_subs);
 		if (q->db && !sqlite3_get_autocommit(q->db))
 			sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
@@ -1801,9 +1902,69 @@ static int thai_cmp(void *arg, int na, const void *a, int nb, const void *b)
 	return thai_collate(a, (size_t)na, b, (size_t)nb);
 }
 
+/* SQLite allocates through nawat's allocator (mem.h), so that the tests
+ * that make allocations fail reach SQLite's too.  Each block carries its
+ * size in front (xSize), 16 bytes to keep malloc's alignment. */
+#define SQ_HDR 16
+
+static void *sq_malloc(int n)
+{
+	char *p = nw_malloc((size_t)n + SQ_HDR);
+
+	if (!p)
+		return NULL;
+	*(size_t *)p = (size_t)n;
+	return p + SQ_HDR;
+}
+
+static void sq_free(void *p)
+{
+	if (p)
+		nw_free((char *)p - SQ_HDR);
+}
+
+static void *sq_realloc(void *p, int n)
+{
+	char *q;
+
+	if (!p)
+		return sq_malloc(n);
+	q = nw_realloc((char *)p - SQ_HDR, (size_t)n + SQ_HDR);
+	if (!q)
+		return NULL;
+	*(size_t *)q = (size_t)n;
+	return q + SQ_HDR;
+}
+
+static int sq_size(void *p)
+{
+	return p ? (int)*(size_t *)((char *)p - SQ_HDR) : 0;
+}
+
+static int sq_roundup(int n)
+{
+	return (n + 7) & ~7;
+}
+
+static int sq_mem_init(void *ud)
+{
+	(void)ud;
+	return SQLITE_OK;
+}
+
+static void sq_mem_shutdown(void *ud)
+{
+	(void)ud;
+}
+
 /* No global statistics of memory use: they put a mutex on every allocation. */
 static void sq_global_init(void)
 {
+	static const sqlite3_mem_methods mem = {
+		sq_malloc, sq_free, sq_realloc, sq_size, sq_roundup, sq_mem_init, sq_mem_shutdown, NULL
+	};
+
+	sqlite3_config(SQLITE_CONFIG_MALLOC, &mem);
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 

@@ -10,8 +10,7 @@
  *   DELETE /api/v1/{dataset}/{key}             delete one row
  *   POST /api/v1/{dataset}[?dry_run=1][&accept_valid=1] import CSV, JSON, NDJSON, XLSX
  *   POST /api/v1/{dataset}/deletions[?dry_run=1]  delete the rows of a file of keys
- *   GET  /api/v1/submissions[?limit=]          the caller's latest imports
- *   GET  /api/v1/submissions/{id}/report.csv   an import's validation report
+ *   /api/v1/submissions, /completeness, /students/relink: see subs.h
  *
  * Errors are {"error":{"code","message_th","message_en"}} with their status.
  */
@@ -30,6 +29,7 @@
 #include "app.h"
 #include "eqweb.h"
 #include "gov.h"
+#include "subs.h"
 #include "cache.h"
 
 #define LIMIT_DEFAULT 100
@@ -844,120 +844,6 @@ static void delete_row(struct ctx *c, const struct std_dataset *ds, const char *
 	free(text);
 }
 
-/* ---- submissions ---- */
-
-static void list_submissions(struct ctx *c)
-{
-	struct store_stmt *s;
-	const char *lim = http_query(c->rq, "limit");
-	long limit = lim ? strtol(lim, NULL, 10) : 20;
-	json_t *arr = json_array();
-	int rc;
-
-	if (limit < 1 || limit > 200)
-		limit = 20;
-	/* the centre sees all; others their own */
-	if (store_prepare(c->st, "SELECT id, created_at, user_name, dataset, file_name, status, inserted, "
-				 "updated, unchanged, rejected, errors, warnings FROM submissions "
-				 "WHERE (? = 1 OR user_name = ?) ORDER BY id DESC LIMIT ?", &s)) {
-		json_decref(arr);
-		api_error(c, 500, "store", "อ่านข้อมูลไม่สำเร็จ", "cannot read the data");
-		return;
-	}
-	store_bind_int(s, 1, auth_is_central(&c->user));
-	store_bind_str(s, 2, c->user.name);
-	store_bind_int(s, 3, limit);
-	while ((rc = store_step(s)) == 1)
-		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I}",
-			"id", (json_int_t)store_col_int(s, 0), "created_at", store_col_text(s, 1, NULL),
-			"user", store_col_text(s, 2, NULL), "dataset", store_col_text(s, 3, NULL),
-			"file", store_col_text(s, 4, NULL), "status", store_col_text(s, 5, NULL),
-			"inserted", (json_int_t)store_col_int(s, 6), "updated", (json_int_t)store_col_int(s, 7),
-			"unchanged", (json_int_t)store_col_int(s, 8), "rejected", (json_int_t)store_col_int(s, 9),
-			"errors", (json_int_t)store_col_int(s, 10), "warnings", (json_int_t)store_col_int(s, 11)));
-	store_finalize(s);
-	api_json(c, 200, json_pack("{s:o}", "submissions", arr));
-}
-
-static void submission_report(struct ctx *c, const char *idtext)
-{
-	struct store_stmt *s;
-	struct csvw w;
-	char *end;
-	long long id = strtoll(idtext, &end, 10);
-	const char *owner = NULL, *file = NULL, *ds = NULL;
-	char *bufp = NULL;
-	size_t len = 0;
-	FILE *fp;
-	int rc;
-
-	if (strcmp(end, "/report.csv") || id <= 0) {
-		api_error(c, 404, "not_found", "ไม่พบ", "not found");
-		return;
-	}
-	if (store_prepare(c->st, "SELECT user_name, file_name, dataset FROM submissions WHERE id = ?", &s)) {
-		api_error(c, 500, "store", "อ่านข้อมูลไม่สำเร็จ", "cannot read the data");
-		return;
-	}
-	store_bind_int(s, 1, id);
-	if (store_step(s) == 1) {
-		owner = arena_strdup(&c->rq->mem, store_col_text(s, 0, NULL));
-		file = arena_strdup(&c->rq->mem, store_col_text(s, 1, NULL));
-		ds = arena_strdup(&c->rq->mem, store_col_text(s, 2, NULL));
-	}
-	store_finalize(s);
-	if (!owner || (!auth_is_central(&c->user) && strcmp(owner, c->user.name))) {
-		api_error(c, 404, "not_found", "ไม่พบการนำเข้านี้", "no such submission");
-		return;
-	}
-	fp = open_memstream(&bufp, &len);
-	if (!fp || store_prepare(c->st, "SELECT row_no, column_name, value, code, severity FROM submission_issues "
-					"WHERE sub_id = ? ORDER BY row_no", &s)) {
-		if (fp)
-			fclose(fp);
-		free(bufp);
-		api_error(c, 500, "store", "อ่านข้อมูลไม่สำเร็จ", "cannot read the data");
-		return;
-	}
-	csvw_init(&w, fp, 0);
-	imp_report_header(fp);
-	store_bind_int(s, 1, id);
-	while ((rc = store_step(s)) == 1) {
-		struct val_issue is = { -1, VC_NONE, 0 };
-		const struct std_dataset *d = std_dataset(c->app->pkg, ds);
-		const char *code = store_col_text(s, 3, NULL), *col = store_col_text(s, 1, NULL);
-		const char *val = store_col_text(s, 2, NULL);
-		char th[NW_ERR_MSG] = "", en[NW_ERR_MSG] = "";
-		int k;
-
-		for (k = VC_REQUIRED; k < VC_COUNT; k++)
-			if (code && !strcmp(val_code_name((enum val_code)k), code)) {
-				is.code = (enum val_code)k;
-				break;
-			}
-		is.field = d && col ? std_field_index(d, col, strlen(col)) : -1;
-		is.warning = !strcmp(store_col_text(s, 4, NULL) ?: "", "warning");
-		if (d)
-			val_message(d, &is, val, val ? strlen(val) : 0, th, sizeof th, en, sizeof en);
-		csvw_str(&w, file);
-		csvw_int(&w, store_col_int(s, 0));
-		csvw_str(&w, col);
-		csvw_str(&w, val);
-		csvw_str(&w, code);
-		csvw_str(&w, store_col_text(s, 4, NULL));
-		csvw_str(&w, th);
-		csvw_str(&w, en);
-		csvw_end(&w);
-	}
-	store_finalize(s);
-	fclose(fp);
-	c->rs->status = 200;
-	c->rs->content_type = "text/csv; charset=utf-8";
-	http_resp_header(c->rs, "Content-Disposition", "attachment; filename=\"nawat-report.csv\"");
-	buf_append(&c->rs->body, bufp ? bufp : "", len);
-	free(bufp);
-}
-
 /* ---- the standard, the data sets, OpenAPI ---- */
 
 static void get_standard(struct ctx *c)
@@ -1314,12 +1200,16 @@ void api_route(struct ctx *c, const char *rest)
 		api_equity(c, rest);
 		return;
 	}
-	if (!strcmp(rest, "submissions") && !strcmp(m, "GET")) {
-		list_submissions(c);
+	if (!strncmp(rest, "submissions", 11) && (!rest[11] || rest[11] == '/')) {
+		api_submissions(c, rest + 11);
 		return;
 	}
-	if (!strncmp(rest, "submissions/", 12) && !strcmp(m, "GET")) {
-		submission_report(c, rest + 12);
+	if (!strcmp(rest, "completeness")) {
+		api_completeness(c);
+		return;
+	}
+	if (!strcmp(rest, "students/relink")) {
+		api_relink(c);
 		return;
 	}
 	snprintf(name, sizeof name, "%.*s", (int)(slash ? (size_t)(slash - rest) : strlen(rest)), rest);

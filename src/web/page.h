@@ -62,6 +62,11 @@ int page_suppressed(struct ctx *c, long long students);
 const char *page_count(struct ctx *c, long long n, long long students);
 /* The note under a table where page_count hid something. */
 void page_suppression_note(struct ctx *c);
+/* The Thai name of the row of dsname whose field is code, in the caller's
+ * scope ("" when there is none). */
+const char *page_name_of(struct ctx *c, const char *dsname, const char *field, const char *code);
+/* The <option>s of the areas in the caller's scope, `selected` chosen. */
+void page_area_options(struct ctx *c, const char *selected);
 /* A submission's status (accepted, partial, rejected) in Thai. */
 const char *page_sub_status_th(const char *status);
 

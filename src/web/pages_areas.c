@@ -277,6 +277,10 @@ void page_area(struct ctx *c, const char *code)
 	page_profile(c, ads, vals);
 	store_scan_close(sc);
 	sc = NULL;
+	html_f(b, "<ul class=\"toc\"><li><a href=\"/completeness?area=%s\">ความครบถ้วนของข้อมูลจากสถานศึกษา "
+		  "<span lang=\"en\">Completeness of the schools' data</span></a></li>"
+		  "<li><a href=\"/submissions?area=%s\">การส่งข้อมูลของพื้นที่ <span lang=\"en\">Submissions of the area</span></a></li></ul>\n",
+	       code, code);
 	scope_note(c);
 	html_f(b, "<p><a href=\"/equity?scope=area:");
 	html_url(b, code);

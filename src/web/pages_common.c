@@ -180,3 +180,48 @@ const size_t *page_code_order(struct ctx *c, const struct std_codelist *cl)
 
 	return order && !std_code_order(cl, order) ? order : NULL;
 }
+
+const char *page_name_of(struct ctx *c, const char *dsname, const char *field, const char *code)
+{
+	const struct std_dataset *ds = std_dataset(c->app->pkg, dsname);
+	struct store_query q = ctx_query(c);
+	struct store_filter f;
+	struct store_scan *sc = NULL;
+	struct val_value *vals;
+	const char *name = "";
+	int fi, ni;
+
+	if (!code || !ds || (fi = std_field_index(ds, field, strlen(field))) < 0 ||
+	    (ni = std_field_index(ds, "name_th", 7)) < 0 ||
+	    !(vals = arena_alloc(&c->rq->mem, ds->nfields * sizeof *vals)))
+		return "";
+	page_filter_text(&f, fi, code);
+	q.filters = &f;
+	q.nfilters = 1;
+	q.limit = 1;
+	if (store_scan_open(c->st, ds, &q, &sc) == 0 && store_scan_next(sc, vals) == 1)
+		name = page_vstr(c, &vals[ni]);
+	store_scan_close(sc);
+	return name;
+}
+
+void page_area_options(struct ctx *c, const char *selected)
+{
+	const struct std_dataset *ads = std_dataset(c->app->pkg, "areas");
+	struct store_query q = ctx_query(c);
+	struct store_scan *sc = NULL;
+	struct val_value *vals;
+	int ac = ads ? std_field_index(ads, "area_code", 9) : -1;
+	int an = ads ? std_field_index(ads, "name_th", 7) : -1;
+
+	if (!ads || ac < 0 || an < 0 || !(vals = arena_alloc(&c->rq->mem, ads->nfields * sizeof *vals)) ||
+	    store_scan_open(c->st, ads, &q, &sc))
+		return;
+	while (store_scan_next(sc, vals) == 1) {
+		const char *code = page_vstr(c, &vals[ac]);
+
+		html_f(PB(c), "<option value=\"%s\"%R>%s %s</option>\n", code,
+		       selected && !strcmp(selected, code) ? " selected" : "", code, page_vstr(c, &vals[an]));
+	}
+	store_scan_close(sc);
+}

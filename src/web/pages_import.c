@@ -389,5 +389,8 @@ void page_import(struct ctx *c)
 		      "<span lang=\"en\">Import a file in the data standard: every row is checked before anything is "
 		      "written, and you get the validation report.</span></p>\n");
 	import_form(c, NULL);
+	if (std_dataset(c->app->pkg, "students") && auth_can_write(&c->user, std_dataset(c->app->pkg, "students")))
+		html_f(PB(c), "<p><a href=\"/students/relink\">ย้ายประวัตินักเรียนไปยังเลขประจำตัวใหม่ (รหัส G หรือเลขที่บันทึกผิด) "
+			      "<span lang=\"en\">Move a student's history to another ID (a G-code, or a mistyped ID)</span></a></p>\n");
 	page_end(c);
 }

@@ -65,14 +65,8 @@ static const char *param(struct ctx *c, const char *name)
 /* The filter form: search, area, affiliation, pilot, cohort. */
 static void filter_form(struct ctx *c, const struct list_args *a)
 {
-	const struct std_dataset *ads = std_dataset(c->app->pkg, "areas");
 	const struct std_codelist *aff = std_codelist(c->app->pkg, "affiliation");
-	struct store_query q = ctx_query(c);
-	struct store_scan *sc = NULL;
-	struct val_value *vals = NULL;
 	struct buf *b = PB(c);
-	int ac = ads ? std_field_index(ads, "area_code", 9) : -1;
-	int an = ads ? std_field_index(ads, "name_th", 7) : -1;
 	size_t i;
 
 	html_f(b, "<form class=\"filters\" method=\"get\" action=\"/schools\" role=\"search\">\n"
@@ -83,16 +77,7 @@ static void filter_form(struct ctx *c, const struct list_args *a)
 	       SEARCH_MAX, a->q ? a->q : "");
 	html_f(b, "<p><label for=\"area\">พื้นที่นวัตกรรม <span lang=\"en\">Sandbox area</span></label>"
 		  "<select id=\"area\" name=\"area\"><option value=\"\">ทุกพื้นที่ (All areas)</option>\n");
-	if (ads && ac >= 0 && an >= 0 && (vals = arena_alloc(&c->rq->mem, ads->nfields * sizeof *vals)) &&
-	    !store_scan_open(c->st, ads, &q, &sc)) {
-		while (store_scan_next(sc, vals) == 1) {
-			const char *code = page_vstr(c, &vals[ac]);
-
-			html_f(b, "<option value=\"%s\"%R>%s %s</option>\n", code,
-			       a->area && !strcmp(a->area, code) ? " selected" : "", code, page_vstr(c, &vals[an]));
-		}
-	}
-	store_scan_close(sc);
+	page_area_options(c, a->area);
 	html_f(b, "</select></p>\n<p><label for=\"affiliation\">สังกัด <span lang=\"en\">Affiliation</span></label>"
 		  "<select id=\"affiliation\" name=\"affiliation\"><option value=\"\">ทุกสังกัด (All)</option>\n");
 	for (i = 0; aff && i < aff->ncodes; i++)
@@ -786,10 +771,10 @@ void page_school(struct ctx *c, const char *code)
 		  "<ul class=\"toc\"><li><a href=\"#profile\">ข้อมูลสถานศึกษา <span lang=\"en\">Profile</span></a></li>"
 		  "<li><a href=\"#students\">นักเรียน <span lang=\"en\">Students</span></a></li>"
 		  "<li><a href=\"#results\">ผลการเรียนรู้ <span lang=\"en\">Learner outcomes</span></a></li>"
-		  "<li><a href=\"/equity?scope=school:");
-	html_url(b, code);
-	html_f(b, "\">ผลสัมฤทธิ์และความเหลื่อมล้ำ <span lang=\"en\">Outcomes and equity</span></a></li></ul>\n"
-		  "<h2 id=\"profile\">ข้อมูลสถานศึกษา <span lang=\"en\">Profile</span></h2>\n");
+		  "<li><a href=\"/submissions?school=%s\">การส่งข้อมูลของสถานศึกษานี้ <span lang=\"en\">Submissions of this school</span></a></li>"
+		  "<li><a href=\"/completeness?school=%s\">ความครบถ้วนของข้อมูล <span lang=\"en\">Completeness</span></a></li>"
+		  "<li><a href=\"/equity?scope=school:%s\">ผลสัมฤทธิ์และความเหลื่อมล้ำ <span lang=\"en\">Outcomes and equity</span></a></li></ul>\n"
+		  "<h2 id=\"profile\">ข้อมูลสถานศึกษา <span lang=\"en\">Profile</span></h2>\n", code, code, code);
 	page_profile(c, ds, vals);
 	store_scan_close(sc);
 	students_section(c, code);

@@ -52,6 +52,10 @@ const PAGES = [
 	['equity', '/equity'],
 	['equity-area-50', '/equity?scope=area:50'],
 	['equity-school', `/equity?scope=school:${BANPHUI}`],
+	['submissions', '/submissions'],
+	['submission', '/submissions/3'],
+	['completeness', '/completeness?area=50&academic_year=2567&term=1'],
+	['relink', '/students/relink'],
 ];
 
 describe('the web UI in Chromium', () => {
@@ -413,6 +417,39 @@ describe('the web UI in Chromium', () => {
 		const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('#h-overview ~ .eq-row a[href^="/equity/overview.xlsx"]')]);
 		assert.equal(xlsx.suggestedFilename(), 'nawat-equity-overview.xlsx');
 		assert.equal(fs.readFileSync(await xlsx.path()).subarray(0, 2).toString('latin1'), 'PK', 'a zip archive');
+		await page.close();
+	});
+
+	test('completeness: from the area page, a year and term chosen in the form, a school\'s import seen as sent, the XLSX download', async () => {
+		const page = await wide.newPage();
+		page.setDefaultTimeout(15000);
+		// students of Ban Phui for academic year 2600 (its rounds are years ahead: on time)
+		const ids = [citizenId('150099904001'), citizenId('150099904002')];
+		const r = await importFile(page, 'students-2600.csv',
+			`${HEADER}\n${ids.map((id) => `${id},${BANPHUI},2600,216,1,2045-03-17,0,0`).join('\n')}\n`);
+		assert.equal(r.status(), 200);
+
+		await page.goto(base + '/areas/50');
+		await Promise.all([page.waitForURL(/\/completeness\?area=50$/), page.click('a[href="/completeness?area=50"]')]);
+		assert.equal(await page.inputValue('#area'), '50');
+		await page.fill('#academic_year', '2600');
+		await page.selectOption('#term', '1');
+		await Promise.all([page.waitForURL(/academic_year=2600/), page.click('form.filters button[type=submit]')]);
+		const row = page.locator('table.completeness tbody tr', { has: page.locator(`a[href="/schools/${BANPHUI}"]`) });
+		assert.match(await row.innerText(), /ส่งแล้ว[\s\S]*\b2\b/, 'Ban Phui: sent, 2 rows');
+		assert.match(await page.locator('main').innerText(), /10 มิ\.ย\. 2600/, 'the deadline in B.E.');
+		// every school of the area has a row, each with a status in words
+		const statuses = await page.locator('table.completeness tbody tr td:nth-child(3) .badge').allInnerTexts();
+		const schools = (await env.req('admin', { path: '/api/v1/schools?area_code=50&limit=1000' })).json.data.length;
+		assert.equal(statuses.length, schools);
+		assert.ok(statuses.every((t) => /ส่งแล้ว|ส่งช้า|ยังไม่ส่ง|ยังไม่ถึงกำหนด|มีข้อมูล/.test(t)), statuses.join(' | '));
+		await shoot(page, 'completeness-2600');
+		const vs = await seriousViolations(page);
+		assert.deepEqual(vs, [], `axe on the completeness page:\n${describeViolations(vs)}`);
+
+		const [download] = await Promise.all([page.waitForEvent('download'), page.click('a[href$="format=xlsx"]')]);
+		assert.equal(download.suggestedFilename(), 'completeness-50-2600-1.xlsx');
+		assert.equal(fs.readFileSync(await download.path()).subarray(0, 2).toString('latin1'), 'PK');
 		await page.close();
 	});
 

@@ -1,7 +1,7 @@
 // matrix.test.mjs - who may do what: every demo role against every endpoint and action,
 // generated from one table.  Beyond the status, a list must hold only rows in the caller's
 // scope (and all of them), a refused import must say why in a `reference` report row, and a
-// non-central caller sees only its own submissions.
+// non-central caller sees its own submissions and those that brought rows of its scope.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
@@ -119,6 +119,11 @@ const ACTIONS = {
 	'page plan of area 71': { page: '/plans/71-PLAN-2565' },
 	'page /pilots': { page: '/pilots' },
 	'page /partners': { page: '/partners' },
+	'completeness of area 50': { get: '/api/v1/completeness?area=50' },
+	'completeness of area 71': { get: '/api/v1/completeness?area=71' },
+	'page /submissions': { page: '/submissions' },
+	'page /completeness': { page: '/completeness' },
+	'page /students/relink': { page: '/students/relink' },
 	'page form meeting of 50-DRIVE': { pageForm: '/committees/50-DRIVE/meetings', form: { year: '2568', number: '8', status: 'scheduled', held_on: '2025-11-01' }, saved: '/meetings/50-DRIVE/2568/8?saved=1' },
 };
 
@@ -202,6 +207,11 @@ page plan of area 71                      200     404        404      404       
 page /pilots                              200     200        200      200       200        303
 page /partners                            200     200        200      200       200        303
 page form meeting of 50-DRIVE             303     303        403      403       403        303
+completeness of area 50                   200     200        200      200       403        401
+completeness of area 71                   200     404        404      404       403        401
+page /submissions                         200     200        200      200       200        303
+page /completeness                        200     200        200      200       403        303
+page /students/relink                     200     200        200      403       403        303
 `;
 
 function parseTable(text) {
@@ -347,7 +357,21 @@ describe('role × endpoint matrix', () => {
 						const subs = r.json.submissions;
 						assert.ok(Array.isArray(subs));
 						if (role === 'admin') assert.ok(subs.some((s) => s.user === 'demo'), 'the centre sees every submission');
-						else assert.ok(subs.every((s) => s.user === role), `${role} sees others' submissions: ${JSON.stringify(subs.map((s) => s.user))}`);
+						else if (role === 'researcher') assert.ok(subs.every((s) => s.user === role), `the researcher sees others' submissions`);
+						else {
+							// another's submission only when it brought rows of the role's scope
+							// (as the centre sees it), and whole only when all its rows are
+							const mine = (row) => (role === 'chiangmai' ? row.area_code === '50' : row.school_code === BANPHUI);
+							for (const s of subs) {
+								if (s.user === role) continue;
+								const centre = await env.req('admin', { path: `/api/v1/submissions/${s.id}` });
+								assert.equal(centre.status, 200);
+								const rows = centre.json.per_school;
+								assert.ok(rows.some(mine), `${role} sees submission ${s.id} of ${s.user} with no row of its scope`);
+								assert.equal(s.whole, rows.every(mine), `${role}: submission ${s.id} whole = ${s.whole}`);
+							}
+							assert.ok(subs.some((s) => s.user === 'demo'), `${role} sees the demo's imports of its schools`);
+						}
 					}
 				});
 			}

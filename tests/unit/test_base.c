@@ -482,6 +482,46 @@ static void test_date_today(void **state)
 
 /* ---- mem ---- */
 
+/* Messages quote input and are cut by their buffers: never half a Thai
+ * character (an XLSX row number of Thai letters once gave a message that
+ * was not UTF-8). */
+static void test_err_cut(void **state)
+{
+	const char *th = "กขค";  /* 3 bytes a character */
+	struct nw_err e;
+	char big[2 * NW_ERR_MSG];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(err_cut(th, 9), 9);
+	assert_int_equal(err_cut(th, 8), 6);
+	assert_int_equal(err_cut(th, 7), 6);
+	assert_int_equal(err_cut(th, 6), 6);
+	assert_int_equal(err_cut(th, 100), 9);
+	assert_int_equal(err_cut("ab", 1), 1);
+	assert_int_equal(err_cut("a\xF0\x9F\x98\x80", 4), 1);
+	assert_int_equal(err_cut("a\xF0\x9F\x98\x80", 5), 5);
+	assert_int_equal(err_cut("\xC2\xA0", 1), 0);
+	/* a message longer than its buffer ends on a whole character, for
+	 * every place the cut can fall */
+	for (i = 0; i < 3; i++) {
+		size_t n = i;
+
+		memset(big, 'x', i);
+		while (n + 3 < sizeof big) {
+			memcpy(big + n, th, 3);
+			n += 3;
+		}
+		big[n] = '\0';
+		err_set(&e, NAWAT_EPARSE, "%s", "%s", big);
+		assert_true(strlen(e.th) >= NW_ERR_MSG - 3);
+		assert_int_equal(err_cut(e.th, strlen(e.th)), strlen(e.th));
+		assert_int_equal((strlen(e.th) - i) % 3, 0);
+		err_msg(&e, NAWAT_EPARSE, big, big);
+		assert_int_equal((strlen(e.en) - i) % 3, 0);
+	}
+}
+
 static void test_mem_fail_after(void **state)
 {
 	void *p[4];
@@ -535,6 +575,25 @@ static void test_mem_fail_after(void **state)
 	mem_fail_after(0);
 	assert_string_equal(s, "keep");
 	nw_free(s);
+
+	/* once: only the third fails, the fourth succeeds again */
+	mem_fail_once(3);
+	p[0] = nw_malloc(8);
+	p[1] = nw_malloc(8);
+	p[2] = nw_malloc(8);
+	p[3] = nw_realloc(NULL, 8);
+	assert_int_equal(mem_fail_once(0), 4);
+	assert_non_null(p[0]);
+	assert_non_null(p[1]);
+	assert_null(p[2]);
+	assert_non_null(p[3]);
+	for (i = 0; i < 4; i++)
+		nw_free(p[i]);
+	/* and the next call of mem_fail_after is not "once" */
+	mem_fail_after(1);
+	assert_null(nw_malloc(8));
+	assert_null(nw_malloc(8));
+	mem_fail_after(0);
 }
 
 int main(void)
@@ -559,6 +618,7 @@ int main(void)
 		cmocka_unit_test(test_date_fiscal_year),
 		cmocka_unit_test(test_date_text),
 		cmocka_unit_test(test_date_today),
+		cmocka_unit_test(test_err_cut),
 		cmocka_unit_test(test_mem_fail_after),
 	};
 

@@ -247,57 +247,218 @@ static void test_duplicate_across_chunks(void **state)
 	store_close(st);
 }
 
-/* Every allocation of an import fails in turn: an error or success, never a
- * crash, and after an error the store holds exactly what it held before. */
+/* A sheet's rows: the students header and n students of school 1050140101
+ * (as write_students), into rows[cap]. */
+static void xlsx_students_rows(char *rows, size_t cap, int n)
+{
+	size_t k;
+	char id[14];
+	int i;
+
+	k = (size_t)snprintf(rows, cap, "<row r=\"1\">");
+	for (i = 0; i < 8; i++)
+		k += (size_t)snprintf(rows + k, cap - k, "<c t=\"inlineStr\"><is><t>%s</t></is></c>",
+				      (const char *[]){ "citizen_id", "school_code", "academic_year", "grade_code",
+							"gender", "birth_date", "disadvantage", "disability" }[i]);
+	k += (size_t)snprintf(rows + k, cap - k, "</row>");
+	for (i = 0; i < n; i++) {
+		student_id(i, id);
+		k += (size_t)snprintf(rows + k, cap - k,
+				      "<row r=\"%d\"><c t=\"inlineStr\"><is><t>%s</t></is></c><c><v>1050140101</v></c>"
+				      "<c><v>2567</v></c><c t=\"inlineStr\"><is><t>214</t></is></c><c><v>%d</v></c>"
+				      "<c t=\"inlineStr\"><is><t>2014-03-02</t></is></c><c><v>%d</v></c><c><v>0</v></c></row>",
+				      i + 2, id, 1 + i % 2, i % 3);
+		assert_true(k < cap);
+	}
+}
+
+/* The same students as CSV, JSON and XLSX (n rows). */
+static void write_students_formats(int n)
+{
+	static char rows[1 << 16];
+	unsigned char *zip;
+	size_t len;
+	char id[14];
+	FILE *fp;
+	int i;
+
+	write_students("students.csv", n, 0);
+	fp = fopen(path_of("students.json"), "w");
+	assert_non_null(fp);
+	fputs("[\n", fp);
+	for (i = 0; i < n; i++) {
+		student_id(i, id);
+		fprintf(fp, "%s{\"citizen_id\": \"%s\", \"school_code\": \"1050140101\", \"academic_year\": 2567, "
+			"\"grade_code\": \"214\", \"gender\": \"%d\", \"birth_date\": \"2014-03-02\", "
+			"\"disadvantage\": \"%d\", \"disability\": \"0\"}\n", i ? "," : "", id, 1 + i % 2, i % 3);
+	}
+	fputs("]\n", fp);
+	fclose(fp);
+	xlsx_students_rows(rows, sizeof rows, n);
+	zip = xm_book("students", "", rows, NULL, NULL, 0, &len);
+	assert_non_null(zip);
+	write_bytes("students.xlsx", zip, len);
+	free(zip);
+}
+
+/* Takes the rows of file back out (a deletion by key), injection off. */
+static void unimport(struct store *st, const char *dataset, const char *file)
+{
+	struct imp_opts o;
+	struct imp_file f;
+	struct imp_result res;
+	struct nw_err e;
+
+	memset(&o, 0, sizeof o);
+	memset(&f, 0, sizeof f);
+	o.remove = 1;
+	o.user = "test";
+	f.path = path_of(file);
+	f.name = file;
+	f.ds = std_dataset(pkg, dataset);
+	assert_int_equal(rec_format_of(file, &f.fmt), 0);
+	assert_int_equal(imp_run(st, key, &f, 1, &o, &res, &e), 0);
+	assert_true(res.committed);
+	imp_result_free(&res);
+}
+
+/* One import with allocation n failing (once: that one alone; else that one
+ * and every later one).  What must hold: a failure is a negative code with
+ * a Thai and an English message and leaves the data set as it was
+ * (`before`); a run that got through wrote exactly the file (`full`) and is
+ * taken back out.  Returns the allocations the run made, 0 when it got
+ * through. */
+static unsigned long inject(struct store *st, const char *file, unsigned long n, int once,
+			    const char *before, const char *full)
+{
+	unsigned long made;
+	struct run r;
+	char *after;
+
+	if (once)
+		mem_fail_once(n);
+	else
+		mem_fail_after(n);
+	import(st, "students", file, 0, &r);
+	made = mem_fail_after(0);
+	after = snapshot(st, "students");
+	if (r.rc == 0) {
+		/* nothing failed, or the failure was worked around: the valid
+		 * file imports whole, never as if it had bad rows */
+		if (!r.res.committed || r.res.total.errors || r.res.total.inserted != 20)
+			fail_msg("%s, allocation %lu failing%s: the import reported %lld errors, %lld inserted",
+				 file, n, once ? " (once)" : "", (long long)r.res.total.errors,
+				 (long long)r.res.total.inserted);
+		imp_result_free(&r.res);
+		assert_string_equal(after, full);
+		unimport(st, "students", file);
+		free(after);
+		after = snapshot(st, "students");
+		assert_string_equal(after, before);
+		free(after);
+		return 0;
+	}
+	if (r.rc >= 0 || !r.err.th[0] || !r.err.en[0])
+		fail_msg("%s, allocation %lu failing%s: rc %d without a message", file, n, once ? " (once)" : "",
+			 r.rc);
+	if (strcmp(after, before))
+		fail_msg("%s, allocation %lu failing%s (%s): the store changed", file, n, once ? " (once)" : "",
+			 r.err.en);
+	free(after);
+	if (getenv("NAWAT_TEST_VERBOSE"))
+		print_message("%s, allocation %lu failing%s after %lu: %s\n", file, n, once ? " (once)" : "", made,
+			      r.err.en);
+	return made ? made : 1;
+}
+
+/* Every allocation of an import fails in turn, for a CSV, a JSON and an
+ * XLSX file, into the store under test (SQLite's own allocations included;
+ * on PostgreSQL those nawat makes as a client): first that allocation and
+ * every later one, then that one alone.  Always a clear error and an
+ * untouched store, or the whole file imported; never a crash, and no leak
+ * (the sanitizer build). */
 static void test_allocation_failures(void **state)
 {
+	static const char *const files[] = { "students.csv", "students.json", "students.xlsx" };
 	struct store *st = new_store();
 	unsigned long n, total;
 	struct run r;
-	char *before, *after;
-	int failures = 0;
+	char *before, *full;
+	size_t k;
+	int once;
 
 	(void)state;
 	write_text("schools.csv", schools_csv);
 	import(st, "schools", "schools.csv", 0, &r);
 	imp_result_free(&r.res);
-	write_students("students.csv", 700, 0);
+	write_students_formats(20);
 	before = snapshot(st, "students");
-	mem_fail_after(0);
-	mem_fail_after(0);
-	{
-		/* count the allocations of a clean run on a copy of the store */
-		struct store *probe = new_store();
+	import(st, "students", "students.csv", 0, &r);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.res.total.inserted, 20);
+	imp_result_free(&r.res);
+	full = snapshot(st, "students");
+	unimport(st, "students", "students.csv");
+	for (k = 0; k < sizeof files / sizeof files[0]; k++) {
+		unsigned long failures = 0;
 
-		import(probe, "schools", "schools.csv", 0, &r);
-		imp_result_free(&r.res);
-		mem_fail_after(0);
-		import(probe, "students", "students.csv", 0, &r);
-		total = mem_fail_after(0);
-		assert_int_equal(r.rc, 0);
-		imp_result_free(&r.res);
-		store_close(probe);
-	}
-	print_message("%lu allocations in a clean import\n", total);
-	assert_true(total > 10);
-	for (n = 1; n <= total; n++) {
-		mem_fail_after(n);
-		import(st, "students", "students.csv", 0, &r);
-		mem_fail_after(0);
-		if (r.rc == 0) {
-			imp_result_free(&r.res);
-			/* a run that survived wrote everything: take it back out */
-			break;
+		/* from the first allocation on, until one run gets through:
+		 * then n has passed the number of allocations of an import */
+		/* NAWAT_TEST_ALLOC_FROM=N starts at N, to look at one failure */
+		n = getenv("NAWAT_TEST_ALLOC_FROM") ? strtoul(getenv("NAWAT_TEST_ALLOC_FROM"), NULL, 10) : 1;
+		for (;; n++) {
+			unsigned long made = inject(st, files[k], n, 0, before, full);
+
+			if (!made)
+				break;
+			if (made < n)
+				fail_msg("%s: failed at allocation %lu of %lu", files[k], n, made);
+			failures++;
 		}
-		failures++;
-		assert_true(r.rc < 0);
-		assert_true(r.err.th[0] != '\0' && r.err.en[0] != '\0');
-		after = snapshot(st, "students");
-		assert_string_equal(before, after);
-		free(after);
+		total = n;
+		assert_true(failures > 20);
+		for (n = 1, once = 0; n <= total; n++)
+			once += inject(st, files[k], n, 1, before, full) != 0;
+		print_message("%s: %lu allocations, each failing: %lu errors (that one and the later ones), "
+			      "%d errors (that one alone)\n", files[k], total, failures, once);
 	}
-	assert_true(failures > 5);
 	free(before);
+	free(full);
+	store_close(st);
+}
+
+/* A report that cannot be written fails the batch before anything is
+ * committed (it used to be written after the commit: an error, and yet
+ * the rows were in). */
+static void test_report_unwritable(void **state)
+{
+	struct store *st = new_store();
+	struct imp_opts o;
+	struct imp_file f;
+	struct imp_result res;
+	struct nw_err e;
+	char *before, *after;
+	int rc;
+
+	(void)state;
+	write_text("schools.csv", schools_csv);
+	before = snapshot(st, "schools");
+	memset(&o, 0, sizeof o);
+	memset(&f, 0, sizeof f);
+	o.user = "test";
+	o.report_path = path_of("no-such-dir/report.csv");
+	f.path = path_of("schools.csv");
+	f.name = "schools.csv";
+	f.ds = std_dataset(pkg, "schools");
+	f.fmt = REC_CSV;
+	err_clear(&e);
+	rc = imp_run(st, key, &f, 1, &o, &res, &e);
+	assert_int_equal(rc, NAWAT_EIO);
+	assert_true(e.th[0] && e.en[0]);
+	after = snapshot(st, "schools");
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
 	store_close(st);
 }
 
@@ -313,30 +474,14 @@ static void test_xlsx_damaged_late(void **state)
 	struct run r;
 	char *before, *after;
 	unsigned char *zip, *last = NULL;
-	size_t len, n, i;
-	int k, accept;
+	size_t len, i;
+	int accept;
 
 	(void)state;
 	write_text("schools.csv", schools_csv);
 	import(st, "schools", "schools.csv", 0, &r);
 	imp_result_free(&r.res);
-	n = (size_t)snprintf(rows, sizeof rows, "<row r=\"1\">");
-	for (k = 0; k < 8; k++)
-		n += (size_t)snprintf(rows + n, sizeof rows - n, "<c t=\"inlineStr\"><is><t>%s</t></is></c>",
-				      (const char *[]){ "citizen_id", "school_code", "academic_year", "grade_code",
-							"gender", "birth_date", "disadvantage", "disability" }[k]);
-	n += (size_t)snprintf(rows + n, sizeof rows - n, "</row>");
-	for (i = 0; i < 5000; i++) {
-		char id[14];
-
-		student_id((int)i, id);
-		n += (size_t)snprintf(rows + n, sizeof rows - n,
-				      "<row r=\"%zu\"><c t=\"inlineStr\"><is><t>%s</t></is></c><c><v>1050140101</v></c>"
-				      "<c><v>2567</v></c><c t=\"inlineStr\"><is><t>214</t></is></c><c><v>1</v></c>"
-				      "<c t=\"inlineStr\"><is><t>2014-03-02</t></is></c><c><v>0</v></c><c><v>0</v></c></row>",
-				      i + 2, id);
-		assert_true(n < sizeof rows);
-	}
+	xlsx_students_rows(rows, sizeof rows, 5000);
 	zip = xm_book("students", "", rows, NULL, NULL, 1, &len);
 	assert_non_null(zip);
 	for (i = 0; i + 10 < len; i++)
@@ -698,6 +843,7 @@ int main(void)
 		cmocka_unit_test(test_concurrent_same_keys),
 		cmocka_unit_test(test_concurrent_schools),
 		cmocka_unit_test(test_xlsx_damaged_late),
+		cmocka_unit_test(test_report_unwritable),
 	};
 
 	return cmocka_run_group_tests_name("import", tests, setup, teardown);

@@ -892,7 +892,7 @@ static void test_val_code_names(void **state)
 		"", "required", "type", "pattern", "checksum", "code_list", "range", "precision",
 		"date", "not_allowed", "reference", "mismatch", "duplicate", "unknown_column",
 		"encoding", "reference" /* VC_SCOPE: outside the importer's scope */,
-		"not_found", "referenced"
+		"not_found", "referenced", "same_child"
 	};
 	int c;
 

@@ -1,0 +1,8 @@
+/* csv.c - fuzz target: the CSV reader (libcsv, encoding detection), bytes
+ * to records.  Input layout in readers.h. */
+#include "readers.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fz_read_text(data, size, REC_CSV);
+}
