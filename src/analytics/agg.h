@@ -1,7 +1,7 @@
 /*
  * agg.h - the equity aggregates, kept in step with every write.
  *
- * The aggregate tables (schema.h: eq_cells, eq_groups, eq_hist, eq_rollup)
+ * The aggregate tables (schema.h: eq_cells, eq_hist, eq_rollup)
  * hold sums of the outcomes, each joined to its student's row of the same
  * academic year (grade, gender, disadvantage):
  *
@@ -14,23 +14,25 @@
  *
  * A result counts when its student's row of the year exists and it has its
  * value (a score for K, a level for S and A).  Students are counted once per
- * school, year, term and instrument in which they have a result (eq_groups
- * rows with subject "*").
+ * school, year, term, instrument and domain in which they have a result
+ * (eq_cells rows with subject "*"; domain "*" for any result).
  *
  * The observer (a store observer, registered at start-up) follows every
  * write of outcomes, students and schools inside the writing transaction:
  * it reads the rows of each student-year a batch touches before the write
  * (one query per batch), works out their contributions before and after in
  * memory, and adds the differences to the tables at the end of the batch
- * run (a few thousand sums at a time, set-based on PostgreSQL).  The rollup
- * (national, area, province) is changed at commit, under a lock, from a
+ * run (a few thousand sums at a time).  The rollup (national, area,
+ * province) is changed on PostgreSQL at commit, under a lock, from a
  * temporary journal, so that writers of different schools never wait for
- * each other before their commits.  agg_rebuild recomputes everything from
+ * each other before their commits; on SQLite (one writer at a time) it is
+ * changed directly.  agg_rebuild recomputes everything from
  * the raw rows with plain SQL; agg_check compares the two.
  *
- * Code that changes outcomes or students other than through the writer or
- * store_delete (a relink of a student's citizen ID) calls store_touch_before
- * and store_touch_after with the student-years on both sides.
+ * A relink of a student's citizen ID (store_relink) goes through the writer
+ * and store_delete, and so needs nothing more.  Code that changes outcomes
+ * or students other than through them calls store_touch_before and
+ * store_touch_after with the student-years on both sides.
  */
 #ifndef NAWAT_AGG_H
 #define NAWAT_AGG_H
