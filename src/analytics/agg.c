@@ -11,10 +11,11 @@
 #include "../standard/validate.h"
 #include "../store/schema.h"
 
-#define FLUSH_CELLS 7500   /* pending sums before they are written (memory stays flat) */
-#define FLUSH_HIST 500
+#define FLUSH_CELLS 4000   /* pending sums before they are written (memory stays flat) */
+#define FLUSH_HIST 250
 #define FLUSH_ROLL 1500
 #define SUMS_CHUNK 2048    /* rows per store_sums_add */
+#define ROLL_CHUNK 256     /* ... of the rollup (109 values a row) */
 #define LOOKUP_CHUNK 1024
 #define HASH_MAX 32        /* bytes of a citizen ID's hash */
 #define LOCK_ROLLUP "nawat-equity"
@@ -241,6 +242,11 @@ struct agg {
 	int fast;                 /* 0 not known yet, 1 such a load, 2 read always */
 	unsigned char *bloom;     /* BLOOM_BITS bits */
 	struct batch prev;        /* the last batch's student-years, results after it in f1 */
+	/* Such a load on SQLite (one writer at a time): the rollup is not
+	 * followed but made again from eq_cells and eq_hist at commit, which
+	 * hold every sum by then (less memory, and no rollup rows rewritten
+	 * over and over during a national load). */
+	int defer;
 };
 
 #define BLOOM_BITS (1u << 23)
@@ -358,9 +364,23 @@ static void discard(struct store *st)
 	if (!st->in_tx) {
 		g->journal = 0;
 		g->fast = 0;
+		g->defer = 0;
 		if (g->bloom)
 			memset(g->bloom, 0, BLOOM_BITS / 8);
 	}
+}
+
+/* The memory of pending sums and of a load's batches, given back. */
+static void free_sums(struct agg *g)
+{
+	amap_free(&g->cells);
+	amap_free(&g->hist);
+	amap_free(&g->roll);
+	amap_free(&g->rollh);
+	batch_free(&g->b);
+	batch_free(&g->prev);
+	nw_free(g->bloom);
+	g->bloom = NULL;
 }
 
 static void obs_close(struct store *st)
@@ -370,15 +390,9 @@ static void obs_close(struct store *st)
 	if (!g)
 		return;
 	close_refs(g);
-	amap_free(&g->cells);
-	amap_free(&g->hist);
-	amap_free(&g->roll);
-	amap_free(&g->rollh);
+	free_sums(g);
 	amap_free(&g->schools);
-	batch_free(&g->b);
 	batch_free(&g->t);
-	batch_free(&g->prev);
-	nw_free(g->bloom);
 	nw_free(g->tsch);
 	nw_free(g->tsch_a);
 	nw_free(g);
@@ -730,15 +744,30 @@ static int by_sy(const void *a, const void *b)
 	return (x->sy > y->sy) - (x->sy < y->sy);
 }
 
-/* The differences between before (f0 with a0) and after (f1 with a1) of
- * every changed student-year. */
-static int emit(struct agg *g, struct batch *b)
+/* Facts in student-year order (a batch's rows mostly come in that order
+ * already: then nothing is moved). */
+static void sort_by_sy(struct fact *f, size_t n)
+{
+	size_t i;
+
+	for (i = 1; i < n && f[i - 1].sy <= f[i].sy; i++)
+		;
+	if (i < n)
+		qsort(f, n, sizeof *f, by_sy);
+}
+
+static int flush_pending(struct agg *g, struct store *st);
+static int pending_full(const struct agg *g);
+
+/* The contributions of a batch's student-years, before (taken away) and
+ * after (added), into the pending sums; written out as they fill up. */
+static int emit(struct agg *g, struct store *st, struct batch *b)
 {
 	size_t i = 0, j = 0, i1, j1;
 	int rc = 0;
 
-	qsort(b->f0, b->n0, sizeof *b->f0, by_sy);
-	qsort(b->f1, b->n1, sizeof *b->f1, by_sy);
+	sort_by_sy(b->f0, b->n0);
+	sort_by_sy(b->f1, b->n1);
 	while (!rc && (i < b->n0 || j < b->n1)) {
 		int sy = i < b->n0 && (j >= b->n1 || b->f0[i].sy <= b->f1[j].sy) ? b->f0[i].sy : b->f1[j].sy;
 		const struct sy *y = &b->sy[sy];
@@ -758,8 +787,14 @@ static int emit(struct agg *g, struct batch *b)
 			if (!rc)
 				rc = add_presence(g, y->year, &y->a1, b->f1 + j, j1 - j, 1);
 		}
+		if (rc) {
+			rc = err_generic(&st->err, rc);
+			break;
+		}
 		i = i1;
 		j = j1;
+		if (pending_full(g))
+			rc = flush_pending(g, st);
 	}
 	return rc;
 }
@@ -952,6 +987,8 @@ static int outcomes_before(struct agg *g, struct store *st, struct store_row *ro
 		g->fast = empty ? 1 : 2;
 		if (g->fast == 1 && !g->bloom && !(g->bloom = nw_calloc(BLOOM_BITS / 8, 1)))
 			g->fast = 2;
+		if (g->fast == 1 && !st->ops->lock)
+			g->defer = 1;
 	}
 	if (deleting)
 		g->fast = 2;
@@ -1005,8 +1042,8 @@ static int outcomes_after(struct agg *g, struct store *st, struct store_row *row
 			return err_generic(&st->err, rc);
 		*slot = (int)b->n1 - 1;
 	}
-	if ((rc = emit(g, b)))
-		return err_generic(&st->err, rc);
+	if ((rc = emit(g, st, b)))
+		return rc;
 	if (g->fast == 1 && (rc = keep_prev(g)))
 		return err_generic(&st->err, rc);
 	return 0;
@@ -1048,8 +1085,8 @@ static int students_after(struct agg *g, struct store *st, struct store_row *row
 	for (i = 0; i < b->n0; i++)
 		if ((rc = fact_push(&b->f1, &b->n1, &b->cap1, &b->f0[i])))
 			return err_generic(&st->err, rc);
-	if ((rc = emit(g, b)))
-		return err_generic(&st->err, rc);
+	if ((rc = emit(g, st, b)))
+		return rc;
 	batch_reset(b);
 	return 0;
 }
@@ -1405,6 +1442,8 @@ static int roll_pending(struct agg *g, struct store *st)
 	size_t i;
 	int rc;
 
+	if (g->defer)
+		return 0;
 	if ((rc = cache_schools(g, st)))
 		return rc;
 	for (i = 0; !rc && (p = next_entry(&g->cells, &i));) {
@@ -1435,13 +1474,17 @@ static int journal_roll(struct agg *g, struct store *st)
 	size_t i, ne = 0, n = 0;
 	int rc = 0;
 
-	if (!g->roll.n)
+	if (g->defer) { /* (what came before is made again at commit too) */
+		amap_clear(&g->roll);
+		amap_clear(&g->rollh);
+	}
+	if (!g->roll.n && !g->rollh.n)
 		return 0;
 	if (!direct && (rc = make_journal(st)))
 		return rc;
 	arena_init(&a, 64 * 1024, 0);
-	k = nw_calloc(SUMS_CHUNK * t->nkey, sizeof *k);
-	v = nw_malloc(SUMS_CHUNK * t->nval * sizeof *v);
+	k = nw_calloc(ROLL_CHUNK * t->nkey, sizeof *k);
+	v = nw_malloc(ROLL_CHUNK * t->nval * sizeof *v);
 	/* (every key of bins has its sums' entry, if only of zeros) */
 	for (i = 0; i < g->rollh.cap && !rc; i++) {
 		unsigned char *p = ENT(&g->rollh, i);
@@ -1465,7 +1508,7 @@ static int journal_roll(struct agg *g, struct store *st)
 			memcpy(&v[n * t->nval + NCELL], h, SCHEMA_HIST_BINS * sizeof *v);
 		else
 			memset(&v[n * t->nval + NCELL], 0, SCHEMA_HIST_BINS * sizeof *v);
-		if (++n == SUMS_CHUNK || i + 1 == ne) {
+		if (++n == ROLL_CHUNK || i + 1 == ne) {
 			rc = store_sums_add(st, t, n, k, v);
 			n = 0;
 			arena_reset(&a);
@@ -1883,7 +1926,8 @@ static int move_schools(struct agg *g, struct store *st, char (*codes)[16], cons
 		if (!flushed && (rc = flush_pending(g, st)))
 			break;
 		flushed = 1;
-		rc = move_school(g, st, codes[i], &from[i], &to[i]);
+		if (!g->defer)
+			rc = move_school(g, st, codes[i], &from[i], &to[i]);
 	}
 	if (flushed)
 		amap_clear(&g->schools); /* the cache knows the old attributes */
@@ -2060,8 +2104,8 @@ static int obs_touch(struct store *st, const struct std_dataset *ds, const struc
 	b->n1 = 0;
 	if (!rc)
 		rc = load_facts(g, st, b, 1, NULL);
-	if (!rc && (rc = emit(g, b)))
-		rc = err_generic(&st->err, rc);
+	if (!rc)
+		rc = emit(g, st, b);
 	batch_reset(b);
 	if (!rc && pending_full(g))
 		rc = flush_pending(g, st);
@@ -2069,6 +2113,8 @@ static int obs_touch(struct store *st, const struct std_dataset *ds, const struc
 }
 
 /* ---- the observer: transactions ---- */
+
+static int rollup_again(struct agg *g, struct store *st);
 
 static int obs_flush(struct store *st, int committing)
 {
@@ -2082,7 +2128,7 @@ static int obs_flush(struct store *st, int committing)
 	if (!committing)
 		return 0;
 	close_refs(g);
-	return merge_journal(g, st);
+	return g->defer ? rollup_again(g, st) : merge_journal(g, st);
 }
 
 /* ---- rebuilding from the raw rows ---- */
@@ -2213,13 +2259,68 @@ static int pack_fine(struct store *st)
 	return rc < 0 ? rc : 0;
 }
 
+/* eq_rollup: national, area and province, from the school tables (into
+ * an empty eq_rollup). */
+static int rollup_sql(struct agg *g, struct store *st, const struct names *nm, struct buf *sql)
+{
+	size_t i, lvl;
+	int rc = 0;
+
+	for (lvl = 0; lvl < 3 && !rc; lvl++) {
+		const char *level = lvl == 0 ? "'N'" : lvl == 1 ? "'A'" : "'P'";
+		char code[96], where[96];
+
+		snprintf(code, sizeof code, "%s", lvl == 0 ? "''" : lvl == 1 ? nm->c_area : nm->c_province);
+		snprintf(where, sizeof where, "%s%s", lvl == 1 ? nm->c_area : "1", lvl == 1 ? " IS NOT NULL" : " = 1");
+		/* (the national code is a constant: nothing to group by in its place) */
+		buf_reset(sql);
+		rc = buf_printf(sql,
+				"INSERT INTO eq_rollup (level, code, academic_year, term, instrument, pilot, cohort, "
+				"domain, subject_code, disadvantage, n, s1, s2, l0, l1, l2, l3, l4) "
+				"SELECT %s, %s%s, c.academic_year, c.term, c.instrument, sc.%s, coalesce(sc.%s, 0), "
+				"c.domain, c.subject_code, c.disadvantage, SUM(c.n), SUM(c.s1), SUM(c.s2), SUM(c.l0), "
+				"SUM(c.l1), SUM(c.l2), SUM(c.l3), SUM(c.l4) FROM eq_cells c JOIN %s sc ON sc.%s = "
+				"c.school_code WHERE %s GROUP BY %s%s%sc.academic_year, c.term, c.instrument, sc.%s, "
+				"coalesce(sc.%s, 0), c.domain, c.subject_code, c.disadvantage",
+				level, lvl ? "sc." : "", code, nm->c_pilot, nm->c_cohort, g->schools_ds->name, nm->c_code,
+				where, lvl ? "sc." : "", lvl ? code : "", lvl ? ", " : "", nm->c_pilot, nm->c_cohort);
+		if ((rc = exec_sql(st, sql, rc)))
+			break;
+		/* the score bins join the rows of the learning areas */
+		buf_reset(sql);
+		rc = buf_printf(sql, "INSERT INTO eq_rollup (level, code, academic_year, term, instrument, pilot, "
+				      "cohort, domain, subject_code, disadvantage");
+		for (i = 0; i < SCHEMA_HIST_BINS && !rc; i++)
+			rc = buf_printf(sql, ", h%zu", i);
+		rc = rc || buf_printf(sql, ") SELECT %s, %s%s, h.academic_year, h.term, h.instrument, sc.%s, "
+					    "coalesce(sc.%s, 0), 'K', h.subject_code, h.disadvantage",
+				      level, lvl ? "sc." : "", code, nm->c_pilot, nm->c_cohort);
+		for (i = 0; i < SCHEMA_HIST_BINS && !rc; i++)
+			rc = buf_printf(sql, ", SUM(h.h%zu)", i);
+		rc = rc || buf_printf(sql, " FROM eq_hist h JOIN %s sc ON sc.%s = h.school_code WHERE %s GROUP BY ",
+				      g->schools_ds->name, nm->c_code, where);
+		if (!rc && lvl)
+			rc = buf_printf(sql, "sc.%s, ", code);
+		rc = rc || buf_printf(sql, "h.academic_year, h.term, h.instrument, sc.%s, coalesce(sc.%s, 0), "
+					    "h.subject_code, h.disadvantage ON CONFLICT (level, code, academic_year, "
+					    "term, instrument, pilot, cohort, domain, subject_code, disadvantage) "
+					    "DO UPDATE SET ",
+				      nm->c_pilot, nm->c_cohort);
+		for (i = 0; i < SCHEMA_HIST_BINS && !rc; i++)
+			rc = buf_printf(sql, "%sh%zu = excluded.h%zu", i ? ", " : "", i, i);
+		if ((rc = exec_sql(st, sql, rc)))
+			break;
+	}
+	return rc;
+}
+
 static int rebuild_sql(struct agg *g, struct store *st)
 {
 	const struct schema_dialect *d = st->ops->dialect;
 	static const char *const tables[] = { "eq_cells", "eq_hist", "eq_rollup" };
 	struct names nm;
 	struct buf sql;
-	size_t i, lvl;
+	size_t i;
 	int rc = 0;
 
 	names_of(g, &nm);
@@ -2269,53 +2370,97 @@ static int rebuild_sql(struct agg *g, struct store *st)
 				i ? "" : ", domain");
 		rc = exec_sql(st, &sql, rc);
 	}
-	/* eq_rollup: national, area and province, from the school tables */
-	for (lvl = 0; lvl < 3 && !rc; lvl++) {
-		const char *level = lvl == 0 ? "'N'" : lvl == 1 ? "'A'" : "'P'";
-		char code[96], where[96];
-
-		snprintf(code, sizeof code, "%s", lvl == 0 ? "''" : lvl == 1 ? nm.c_area : nm.c_province);
-		snprintf(where, sizeof where, "%s%s", lvl == 1 ? nm.c_area : "1", lvl == 1 ? " IS NOT NULL" : " = 1");
-		/* (the national code is a constant: nothing to group by in its place) */
-		buf_reset(&sql);
-		rc = buf_printf(&sql,
-				"INSERT INTO eq_rollup (level, code, academic_year, term, instrument, pilot, cohort, "
-				"domain, subject_code, disadvantage, n, s1, s2, l0, l1, l2, l3, l4) "
-				"SELECT %s, %s%s, c.academic_year, c.term, c.instrument, sc.%s, coalesce(sc.%s, 0), "
-				"c.domain, c.subject_code, c.disadvantage, SUM(c.n), SUM(c.s1), SUM(c.s2), SUM(c.l0), "
-				"SUM(c.l1), SUM(c.l2), SUM(c.l3), SUM(c.l4) FROM eq_cells c JOIN %s sc ON sc.%s = "
-				"c.school_code WHERE %s GROUP BY %s%s%sc.academic_year, c.term, c.instrument, sc.%s, "
-				"coalesce(sc.%s, 0), c.domain, c.subject_code, c.disadvantage",
-				level, lvl ? "sc." : "", code, nm.c_pilot, nm.c_cohort, g->schools_ds->name, nm.c_code,
-				where, lvl ? "sc." : "", lvl ? code : "", lvl ? ", " : "", nm.c_pilot, nm.c_cohort);
-		if ((rc = exec_sql(st, &sql, rc)))
-			break;
-		/* the score bins join the rows of the learning areas */
-		buf_reset(&sql);
-		rc = buf_printf(&sql, "INSERT INTO eq_rollup (level, code, academic_year, term, instrument, pilot, "
-				      "cohort, domain, subject_code, disadvantage");
-		for (i = 0; i < SCHEMA_HIST_BINS && !rc; i++)
-			rc = buf_printf(&sql, ", h%zu", i);
-		rc = rc || buf_printf(&sql, ") SELECT %s, %s%s, h.academic_year, h.term, h.instrument, sc.%s, "
-					    "coalesce(sc.%s, 0), 'K', h.subject_code, h.disadvantage",
-				      level, lvl ? "sc." : "", code, nm.c_pilot, nm.c_cohort);
-		for (i = 0; i < SCHEMA_HIST_BINS && !rc; i++)
-			rc = buf_printf(&sql, ", SUM(h.h%zu)", i);
-		rc = rc || buf_printf(&sql, " FROM eq_hist h JOIN %s sc ON sc.%s = h.school_code WHERE %s GROUP BY ",
-				      g->schools_ds->name, nm.c_code, where);
-		if (!rc && lvl)
-			rc = buf_printf(&sql, "sc.%s, ", code);
-		rc = rc || buf_printf(&sql, "h.academic_year, h.term, h.instrument, sc.%s, coalesce(sc.%s, 0), "
-					    "h.subject_code, h.disadvantage ON CONFLICT (level, code, academic_year, "
-					    "term, instrument, pilot, cohort, domain, subject_code, disadvantage) "
-					    "DO UPDATE SET ",
-				      nm.c_pilot, nm.c_cohort);
-		for (i = 0; i < SCHEMA_HIST_BINS && !rc; i++)
-			rc = buf_printf(&sql, "%sh%zu = excluded.h%zu", i ? ", " : "", i, i);
-		if ((rc = exec_sql(st, &sql, rc)))
-			break;
-	}
+	if (!rc)
+		rc = rollup_sql(g, st, &nm, &sql);
 	buf_release(&sql);
+	return rc;
+}
+
+/* One level of a deferred rollup (lvl 0 national, 1 area, 2 province):
+ * the school rows of eq_cells (or, with hist, of eq_hist) read in one
+ * pass, summed in memory by rollup key, written in key order. */
+static int rollup_level(struct agg *g, struct store *st, const struct names *nm, int lvl, int hist)
+{
+	const char level = lvl == 0 ? 'N' : lvl == 1 ? 'A' : 'P';
+	struct amap *m = hist ? &g->rollh : &g->roll;
+	size_t nv = hist ? SCHEMA_HIST_BINS : NCELL, i, j, nk;
+	struct store_stmt *q = NULL;
+	struct buf sql;
+	int rc = 0, step;
+
+	buf_init(&sql, 1 << 16);
+	rc = buf_printf(&sql, "SELECT sc.%s, sc.%s, sc.%s, sc.%s, t.academic_year, t.term, t.instrument, %s, "
+			      "t.subject_code, t.disadvantage",
+			nm->c_area, nm->c_province, nm->c_pilot, nm->c_cohort, hist ? "'K'" : "t.domain");
+	for (i = 0; i < nv && !rc; i++)
+		rc = hist ? buf_printf(&sql, ", t.h%zu", i) : buf_printf(&sql, ", t.%s", schema_eq_cells.val[i]);
+	rc = rc || buf_printf(&sql, " FROM %s t JOIN %s sc ON sc.%s = t.school_code", hist ? "eq_hist" : "eq_cells",
+			      g->schools_ds->name, nm->c_code);
+	if (rc) {
+		buf_release(&sql);
+		return err_generic(&st->err, NAWAT_ENOMEM);
+	}
+	rc = store_prepare(st, buf_str(&sql), &q);
+	buf_release(&sql);
+	while (!rc && (step = store_step(q)) == 1) {
+		struct val_value f[4];
+		struct school_attrs sa;
+		struct kroll k[3];
+		size_t n;
+
+		memset(f, 0, sizeof f);
+		for (j = 0; j < 3; j++)
+			if ((f[j].s = store_col_text(q, (int)j, &n)))
+				f[j].state = VAL_SET, f[j].n = n;
+		if (!store_col_null(q, 3))
+			f[3].state = VAL_SET, f[3].i = store_col_int(q, 3);
+		school_attrs_of(f, &sa);
+		nk = roll_keys(&sa, k, (int32_t)store_col_int(q, 4), (int32_t)store_col_int(q, 5),
+			       store_col_text(q, 6, NULL), store_col_text(q, 7, NULL), store_col_text(q, 8, NULL),
+			       (int32_t)store_col_int(q, 9));
+		for (j = 0; j < nk && !rc; j++) {
+			int64_t *r;
+
+			if (k[j].level[0] != level)
+				continue;
+			if (!(r = amap_get(m, &k[j]))) {
+				rc = err_generic(&st->err, NAWAT_ENOMEM);
+				break;
+			}
+			for (i = 0; i < nv; i++)
+				r[i] += store_col_int(q, (int)(10 + i));
+		}
+	}
+	if (!rc && step < 0)
+		rc = step;
+	store_finalize(q);
+	if (!rc)
+		rc = journal_roll(g, st);
+	amap_free(&g->roll);
+	amap_free(&g->rollh);
+	return rc;
+}
+
+/* A deferred rollup (struct agg.defer) at commit: eq_rollup made again
+ * from eq_cells and eq_hist, which hold every sum of the transaction by
+ * now, one level and one table at a time (a few thousand rows in memory);
+ * the memory of the load is given back first. */
+static int rollup_again(struct agg *g, struct store *st)
+{
+	struct names nm;
+	int rc, lvl, hist;
+
+	free_sums(g);
+	/* (journal rows of school moves before the load are in eq_cells too) */
+	if ((g->journal && (rc = st->ops->exec(st, "DELETE FROM eq_journal"))) ||
+	    (rc = st->ops->exec(st, "DELETE FROM eq_rollup")))
+		return rc;
+	g->journal = 0;
+	g->defer = 0; /* (journal_roll writes from here on) */
+	names_of(g, &nm);
+	for (lvl = 0, rc = 0; lvl < 3 && !rc; lvl++)
+		for (hist = 0; hist < 2 && !rc; hist++)
+			rc = rollup_level(g, st, &nm, lvl, hist);
 	return rc;
 }
 

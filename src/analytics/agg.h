@@ -26,7 +26,9 @@
  * province) is changed on PostgreSQL at commit, under a lock, from a
  * temporary journal, so that writers of different schools never wait for
  * each other before their commits; on SQLite (one writer at a time) it is
- * changed directly.  agg_rebuild recomputes everything from
+ * changed directly, except in a first load of results (outcomes empty when
+ * the transaction began), where it is left alone and made again from
+ * eq_cells and eq_hist at commit.  agg_rebuild recomputes everything from
  * the raw rows with plain SQL; agg_check compares the two.
  *
  * A relink of a student's citizen ID (store_relink) goes through the writer
