@@ -122,10 +122,11 @@ static int64_t *amap_put(struct amap *m, const void *key, uint64_t h)
 	}
 }
 
-/* The sums of key, made when missing; NULL when out of memory. */
+/* The sums of key, made when missing; NULL when out of memory.  (Up to
+ * three quarters full: the rollup of a whole load is summed in one.) */
 static int64_t *amap_get(struct amap *m, const void *key)
 {
-	if ((m->n + 1) * 2 > m->cap && amap_grow(m))
+	if ((m->n + 1) * 4 > m->cap * 3 && amap_grow(m))
 		return NULL;
 	return amap_put(m, key, hash_bytes(key, m->klen));
 }
