@@ -160,6 +160,7 @@ test-cluster: deps-test nawat
 
 bench: deps-test nawat
 	@bench/run.sh ./nawat
+	@bench/equity.sh ./nawat
 	@bench/feed.sh ./nawat
 	@bench/web.sh ./nawat
 	@bench/pg.sh ./nawat

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "analytics/agg.h"
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/err.h"
@@ -1287,6 +1288,44 @@ static int cmd_audit(struct cli *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* ---- analytics ---- */
+
+static int cmd_analytics(struct cli *c, int argc, char **argv)
+{
+	struct nw_err e;
+	int64_t diff;
+	int rc;
+
+	err_clear(&e);
+	if (argc != 2 || (strcmp(argv[1], "rebuild") && strcmp(argv[1], "check")))
+		return usage_error("ใช้ nawat analytics rebuild หรือ nawat analytics check",
+				   "use nawat analytics rebuild or nawat analytics check");
+	if ((rc = open_store(c, 0, &e)))
+		return fail(&e);
+	if (!strcmp(argv[1], "rebuild")) {
+		if ((rc = agg_rebuild(c->st))) {
+			e = c->st->err;
+			return fail(&e);
+		}
+		printf("คำนวณผลรวมสำหรับตัวชี้วัดผลสัมฤทธิ์และความเหลื่อมล้ำใหม่จากข้อมูลดิบแล้ว / "
+		       "the achievement and equity aggregates were recomputed from the raw rows\n");
+		return EXIT_OK;
+	}
+	if ((rc = agg_check(c->st, &diff, stderr))) {
+		e = c->st->err;
+		return fail(&e);
+	}
+	if (diff) {
+		fprintf(stderr, "nawat: ผลรวมที่เก็บไว้ต่างจากที่คำนวณใหม่ %lld แถว (แก้ด้วย nawat analytics rebuild) / "
+			"the kept aggregates differ from a recomputation in %lld rows (nawat analytics rebuild fixes them)\n",
+			(long long)diff, (long long)diff);
+		return EXIT_DATA;
+	}
+	printf("ผลรวมที่เก็บไว้ตรงกับที่คำนวณใหม่จากข้อมูลดิบทุกแถว / the kept aggregates equal a recomputation "
+	       "from the raw rows\n");
+	return EXIT_OK;
+}
+
 /* ---- serve ---- */
 
 static int cmd_serve(struct cli *c, int argc, char **argv)
@@ -1614,6 +1653,7 @@ static void usage(FILE *fp)
 	      "  token create NAME [--label TEXT] | token revoke ID   โทเค็น API / API bearer tokens\n"
 	      "  audit verify | audit list [N]   บันทึกการตรวจสอบ / the audit log\n"
 	      "  student relink OLD NEW [--dry-run]  ย้ายประวัตินักเรียนไปยังเลขประจำตัวใหม่ / move a student's history to another ID\n"
+	      "  analytics rebuild | analytics check  ผลรวมตัวชี้วัดผลสัมฤทธิ์ คำนวณใหม่ / ตรวจ / recompute or check the equity aggregates\n"
 	      "  backup FILE [--no-key]       สำรองข้อมูล (กุญแจผนึกด้วยรหัสผ่านใน FILE.key.sealed) / back up the store and its sealed key\n"
 	      "  restore FILE                 กู้คืนลงฐานข้อมูลใหม่ / restore into a new, empty store\n"
 	      "  version                      รุ่นของโปรแกรม / print the version\n"
@@ -1635,11 +1675,13 @@ int main(int argc, char **argv)
 		{ "serve", cmd_serve }, { "user", cmd_user }, { "token", cmd_token }, { "audit", cmd_audit },
 		{ "backup", cmd_backup }, { "restore", cmd_restore }, { "delete", cmd_delete },
 		{ "student", cmd_student },
+		{ "analytics", cmd_analytics },
 	};
 	struct cli c;
 	int i, rc;
 
 	memset(&c, 0, sizeof c);
+	agg_register(); /* every store keeps the achievement and equity aggregates */
 	c.db = getenv("NAWAT_DB") && *getenv("NAWAT_DB") ? getenv("NAWAT_DB") : "nawat.db";
 	/* global options before the command */
 	for (i = 1; i < argc; i++) {

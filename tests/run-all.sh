@@ -65,6 +65,7 @@ pgdir=$(mktemp -d /tmp/nawat-pg-XXXXXX)
 if tests/pg.sh start "$pgdir" >/dev/null 2>"$log"; then
 	export PG_DIR="$pgdir"
 	suite "postgresql: test_import" build/tests/test_import
+	suite "postgresql: test_agg" build/tests/test_agg
 	suite "postgresql: conformance" tests/conformance.sh build/nawat build/tests/csvcut
 	suite "postgresql: command-line cases" tests/cases.sh build/nawat tests/cases
 	suite "postgresql: HTTP against a server" env NAWAT=build/nawat node --test --test-reporter=tap tests/http/

@@ -868,6 +868,10 @@ static void row_kpi(const struct loader *l, void *e)
 	k->has_baseline = real(l, "baseline", &k->baseline);
 	real(l, "target", &k->target);
 	k->baseline_year = num(l, "baseline_year");
+	k->metric = str(l, "metric");
+	k->metric_subject = str(l, "metric_subject");
+	k->metric_instrument = str(l, "metric_instrument");
+	k->metric_term = num(l, "metric_term");
 }
 
 static void row_value(const struct loader *l, void *e)

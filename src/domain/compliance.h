@@ -96,6 +96,10 @@ struct cmp_kpi {
 	int has_baseline;
 	double baseline, target;
 	int64_t baseline_year;          /* CMP_NONE: the year before the plan */
+	/* bound to an outcome metric ("" when not): its yearly values come
+	 * from the learner results (analytics/equity.h, eq_kpi_fill) */
+	const char *metric, *metric_subject, *metric_instrument;
+	int64_t metric_term;            /* CMP_NONE: the latest of the year */
 };
 
 struct cmp_kpi_value {
@@ -103,6 +107,7 @@ struct cmp_kpi_value {
 	int64_t goal_no, kpi_no, year;
 	int has_target, has_value;
 	double target, value;
+	int computed;                   /* from the learner results (a bound KPI) */
 };
 
 struct cmp_pilot {

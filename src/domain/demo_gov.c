@@ -179,7 +179,8 @@ struct gov {
 #define H_RESOLUTIONS "committee_code,meeting_year,meeting_no,resolution_no,area_code,text_th,owner_th,due_on,status,closed_on,note_th"
 #define H_PLANS "plan_code,area_code,title_th,title_en,first_year,last_year,approved_on,approval_ref"
 #define H_GOALS "plan_code,goal_no,area_code,issue,title_th,title_en"
-#define H_KPIS "plan_code,goal_no,kpi_no,area_code,name_th,name_en,unit_th,baseline,baseline_year,target,direction"
+#define H_KPIS "plan_code,goal_no,kpi_no,area_code,name_th,name_en,unit_th,baseline,baseline_year,target,direction," \
+	       "metric,metric_subject,metric_instrument,metric_term"
 #define H_VALUES "plan_code,goal_no,kpi_no,year,area_code,target,value,note_th"
 #define H_PILOTS "school_code,status,applied_on,board_approved_on,board_doc_no,supervisor,supervisor_approved_on,supervisor_doc_no,committee_approved_on,committee_doc_no,active_since,exited_on,exit_reason,exit_doc_no,note_th"
 #define H_PARTICIPANTS "participant_id,sector,area_code,school_code,type,name_th,name_en,status,involvement,joined_on,note_th"
@@ -396,7 +397,7 @@ static void area_plan(struct gov *g, const struct demo_gov_area *a)
 		}
 		ROW(&g->goals, pcode, num(k + 1), num(a->code), goals[k].issue, goals[k].th, goals[k].en);
 		ROW(&g->kpis, pcode, num(k + 1), "1", num(a->code), kpis[k].th, kpis[k].en, kpis[k].unit, dec(base),
-		    num(first - 1), dec(target), kpis[k].dir);
+		    num(first - 1), dec(target), kpis[k].dir, "", "", "", "");
 		/* values up to 2567: most on the line, some areas behind on one KPI */
 		for (y = first; y <= 2567; y++) {
 			double line = base + (target - base) * (double)(y - first + 1) / (double)(last - first + 1);
@@ -407,6 +408,11 @@ static void area_plan(struct gov *g, const struct demo_gov_area *a)
 			    behind ? "ต่ำกว่าเป้าหมาย อยู่ระหว่างปรับแผน" : "");
 		}
 	}
+	/* the gap between poor and other students, bound to the outcome metric:
+	 * its values come from the learner results (no values recorded) */
+	ROW(&g->kpis, pcode, "2", "2", num(a->code), "ช่องว่างคะแนนความรู้ระหว่างนักเรียนยากจนกับนักเรียนทั่วไป",
+	    "Knowledge gap between poor and other students", "คะแนน", "8.00", num(first - 1), "4.00", "down",
+	    "knowledge.gap", "", "SCH", "1");
 	if (a->code == 71) {
 		/* the first plan, drafted from the 2561 workshop (seed 002) */
 		ROW(&g->plans, "71-PLAN-2562", "71", "แผนยุทธศาสตร์พื้นที่นวัตกรรมการศึกษาจังหวัดกาญจนบุรี (พ.ศ. 2562 – 2565)",
@@ -415,7 +421,7 @@ static void area_plan(struct gov *g, const struct demo_gov_area *a)
 		ROW(&g->goals, "71-PLAN-2562", "1", "71", "3", "ระบบและกลไกการจัดการศึกษาร่วมกันของภาคส่วนต่าง ๆ ในพื้นที่",
 		    "Joint education mechanisms of every sector in the area");
 		ROW(&g->kpis, "71-PLAN-2562", "1", "1", "71", "จำนวนภาคส่วนที่ร่วมจัดการศึกษา", "Sectors sharing in education",
-		    "ภาคส่วน", "1", "2561", "4", "up");
+		    "ภาคส่วน", "1", "2561", "4", "up", "", "", "", "");
 		for (y = 2562; y <= 2565; y++)
 			ROW(&g->values, "71-PLAN-2562", "1", "1", num(y), "71", "", num(y - 2560 > 4 ? 4 : y - 2560), "");
 	}

@@ -25,6 +25,7 @@ struct schema_dialect {
 				     * natural key a UNIQUE constraint; else the key is the
 				     * primary key and nw_seq has an index */
 	const char *extra_setup;    /* run once by the system migrations */
+	const char *sums_suffix;    /* tables of sums: clustered by their key where the backend can */
 };
 
 extern const struct schema_dialect schema_sqlite;
@@ -63,6 +64,39 @@ const char *schema_system_migration(const struct schema_dialect *d, int n, const
  * EXISTS) into out: 2 when written, 1 when the package lacks its data set
  * or fields (skip it), 0 past the last, -1 out of memory. */
 int schema_own_index(const struct std_package *pkg, size_t n, struct buf *out);
+
+/* Tables of sums (the analytics aggregates, system migration 5): key
+ * columns, then integer value columns that writers add to (store_sums_add).
+ * A row whose values are all 0 does not exist.  Names are fixed here. */
+struct schema_sums {
+	const char *name;
+	size_t nkey, nval;
+	const char *const *key;     /* key column names */
+	const unsigned char *key_int; /* 1: an integer key column, 0: text */
+	const char *const *val;     /* value column names */
+	const unsigned char *val_small; /* 1: a count that fits 32 bits (INTEGER) */
+	const char *text;           /* a text column after the values (NULL: none) */
+};
+
+#define SCHEMA_HIST_BINS 101 /* one-point score bins 0..99, and 100 */
+#define SCHEMA_LEVELS 5      /* levels 0..4 */
+
+/* eq_cells: per school, academic year, term, instrument, domain, subject
+ * and disadvantage: n, s1, s2 (sums of values and of squares: scores in
+ * hundredths, levels as they are), l0..l4 (level counts), and `detail`: the
+ * same sums per grade and gender, as text ("grade,gender,n,s1,s2,l0,l1,l2,
+ * l3,l4;" in grade and gender order, groups with results only).  Rows with
+ * subject "*" count students (n) with results in the domain, and domain
+ * "*" with any.  eq_hist: per school, year, term, instrument, learning area
+ * and disadvantage: n, h0..h100 (scores by one-point bin).  eq_rollup: the
+ * same sums per level (N national, A area, P province) and code, year,
+ * term, instrument, pilot, cohort, domain, subject and disadvantage (n, s1,
+ * s2, l0..l4, h0..h100); eq_journal is a session's pending changes to it (a
+ * temporary table of the same shape). */
+extern const struct schema_sums schema_eq_cells, schema_eq_hist, schema_eq_rollup, schema_eq_journal;
+
+/* CREATE [TEMP] TABLE [IF NOT EXISTS] for a table of sums. */
+int schema_sums_create(const struct schema_dialect *d, const struct schema_sums *t, int temp, struct buf *out);
 
 /* The WHERE condition that keeps a scope's rows of a data set, with one
  * parameter (the code) at index `param`; "1 = 1" for SCOPE_ALL and "1 = 0"

@@ -9,23 +9,122 @@
 #include "../standard/validate.h"
 #include "schema.h"
 
+static const struct store_observer *observer;
+
+void store_set_observer(const struct store_observer *obs)
+{
+	observer = obs;
+}
+
 int store_open(const char *url, const struct std_package *pkg, int create,
 	       struct store **out, struct nw_err *err)
 {
+	int rc;
+
 	*out = NULL;
 	if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11)) {
 		(void)create; /* a server database is made by its administrator */
-		return store_pg_open(url, pkg, out, err);
+		rc = store_pg_open(url, pkg, out, err);
+	} else {
+		if (!strncmp(url, "sqlite:", 7))
+			url += 7;
+		rc = store_sqlite_open(url, pkg, create, out, err);
 	}
-	if (!strncmp(url, "sqlite:", 7))
-		url += 7;
-	return store_sqlite_open(url, pkg, create, out, err);
+	if (!rc)
+		(*out)->obs = observer;
+	return rc;
 }
 
 void store_close(struct store *st)
 {
-	if (st)
-		st->ops->close(st);
+	if (!st)
+		return;
+	if (st->obs && st->obs->close)
+		st->obs->close(st);
+	st->ops->close(st);
+}
+
+/* ---- transactions and writes, with the observer ---- */
+
+int store_begin_flags(struct store *st, int flags)
+{
+	if (st->obs)
+		st->obs->discard(st); /* nothing left over from an earlier one */
+	return st->ops->begin(st, flags);
+}
+
+int store_commit(struct store *st)
+{
+	int rc;
+
+	if (st->obs && (rc = st->obs->flush(st, 1)))
+		return rc;
+	return st->ops->commit(st);
+}
+
+int store_rollback(struct store *st)
+{
+	if (st->obs)
+		st->obs->discard(st);
+	return st->ops->rollback(st);
+}
+
+int store_savepoint(struct store *st, const char *n)
+{
+	int rc;
+
+	/* what is pending belongs before the savepoint */
+	if (st->obs && (rc = st->obs->flush(st, 0)))
+		return rc;
+	return st->ops->savepoint(st, n);
+}
+
+int store_rollback_to(struct store *st, const char *n)
+{
+	/* what is pending came after the savepoint (store_savepoint flushed) */
+	if (st->obs)
+		st->obs->discard(st);
+	return st->ops->rollback_to(st, n);
+}
+
+int store_writer_put(struct store_writer *w, struct store_row *rows, size_t n)
+{
+	struct store *st = w->st;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		rows[i].old = NULL;
+	if (st->obs && (rc = st->obs->before(st, w->ds, rows, n, 0)))
+		return rc;
+	if ((rc = st->ops->writer_put(w, rows, n)))
+		return rc;
+	return st->obs ? st->obs->after(st, w->ds, rows, n, 0) : 0;
+}
+
+int store_delete(struct store *st, const struct std_dataset *ds, int64_t sub_id,
+		 const struct store_scope *scope, struct store_row *rows, size_t n)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		rows[i].old = NULL;
+	if (st->obs && (rc = st->obs->before(st, ds, rows, n, 1)))
+		return rc;
+	if ((rc = st->ops->delete_rows(st, ds, sub_id, scope, rows, n)))
+		return rc;
+	return st->obs ? st->obs->after(st, ds, rows, n, 1) : 0;
+}
+
+int store_touch_before(struct store *st, const struct std_dataset *ds, const struct store_row *rows, size_t n)
+{
+	return st->obs ? st->obs->touch(st, ds, rows, n, 0) : 0;
+}
+
+int store_touch_after(struct store *st, const struct std_dataset *ds, const struct store_row *rows, size_t n)
+{
+	return st->obs ? st->obs->touch(st, ds, rows, n, 1) : 0;
 }
 
 static int has_col(const struct buf *cols, const char *name)
@@ -171,6 +270,8 @@ int store_migrate(struct store *st)
 			goto fail;
 	}
 	if ((rc = store_meta_set(st, "standard_version", pkg->version)))
+		goto fail;
+	if (st->obs && st->obs->migrated && (rc = st->obs->migrated(st)))
 		goto fail;
 	rc = store_commit(st);
 	goto out;

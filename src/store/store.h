@@ -36,10 +36,13 @@
 
 struct store;
 struct schema_dialect;
+struct schema_sums;
+struct store_row;
 
 /* Handles; each backend's own struct starts with one of these. */
 struct store_writer {
 	struct store *st;
+	const struct std_dataset *ds;
 	void *old_digest;     /* SHA-256 of the old values this writer replaced */
 	int64_t replaced;
 };
@@ -73,6 +76,9 @@ struct store_row {
 	size_t line;
 	struct val_value *vals;
 	enum store_result result;
+	/* set by the writer for an UPDATED row when the store has an observer:
+	 * the stored values it replaced (valid until the next put) */
+	const struct val_value *old;
 };
 
 /* An equality filter for scans; personal-data fields compare by hash. */
@@ -212,9 +218,61 @@ struct store_ops {
 	const char *(*col_text)(struct store_stmt *s, int i, size_t *n);
 	const void *(*col_blob)(struct store_stmt *s, int i, size_t *n);
 
+	/* Rows of ds whose first nprefix key fields equal one of n prefixes
+	 * (prefixes[i * nprefix + k] is key field k of prefix i): fn(ctx, i,
+	 * vals) for each, every field in vals (valid during the call), in
+	 * any order.  One round trip on a server. */
+	int (*scan_prefix_many)(struct store *st, const struct std_dataset *ds, size_t nprefix, size_t n,
+				const struct val_value *prefixes,
+				int (*fn)(void *ctx, size_t i, const struct val_value *vals), void *ctx);
+	/* Adds n rows to a table of sums (schema.h): keys[i * nkey + k] is
+	 * key column k of row i as text, vals[i * nval + v] value v; each row's
+	 * values are added to the stored row with its key (made when missing)
+	 * and a row left with every value 0 is removed.  The keys of one call
+	 * are distinct. */
+	int (*sums_add)(struct store *st, const struct schema_sums *t, size_t n, const char *const *keys,
+			const int64_t *vals);
+	/* The stored rows of n keys (as sums_add's) of a table of sums:
+	 * fn(ctx, i, vals, text) for each one there, in any order. */
+	int (*sums_get_many)(struct store *st, const struct schema_sums *t, size_t n, const char *const *keys,
+			     int (*fn)(void *ctx, size_t i, const int64_t *vals, const char *text), void *ctx);
+	/* Sets n rows (distinct keys) to these values and texts (texts NULL
+	 * when the table has none); a row whose values are all 0 is removed. */
+	int (*sums_put)(struct store *st, const struct schema_sums *t, size_t n, const char *const *keys,
+			const int64_t *vals, const char *const *texts);
+
 	int (*sub_create)(struct store *st, struct store_sub *s);
 	int (*sub_finish)(struct store *st, const struct store_sub *s);
 	int (*sub_issue)(struct store *st, int64_t sub_id, const struct store_issue *is);
+};
+
+/*
+ * An observer keeps data derived from the data sets (the analytics
+ * aggregates) in step with every write, inside the writing transaction: a
+ * higher layer registers one at start-up (store_set_observer) and every
+ * store opened afterwards calls it.  Each function returns 0 or NAWAT_E*
+ * (with st->err set), which fails the write.
+ */
+struct store_observer {
+	/* rows of ds are about to be written (deleting = 0) or deleted (1) */
+	int (*before)(struct store *st, const struct std_dataset *ds, struct store_row *rows, size_t n,
+		      int deleting);
+	/* ... and were: each row's result is set, and old for UPDATED rows */
+	int (*after)(struct store *st, const struct std_dataset *ds, struct store_row *rows, size_t n,
+		     int deleting);
+	/* rows with these keys are about to change, or have changed, other
+	 * than through the writer or store_delete (store_touch_before/after) */
+	int (*touch)(struct store *st, const struct std_dataset *ds, const struct store_row *rows, size_t n,
+		     int after);
+	/* write what is pending: before a savepoint (committing = 0) and
+	 * before a commit (1) */
+	int (*flush)(struct store *st, int committing);
+	/* the transaction, or a savepoint's part of it, was rolled back */
+	void (*discard)(struct store *st);
+	/* store_migrate brought the tables up to date (in its transaction) */
+	int (*migrated)(struct store *st);
+	/* the store closes: free what the observer keeps in st->obs_state */
+	void (*close)(struct store *st);
 };
 
 struct store {
@@ -224,7 +282,12 @@ struct store {
 	char *url;
 	int in_tx;
 	void *impl;
+	const struct store_observer *obs;
+	void *obs_state;          /* the observer's, per store */
 };
+
+/* The observer of every store opened from now on (NULL: none). */
+void store_set_observer(const struct store_observer *obs);
 
 /* Opens the store at url: a file path or sqlite:PATH (SQLite), or
  * postgresql://... / postgres://... .  create = 1 creates a missing SQLite
@@ -244,15 +307,16 @@ int store_migrate(struct store *st);
  * store_lock(st, STORE_LOCK_REFS): it then waits for such imports. */
 #define STORE_REFS_CHECKED 1
 #define STORE_LOCK_REFS "nawat-refs"
-static inline int store_begin(struct store *st) { return st->ops->begin(st, 0); }
-static inline int store_begin_flags(struct store *st, int flags) { return st->ops->begin(st, flags); }
+int store_begin_flags(struct store *st, int flags);
+static inline int store_begin(struct store *st) { return store_begin_flags(st, 0); }
 /* 0 when the store can be used now (a server backend connects again if it must). */
 static inline int store_ready(struct store *st) { return st->ops->ready ? st->ops->ready(st) : 0; }
-static inline int store_commit(struct store *st) { return st->ops->commit(st); }
-static inline int store_rollback(struct store *st) { return st->ops->rollback(st); }
-static inline int store_savepoint(struct store *st, const char *n) { return st->ops->savepoint(st, n); }
+/* The observer's pending work is written first. */
+int store_commit(struct store *st);
+int store_rollback(struct store *st);
+int store_savepoint(struct store *st, const char *n);
 static inline int store_release(struct store *st, const char *n) { return st->ops->release(st, n); }
-static inline int store_rollback_to(struct store *st, const char *n) { return st->ops->rollback_to(st, n); }
+int store_rollback_to(struct store *st, const char *n);
 /* NAWAT_ENOTFOUND when the name is not set. */
 static inline int store_meta_get(struct store *st, const char *name, char *out, size_t n)
 {
@@ -272,10 +336,7 @@ static inline int store_writer_open(struct store *st, const struct std_dataset *
 {
 	return st->ops->writer_open(st, ds, sub_id, w);
 }
-static inline int store_writer_put(struct store_writer *w, struct store_row *rows, size_t n)
-{
-	return w->st->ops->writer_put(w, rows, n);
-}
+int store_writer_put(struct store_writer *w, struct store_row *rows, size_t n);
 static inline void store_writer_close(struct store_writer *w)
 {
 	if (w)
@@ -426,10 +487,41 @@ int store_sealed_copy(struct store *st, const struct std_dataset *ds, int field,
 int store_err_referenced(struct store *st, const struct std_dataset *ds);
 
 static inline int store_begin_read(struct store *st) { return st->ops->begin_read(st); }
-static inline int store_delete(struct store *st, const struct std_dataset *ds, int64_t sub_id,
-			       const struct store_scope *scope, struct store_row *rows, size_t n)
+int store_delete(struct store *st, const struct std_dataset *ds, int64_t sub_id,
+		 const struct store_scope *scope, struct store_row *rows, size_t n);
+
+/* For code that changes rows other than through the writer or store_delete
+ * (a student relink moving outcomes from one citizen ID to another): call
+ * store_touch_before with the rows' keys (rows[i].vals, key fields set)
+ * before the change and store_touch_after with the same rows after it, in
+ * the same transaction, so that observers follow.  For students, give the
+ * keys (citizen_id, academic_year) of every student-year whose rows or
+ * outcomes change, on both sides of the move. */
+int store_touch_before(struct store *st, const struct std_dataset *ds, const struct store_row *rows, size_t n);
+int store_touch_after(struct store *st, const struct std_dataset *ds, const struct store_row *rows, size_t n);
+
+/* See store_ops.scan_prefix_many and sums_add. */
+static inline int store_scan_prefix_many(struct store *st, const struct std_dataset *ds, size_t nprefix, size_t n,
+					 const struct val_value *prefixes,
+					 int (*fn)(void *ctx, size_t i, const struct val_value *vals), void *ctx)
 {
-	return st->ops->delete_rows(st, ds, sub_id, scope, rows, n);
+	return st->ops->scan_prefix_many(st, ds, nprefix, n, prefixes, fn, ctx);
+}
+static inline int store_sums_add(struct store *st, const struct schema_sums *t, size_t n, const char *const *keys,
+				 const int64_t *vals)
+{
+	return st->ops->sums_add(st, t, n, keys, vals);
+}
+static inline int store_sums_get_many(struct store *st, const struct schema_sums *t, size_t n,
+				      const char *const *keys,
+				      int (*fn)(void *ctx, size_t i, const int64_t *vals, const char *text), void *ctx)
+{
+	return st->ops->sums_get_many(st, t, n, keys, fn, ctx);
+}
+static inline int store_sums_put(struct store *st, const struct schema_sums *t, size_t n, const char *const *keys,
+				 const int64_t *vals, const char *const *texts)
+{
+	return st->ops->sums_put(st, t, n, keys, vals, texts);
 }
 static inline int store_sub_create(struct store *st, struct store_sub *s) { return st->ops->sub_create(st, s); }
 static inline int store_sub_finish(struct store *st, const struct store_sub *s) { return st->ops->sub_finish(st, s); }

@@ -557,6 +557,7 @@ struct sq_writer {
 	sqlite3_stmt *undelete;   /* when the data set has deletions: forget a key's */
 	struct val_value *old, *merged;
 	struct arena scratch;
+	struct arena oldmem;      /* old values of the put's updated rows (for an observer) */
 };
 
 static void sq_writer_close(struct store_writer *bw)
@@ -572,6 +573,7 @@ static void sq_writer_close(struct store_writer *bw)
 	sqlite3_finalize(w->touch);
 	sqlite3_finalize(w->undelete);
 	arena_release(&w->scratch);
+	arena_release(&w->oldmem);
 	nw_free(w->old);
 	nw_free(w->merged);
 	nw_free(w);
@@ -591,9 +593,11 @@ static int sq_writer_open(struct store *st, const struct std_dataset *ds, int64_
 	if (!w)
 		return err_generic(&st->err, NAWAT_ENOMEM);
 	w->base.st = st;
+	w->base.ds = ds;
 	w->ds = ds;
 	w->sub_id = sub_id;
 	arena_init(&w->scratch, 16 * 1024, 0);
+	arena_init(&w->oldmem, 16 * 1024, 0);
 	w->old = nw_calloc(ds->nfields, sizeof *w->old);
 	w->merged = nw_calloc(ds->nfields, sizeof *w->merged);
 	buf_init(&sql, 1 << 16);
@@ -696,6 +700,23 @@ static int keep(struct arena *a, struct val_value *v)
 	return 0;
 }
 
+/* A copy of the old values of an updated row for the observer (row->old). */
+static int keep_old(struct sq_writer *w, struct store_row *row)
+{
+	struct val_value *o = arena_alloc(&w->oldmem, w->ds->nfields * sizeof *o);
+	size_t i;
+
+	if (!o)
+		return err_generic(&w->base.st->err, NAWAT_ENOMEM);
+	for (i = 0; i < w->ds->nfields; i++) {
+		o[i] = w->old[i];
+		if (keep(&w->oldmem, &o[i]))
+			return err_generic(&w->base.st->err, NAWAT_ENOMEM);
+	}
+	row->old = o;
+	return 0;
+}
+
 /* Binds the insert's field parameters, skipping those equal to the previous
  * row of the same batch (bindings survive sqlite3_reset, and a batch's values
  * stay valid until it ends): rows of one student or school repeat most. */
@@ -778,8 +799,13 @@ static int write_one(struct sq_writer *w, struct store_row *row, const struct va
 				changed = 1;
 		}
 	}
-	if (changed) /* before the reset: old points into the statement */
+	if (changed) { /* before the reset: old points into the statement */
 		store_writer_note_old(&w->base, ds, w->old);
+		if (st->obs && (rc = keep_old(w, row))) {
+			sqlite3_reset(w->sel);
+			return rc;
+		}
+	}
 	sqlite3_reset(w->sel);
 	if (!changed) {
 		sqlite3_bind_int64(w->touch, 1, w->sub_id);
@@ -811,6 +837,7 @@ static int sq_writer_put(struct store_writer *bw, struct store_row *rows, size_t
 	size_t i;
 	int rc;
 
+	arena_reset(&w->oldmem);
 	/* never a row outside the transaction, should SQLite have ended it */
 	if ((rc = settle(bw->st)))
 		return rc;
@@ -1284,6 +1311,221 @@ static int sq_count(struct store *st, const struct std_dataset *ds, const struct
 	return rc;
 }
 
+/* ---- prefixes and sums (the observer's reads and writes) ---- */
+
+static int sq_scan_prefix_many(struct store *st, const struct std_dataset *ds, size_t nprefix, size_t n,
+			       const struct val_value *prefixes,
+			       int (*fn)(void *ctx, size_t i, const struct val_value *vals), void *ctx)
+{
+	struct val_value *vals = NULL;
+	sqlite3_stmt *s = NULL;
+	struct buf sql;
+	char col[64];
+	size_t i, k;
+	int rc = 0, step;
+
+	if (nprefix > ds->nkey)
+		return err_msg(&st->err, NAWAT_EINVAL, "คีย์ไม่ถูกต้อง", "bad key prefix");
+	buf_init(&sql, 1 << 16);
+	rc = buf_puts(&sql, "SELECT ") || schema_field_list(ds, &sql) || buf_printf(&sql, " FROM %s WHERE ", ds->name);
+	for (k = 0; k < nprefix && !rc; k++)
+		rc = buf_printf(&sql, "%s%s = ?", k ? " AND " : "",
+				schema_col(&ds->fields[ds->key[k]], 0, col, sizeof col));
+	vals = nw_calloc(ds->nfields, sizeof *vals);
+	if (rc || !vals) {
+		rc = err_generic(&st->err, NAWAT_ENOMEM);
+		goto out;
+	}
+	if (cache_get(st, buf_str(&sql), &s)) {
+		rc = sqerr(st, "prefix");
+		goto out;
+	}
+	for (i = 0; i < n && !rc; i++) {
+		for (k = 0; k < nprefix; k++)
+			bind_col(s, (int)k + 1, &ds->fields[ds->key[k]], 0, &prefixes[i * nprefix + k]);
+		while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
+			read_fields(s, 0, ds, NULL, ds->nfields, vals);
+			rc = fn(ctx, i, vals);
+		}
+		if (!rc && step != SQLITE_DONE)
+			rc = sqerr(st, "prefix");
+		sqlite3_reset(s);
+	}
+out:
+	cache_put(st, s);
+	nw_free(vals);
+	buf_release(&sql);
+	return rc;
+}
+
+/* A row's key (text) as the first parameters, integers as integers. */
+static void bind_sums_key(sqlite3_stmt *s, const struct schema_sums *t, const char *const *key)
+{
+	size_t k;
+
+	for (k = 0; k < t->nkey; k++) {
+		if (t->key_int[k])
+			sqlite3_bind_int64(s, (int)k + 1, strtoll(key[k], NULL, 10));
+		else
+			sqlite3_bind_text(s, (int)k + 1, key[k], -1, SQLITE_STATIC);
+	}
+}
+
+/* The statements of a table of sums: the upsert (adding, or setting), the
+ * removal of an empty row, the read of a row; each with the key first. */
+static int sums_sql(const struct schema_sums *t, int what, struct buf *sql)
+{
+	size_t k, v;
+	int rc = 0;
+
+	if (what == 2) { /* read */
+		rc = buf_puts(sql, "SELECT ");
+		for (v = 0; v < t->nval && !rc; v++)
+			rc = buf_printf(sql, "%s%s", v ? ", " : "", t->val[v]);
+		if (!rc && t->text)
+			rc = buf_printf(sql, ", %s", t->text);
+		rc = rc || buf_printf(sql, " FROM %s WHERE ", t->name);
+		for (k = 0; k < t->nkey && !rc; k++)
+			rc = buf_printf(sql, "%s%s = ?", k ? " AND " : "", t->key[k]);
+		return rc;
+	}
+	if (what == 3) { /* remove when empty */
+		rc = buf_printf(sql, "DELETE FROM %s WHERE ", t->name);
+		for (k = 0; k < t->nkey && !rc; k++)
+			rc = buf_printf(sql, "%s = ? AND ", t->key[k]);
+		for (v = 0; v < t->nval && !rc; v++)
+			rc = buf_printf(sql, "%s%s = 0", v ? " AND " : "", t->val[v]);
+		return rc;
+	}
+	rc = buf_printf(sql, "INSERT INTO %s (", t->name);
+	for (k = 0; k < t->nkey && !rc; k++)
+		rc = buf_printf(sql, "%s%s", k ? ", " : "", t->key[k]);
+	for (v = 0; v < t->nval && !rc; v++)
+		rc = buf_printf(sql, ", %s", t->val[v]);
+	if (!rc && t->text && what == 1)
+		rc = buf_printf(sql, ", %s", t->text);
+	rc = rc || buf_puts(sql, ") VALUES (");
+	for (k = 0; k < t->nkey + t->nval + (t->text && what == 1) && !rc; k++)
+		rc = buf_puts(sql, k ? ", ?" : "?");
+	rc = rc || buf_puts(sql, ") ON CONFLICT (");
+	for (k = 0; k < t->nkey && !rc; k++)
+		rc = buf_printf(sql, "%s%s", k ? ", " : "", t->key[k]);
+	rc = rc || buf_puts(sql, ") DO UPDATE SET ");
+	for (v = 0; v < t->nval && !rc; v++)
+		rc = what ? buf_printf(sql, "%s%s = excluded.%s", v ? ", " : "", t->val[v], t->val[v])
+			  : buf_printf(sql, "%s%s = %s + excluded.%s", v ? ", " : "", t->val[v], t->val[v], t->val[v]);
+	if (!rc && t->text && what == 1)
+		rc = buf_printf(sql, ", %s = excluded.%s", t->text, t->text);
+	return rc;
+}
+
+/* Adds (put = 0) or sets (1) rows of a table of sums. */
+static int sums_write(struct store *st, const struct schema_sums *t, size_t n, const char *const *keys,
+		      const int64_t *vals, const char *const *texts, int put)
+{
+	sqlite3_stmt *up = NULL, *del = NULL;
+	struct buf sql;
+	size_t i, v;
+	int rc = 0, step, check;
+
+	buf_init(&sql, 1 << 16);
+	if (sums_sql(t, put, &sql)) {
+		rc = err_generic(&st->err, NAWAT_ENOMEM);
+		goto out;
+	}
+	if (cache_get(st, buf_str(&sql), &up)) {
+		rc = sqerr(st, "sums");
+		goto out;
+	}
+	buf_reset(&sql);
+	if (sums_sql(t, 3, &sql)) {
+		rc = err_generic(&st->err, NAWAT_ENOMEM);
+		goto out;
+	}
+	if (cache_get(st, buf_str(&sql), &del)) {
+		rc = sqerr(st, "sums");
+		goto out;
+	}
+	for (i = 0; i < n && !rc; i++) {
+		bind_sums_key(up, t, &keys[i * t->nkey]);
+		for (v = 0, check = put; v < t->nval; v++) {
+			sqlite3_bind_int64(up, (int)(t->nkey + v) + 1, vals[i * t->nval + v]);
+			check |= vals[i * t->nval + v] < 0;
+		}
+		if (t->text && put)
+			sqlite3_bind_text(up, (int)(t->nkey + t->nval) + 1, texts[i], -1, SQLITE_STATIC);
+		step = sqlite3_step(up);
+		sqlite3_reset(up);
+		if (step != SQLITE_DONE) {
+			rc = sqerr(st, "sums");
+			break;
+		}
+		/* a row may have become empty */
+		if (!check)
+			continue;
+		bind_sums_key(del, t, &keys[i * t->nkey]);
+		step = sqlite3_step(del);
+		sqlite3_reset(del);
+		if (step != SQLITE_DONE)
+			rc = sqerr(st, "sums");
+	}
+out:
+	cache_put(st, up);
+	cache_put(st, del);
+	buf_release(&sql);
+	return rc;
+}
+
+static int sq_sums_add(struct store *st, const struct schema_sums *t, size_t n, const char *const *keys,
+		       const int64_t *vals)
+{
+	return sums_write(st, t, n, keys, vals, NULL, 0);
+}
+
+static int sq_sums_put(struct store *st, const struct schema_sums *t, size_t n, const char *const *keys,
+		       const int64_t *vals, const char *const *texts)
+{
+	return sums_write(st, t, n, keys, vals, texts, 1);
+}
+
+static int sq_sums_get_many(struct store *st, const struct schema_sums *t, size_t n, const char *const *keys,
+			    int (*fn)(void *ctx, size_t i, const int64_t *vals, const char *text), void *ctx)
+{
+	sqlite3_stmt *q = NULL;
+	struct buf sql;
+	int64_t v[256];
+	size_t i, k;
+	int rc = 0, step;
+
+	if (t->nval > 256)
+		return err_msg(&st->err, NAWAT_ELIMIT, "คอลัมน์มากเกินไป", "too many columns");
+	buf_init(&sql, 1 << 16);
+	if (sums_sql(t, 2, &sql)) {
+		rc = err_generic(&st->err, NAWAT_ENOMEM);
+		goto out;
+	}
+	if (cache_get(st, buf_str(&sql), &q)) {
+		rc = sqerr(st, "sums");
+		goto out;
+	}
+	for (i = 0; i < n && !rc; i++) {
+		bind_sums_key(q, t, &keys[i * t->nkey]);
+		step = sqlite3_step(q);
+		if (step == SQLITE_ROW) {
+			for (k = 0; k < t->nval; k++)
+				v[k] = sqlite3_column_int64(q, (int)k);
+			rc = fn(ctx, i, v, t->text ? (const char *)sqlite3_column_text(q, (int)t->nval) : NULL);
+		} else if (step != SQLITE_DONE) {
+			rc = sqerr(st, "sums");
+		}
+		sqlite3_reset(q);
+	}
+out:
+	cache_put(st, q);
+	buf_release(&sql);
+	return rc;
+}
+
 /* PRAGMA data_version moves with other connections' commits; this
  * connection's own changes are counted by total_changes. */
 static int sq_data_version(struct store *st, uint64_t *v)
@@ -1645,6 +1887,10 @@ static const struct store_ops sqlite_ops = {
 	.col_int = sq_col_int,
 	.col_text = sq_col_text,
 	.col_blob = sq_col_blob,
+	.scan_prefix_many = sq_scan_prefix_many,
+	.sums_add = sq_sums_add,
+	.sums_get_many = sq_sums_get_many,
+	.sums_put = sq_sums_put,
 	.sub_create = sq_sub_create,
 	.sub_finish = sq_sub_finish,
 	.sub_issue = sq_sub_issue,

@@ -27,6 +27,7 @@
 #include "../exchange/import.h"
 #include "../standard/validate.h"
 #include "app.h"
+#include "eqweb.h"
 #include "gov.h"
 #include "subs.h"
 #include "cache.h"
@@ -942,6 +943,40 @@ static json_t *response(const char *desc, json_t *schema)
 	return r;
 }
 
+/* GET /api/v1/equity and /equity/trend (docs/equity.md) */
+static void openapi_equity(json_t *paths)
+{
+	static const char *const what[][2] = {
+		{ "equity", "learner outcomes and equity gaps of a scope (docs/equity.md)" },
+		{ "equity/trend", "the same for every academic year, with the change from the year before" },
+	};
+	char path[64];
+	size_t i;
+
+	for (i = 0; i < sizeof what / sizeof what[0]; i++) {
+		json_t *params = json_array(), *responses = json_object();
+
+		json_array_append_new(params, param("scope", "query", 0, "string",
+						    "national, area:CODE, province:CODE or school:CODE "
+						    "(default: the caller's scope)"));
+		if (i == 0)
+			json_array_append_new(params, param("academic_year", "query", 0, "integer",
+							    "B.E. (default: the latest with results)"));
+		json_array_append_new(params, param("term", "query", 0, "integer", "0 the whole year, 1 or 2"));
+		json_array_append_new(params, param("instrument", "query", 0, "string", "code list instrument"));
+		json_array_append_new(params, param("pilot", "query", 0, "string", "Y pilot schools, N the others"));
+		json_array_append_new(params, param("cohort", "query", 0, "integer", "pilot cohort"));
+		json_array_append_new(params, param("view", "query", 0, "string",
+						    "public: small groups hidden whoever asks"));
+		json_object_set_new(responses, "200", response("the metrics", NULL));
+		json_object_set_new(responses, "400", response("a bad parameter", ref_to("Error")));
+		json_object_set_new(responses, "403", response("a scope outside the caller's", ref_to("Error")));
+		snprintf(path, sizeof path, "/api/v1/%s", what[i][0]);
+		json_object_set_new(paths, path, json_pack("{s:{s:s,s:o,s:o}}", "get", "summary", what[i][1],
+							   "parameters", params, "responses", responses));
+	}
+}
+
 static void openapi(struct ctx *c)
 {
 	const struct std_package *pkg = c->app->pkg;
@@ -1026,6 +1061,7 @@ static void openapi(struct ctx *c)
 			"schema", "type", "string", "application/json", "schema", "type", "array",
 			"application/x-ndjson", "schema", "type", "string", "responses", responses));
 	}
+	openapi_equity(paths);
 	json_object_set_new(schemas, "Error", json_pack("{s:s,s:{s:{s:s,s:{s:{s:s},s:{s:s},s:{s:s}}}}}",
 		"type", "object", "properties", "error", "type", "object", "properties", "code", "type",
 		"string", "message_th", "type", "string", "message_en", "type", "string"));
@@ -1076,8 +1112,9 @@ static const char *cache_key(struct ctx *c)
 	return key;
 }
 
-static void cached(struct ctx *c, const struct std_dataset *ds, const char *arg,
-		   void (*answer)(struct ctx *, const struct std_dataset *, const char *))
+/* Runs fn(c, arg) unless a kept answer of the same key and store version
+ * is there; keeps what it answers with 200. */
+static void cache_around(struct ctx *c, void (*fn)(struct ctx *, void *), void *arg)
 {
 	const char *key = cache_key(c), *ctype = NULL;
 	uint64_t version = 0;
@@ -1088,9 +1125,46 @@ static void cached(struct ctx *c, const struct std_dataset *ds, const char *arg,
 		c->rs->content_type = ctype;
 		return;
 	}
-	answer(c, ds, arg);
+	fn(c, arg);
 	if (key && have_version && c->rs->status == 200)
 		cache_put(key, version, buf_str(&c->rs->body), c->rs->body.len, c->rs->content_type);
+}
+
+struct ds_answer {
+	const struct std_dataset *ds;
+	const char *arg;
+	void (*answer)(struct ctx *, const struct std_dataset *, const char *);
+};
+
+static void run_ds_answer(struct ctx *c, void *arg)
+{
+	struct ds_answer *a = arg;
+
+	a->answer(c, a->ds, a->arg);
+}
+
+static void cached(struct ctx *c, const struct std_dataset *ds, const char *arg,
+		   void (*answer)(struct ctx *, const struct std_dataset *, const char *))
+{
+	struct ds_answer a = { ds, arg, answer };
+
+	cache_around(c, run_ds_answer, &a);
+}
+
+struct plain_answer {
+	void (*answer)(struct ctx *);
+};
+
+static void run_plain_answer(struct ctx *c, void *arg)
+{
+	((struct plain_answer *)arg)->answer(c);
+}
+
+void api_cached(struct ctx *c, void (*answer)(struct ctx *))
+{
+	struct plain_answer a = { answer };
+
+	cache_around(c, run_plain_answer, &a);
 }
 
 /* ---- routing ---- */
@@ -1120,6 +1194,10 @@ void api_route(struct ctx *c, const char *rest)
 	}
 	if (!strcmp(rest, "compliance") && !strcmp(m, "GET")) {
 		api_compliance(c);
+		return;
+	}
+	if (!strcmp(rest, "equity") || !strcmp(rest, "equity/trend")) {
+		api_equity(c, rest);
 		return;
 	}
 	if (!strncmp(rest, "submissions", 11) && (!rest[11] || rest[11] == '/')) {

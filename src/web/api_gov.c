@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../base/date.h"
+#include "../analytics/equity.h"
 #include "../domain/compliance.h"
 
 int gov_scope(struct ctx *c, const char *want, struct store_scope *out)
@@ -79,7 +80,8 @@ void api_compliance(struct ctx *c)
 		api_error(c, 400, "bad_request", "as_of ต้องเป็นวันที่ YYYY-MM-DD", "as_of must be a date YYYY-MM-DD");
 		return;
 	}
-	if ((rc = cmp_load(c->st, &sc, &c->rq->mem, &d))) {
+	if ((rc = cmp_load(c->st, &sc, &c->rq->mem, &d)) ||
+	    (rc = eq_kpi_fill(c->st, &c->rq->mem, auth_suppresses_small_groups(&c->user), &d))) {
 		api_error(c, 500, "store", c->st->err.th, c->st->err.en);
 		return;
 	}

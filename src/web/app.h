@@ -71,6 +71,10 @@ void api_error(struct ctx *c, int status, const char *code, const char *th, cons
  * memory. */
 json_t *api_report_json(FILE *rep, size_t *total);
 
+/* A GET answer kept until the store changes (keyed by the caller's scope,
+ * the path and the query), made by answer when there is none. */
+void api_cached(struct ctx *c, void (*answer)(struct ctx *));
+
 /* A query scoped to the caller. */
 struct store_query ctx_query(const struct ctx *c);
 

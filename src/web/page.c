@@ -6,6 +6,7 @@
 
 #include "../base/date.h"
 #include "../base/embed.h"
+#include "eqweb.h"
 #include "gov.h"
 #include "subs.h"
 
@@ -16,6 +17,7 @@ static const struct {
 	{ "home", "/", "หน้าแรก", "Home", 0 },
 	{ "areas", "/areas", "พื้นที่นวัตกรรม", "Areas", 0 },
 	{ "schools", "/schools", "สถานศึกษา", "Schools", 0 },
+	{ "equity", "/equity", "ผลสัมฤทธิ์", "Outcomes", 0 },
 	{ "import", "/import", "นำเข้าข้อมูล", "Import", 0 },
 	{ "submissions", "/submissions", "การส่งข้อมูล", "Submissions", 0 },
 	{ "governance", "/governance", "คณะกรรมการและแผน", "Governance", 0 },
@@ -226,7 +228,7 @@ int pages_route(struct ctx *c)
 			page_error(c, 403, "หน้านี้สำหรับสำนักงานส่วนกลางเท่านั้น", "only the central office sees this page");
 		else
 			page_audit(c);
-	} else if (subs_route(c))
+	} else if (subs_route(c) || eqweb_route(c))
 		return 1;
 	else
 		return gov_route(c);

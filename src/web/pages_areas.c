@@ -282,6 +282,10 @@ void page_area(struct ctx *c, const char *code)
 		  "<li><a href=\"/submissions?area=%s\">การส่งข้อมูลของพื้นที่ <span lang=\"en\">Submissions of the area</span></a></li></ul>\n",
 	       code, code);
 	scope_note(c);
+	html_f(b, "<p><a href=\"/equity?scope=area:");
+	html_url(b, code);
+	html_f(b, "\">ผลสัมฤทธิ์ของผู้เรียนและความเหลื่อมล้ำในพื้นที่ <span lang=\"en\">Learner outcomes and equity "
+		  "in the area</span></a></p>\n");
 
 	gov_area_section(c, code);
 	html_f(b, "<h2>สถานศึกษานำร่อง <span lang=\"en\">Pilot schools</span></h2>\n");

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "../base/date.h"
+#include "../analytics/equity.h"
 #include "../domain/compliance.h"
 #include "../exchange/csvout.h"
 #include "../exchange/export.h"
@@ -477,7 +478,8 @@ static void findings(struct ctx *c, const struct store_scope *sc)
 	struct show_findings s = { c, 0 };
 	struct cmp_data d;
 
-	if (cmp_load(c->st, sc, &c->rq->mem, &d)) {
+	if (cmp_load(c->st, sc, &c->rq->mem, &d) ||
+	    eq_kpi_fill(c->st, &c->rq->mem, auth_suppresses_small_groups(&c->user), &d)) {
 		page_notice(c, "error", "อ่านข้อมูลเพื่อตรวจสอบไม่สำเร็จ", "cannot read the data to check");
 		return;
 	}
@@ -986,11 +988,15 @@ static void kpi_row(struct ctx *c, const struct rows *kp, size_t i, const struct
 	k.target = target;
 	k.baseline_year = get(kp, i, "baseline_year")[0] ? atoll(get(kp, i, "baseline_year")) : CMP_NONE;
 	cmp_kpi_eval(&k, plan, vals, nvals, year, &e);
-	html_f(b, "<tr><td>%s.%s</td><th scope=\"row\">%s<br><span lang=\"en\">%s</span></th><td>%s</td>"
-		  "<td class=\"num\">%s%s%s%s</td><td class=\"num\">%s</td>",
-	       get(kp, i, "goal_no"), get(kp, i, "kpi_no"), get(kp, i, "name_th"), get(kp, i, "name_en"),
-	       get(kp, i, "unit_th"), get(kp, i, "baseline"), get(kp, i, "baseline_year")[0] ? " (" : "",
-	       get(kp, i, "baseline_year"), get(kp, i, "baseline_year")[0] ? ")" : "", get(kp, i, "target"));
+	html_f(b, "<tr><td>%s.%s</td><th scope=\"row\">%s<br><span lang=\"en\">%s</span>",
+	       get(kp, i, "goal_no"), get(kp, i, "kpi_no"), get(kp, i, "name_th"), get(kp, i, "name_en"));
+	if (get(kp, i, "metric")[0])
+		html_f(b, "<br><span class=\"bound\">คำนวณจากผลการประเมินผู้เรียน: <code>%s%s%s</code> "
+			  "<span lang=\"en\">from the learner results</span></span>",
+		       get(kp, i, "metric"), get(kp, i, "metric_subject")[0] ? " " : "", get(kp, i, "metric_subject"));
+	html_f(b, "</th><td>%s</td><td class=\"num\">%s%s%s%s</td><td class=\"num\">%s</td>", get(kp, i, "unit_th"),
+	       get(kp, i, "baseline"), get(kp, i, "baseline_year")[0] ? " (" : "", get(kp, i, "baseline_year"),
+	       get(kp, i, "baseline_year")[0] ? ")" : "", get(kp, i, "target"));
 	if (e.has_target) {
 		char t[48];
 
@@ -1011,6 +1017,43 @@ static void kpi_row(struct ctx *c, const struct rows *kp, size_t i, const struct
 	       cmp_kpi_status_class(e.status), cmp_kpi_status_th(e.status), cmp_kpi_status_en(e.status));
 }
 
+/* The values of the plan's KPIs bound to an outcome metric, added to the
+ * recorded ones (analytics/equity.h). */
+static void bound_values(struct ctx *c, const struct rows *kp, const struct cmp_plan *plan,
+			 struct cmp_kpi_value **vals, size_t *nvals)
+{
+	struct cmp_kpi *k = arena_alloc(&c->rq->mem, (kp->n + 1) * sizeof *k);
+	struct cmp_data d;
+	size_t i;
+
+	if (!k)
+		return;
+	memset(&d, 0, sizeof d);
+	for (i = 0; i < kp->n; i++) {
+		memset(&k[i], 0, sizeof k[i]);
+		k[i].plan = plan->code;
+		k[i].area = get(kp, i, "area_code");
+		k[i].goal_no = atoll(get(kp, i, "goal_no"));
+		k[i].kpi_no = atoll(get(kp, i, "kpi_no"));
+		k[i].metric = get(kp, i, "metric");
+		k[i].metric_subject = get(kp, i, "metric_subject");
+		k[i].metric_instrument = get(kp, i, "metric_instrument");
+		k[i].metric_term = get(kp, i, "metric_term")[0] ? atoll(get(kp, i, "metric_term")) : CMP_NONE;
+	}
+	d.kpis = k;
+	d.nkpis = kp->n;
+	d.plans = (struct cmp_plan *)plan;
+	d.nplans = 1;
+	d.values = *vals;
+	d.nvalues = *nvals;
+	if (eq_kpi_fill(c->st, &c->rq->mem, auth_suppresses_small_groups(&c->user), &d)) {
+		page_notice(c, "error", "คำนวณตัวชี้วัดที่ผูกกับผลสัมฤทธิ์ไม่สำเร็จ", "cannot compute the KPIs bound to outcomes");
+		return;
+	}
+	*vals = d.values;
+	*nvals = d.nvalues;
+}
+
 static void page_plan(struct ctx *c, const char *code, int post)
 {
 	static const char *const visible[] = { "goal_no", "kpi_no", "year", "target", "value", "note_th" };
@@ -1024,7 +1067,7 @@ static void page_plan(struct ctx *c, const char *code, int post)
 	struct form_result res;
 	struct buf *b = PB(c);
 	int64_t year = date_today().y + BE_OFFSET;
-	size_t i, j, k;
+	size_t i, j, k, nvals;
 
 	memset(&res, 0, sizeof res);
 	if (!vds || !read_one(c, "plans", key, &pl)) {
@@ -1082,6 +1125,8 @@ static void page_plan(struct ctx *c, const char *code, int post)
 		vals[i].has_value = get(&kv, i, "value")[0] != '\0';
 		vals[i].value = strtod(get(&kv, i, "value"), NULL);
 	}
+	nvals = kv.n;
+	bound_values(c, &kp, &plan, &vals, &nvals);
 	html_f(b, "<h2 id=\"kpis\">เป้าประสงค์และตัวชี้วัด ปี %lld <span lang=\"en\">Goals and KPIs, %lld B.E.</span></h2>\n",
 	       (long long)year, (long long)year);
 	if (!gl.n)
@@ -1110,7 +1155,7 @@ static void page_plan(struct ctx *c, const char *code, int post)
 		       get(&gl, i, "goal_no"), get(&gl, i, "goal_no"));
 		for (j = 0; j < kp.n; j++)
 			if (!strcmp(get(&kp, j, "goal_no"), get(&gl, i, "goal_no")))
-				kpi_row(c, &kp, j, &plan, vals, kv.n, year);
+				kpi_row(c, &kp, j, &plan, vals, nvals, year);
 		html_f(b, "</tbody>\n</table></div>\n");
 	}
 	if (can_write(c, "kpi_values")) {
@@ -1377,7 +1422,8 @@ void gov_area_section(struct ctx *c, const char *area)
 
 		if (gov_scope(c, area, &sa))
 			sa = auth_scope(&c->user); /* a school: what it may read of its area */
-		if (cmp_load(c->st, &sa, &c->rq->mem, &d))
+		if (cmp_load(c->st, &sa, &c->rq->mem, &d) ||
+		    eq_kpi_fill(c->st, &c->rq->mem, auth_suppresses_small_groups(&c->user), &d))
 			memset(&d, 0, sizeof d);
 		html_f(b, "<ul class=\"links\">\n");
 		for (i = 0; i < pl.n; i++) {

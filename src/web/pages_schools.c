@@ -772,8 +772,9 @@ void page_school(struct ctx *c, const char *code)
 		  "<li><a href=\"#students\">นักเรียน <span lang=\"en\">Students</span></a></li>"
 		  "<li><a href=\"#results\">ผลการเรียนรู้ <span lang=\"en\">Learner outcomes</span></a></li>"
 		  "<li><a href=\"/submissions?school=%s\">การส่งข้อมูลของสถานศึกษานี้ <span lang=\"en\">Submissions of this school</span></a></li>"
-		  "<li><a href=\"/completeness?school=%s\">ความครบถ้วนของข้อมูล <span lang=\"en\">Completeness</span></a></li></ul>\n"
-		  "<h2 id=\"profile\">ข้อมูลสถานศึกษา <span lang=\"en\">Profile</span></h2>\n", code, code);
+		  "<li><a href=\"/completeness?school=%s\">ความครบถ้วนของข้อมูล <span lang=\"en\">Completeness</span></a></li>"
+		  "<li><a href=\"/equity?scope=school:%s\">ผลสัมฤทธิ์และความเหลื่อมล้ำ <span lang=\"en\">Outcomes and equity</span></a></li></ul>\n"
+		  "<h2 id=\"profile\">ข้อมูลสถานศึกษา <span lang=\"en\">Profile</span></h2>\n", code, code, code);
 	page_profile(c, ds, vals);
 	store_scan_close(sc);
 	students_section(c, code);

@@ -1,7 +1,9 @@
 // ui.test.mjs - the web UI in Chromium (Debian's, driven by playwright-core): signing in,
 // following links from the areas to a pilot school, importing a file with an error and
 // again fixed, scheduling a meeting, adding a resolution and closing it while the area page
-// follows, downloading the XLSX template and importing an XLSX file, and on every page:
+// follows, downloading the XLSX template and importing an XLSX file, the area's outcome and
+// equity dashboard (its charts and tables against the API, a filter, CSV and XLSX downloads),
+// and on every page:
 // axe-core (no serious or critical violation), <html lang="th">,
 // no console errors (a CSP violation is one), no horizontal scrolling at 360×740.  Full-page
 // screenshots go to tests/browser/artifacts/NAME.png (NAME-360.png for the narrow view).
@@ -47,6 +49,9 @@ const PAGES = [
 	['plan', '/plans/50-PLAN-2565'],
 	['pilots', '/pilots'],
 	['partners', '/partners'],
+	['equity', '/equity'],
+	['equity-area-50', '/equity?scope=area:50'],
+	['equity-school', `/equity?scope=school:${BANPHUI}`],
 	['submissions', '/submissions'],
 	['submission', '/submissions/3'],
 	['completeness', '/completeness?area=50&academic_year=2567&term=1'],
@@ -318,6 +323,100 @@ describe('the web UI in Chromium', () => {
 		assert.equal(c.Rejected, '0');
 		assert.ok(Number(c.Unchanged.replace(/,/g, '')) > 0, JSON.stringify(c));
 		await shoot(page, 'import-xlsx');
+		await page.close();
+	});
+
+	/** The rows of a dashboard table: [row header, ...cells] as shown. */
+	function tableRows(page, id) {
+		return page.locator(`#${id} tbody tr`).evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
+	}
+
+	/** A metric as the overview table shows it (null shows as —). */
+	function shown(value, places) {
+		if (value === null) return '—';
+		if (places === 'share') return `${(value * 100).toFixed(1)}%`;
+		if (places === 0) return value.toLocaleString('en-US');
+		return value.toFixed(places);
+	}
+
+	test('the area dashboard: from the area page, charts with tables that say what the API says, a filter, downloads', async () => {
+		const page = await wide.newPage();
+		page.setDefaultTimeout(15000);
+		await page.goto(base + '/areas/50');
+		await Promise.all([page.waitForURL(/\/equity\?scope=area(:|%3A)50$/), page.click('a[href="/equity?scope=area:50"]')]);
+		assert.match(await page.locator('h1').innerText(), /ผลสัมฤทธิ์และความเหลื่อมล้ำ: .*เชียงใหม่/);
+
+		const api = await env.req('admin', { path: '/api/v1/equity?scope=area:50' });
+		assert.equal(api.status, 200);
+		const m = api.json;
+		assert.ok(m.students > 0 && m.knowledge.n > 0, 'the demo data has results in area 50');
+		assert.match(await page.locator('p.lead').innerText(), new RegExp(`ปีการศึกษา ${m.academic_year}`));
+
+		// the overview table has the API's numbers
+		const overview = Object.fromEntries((await tableRows(page, 't-overview')).map(([h, v]) => [h.replace(/\s+/g, ' '), v]));
+		const row = (en) => Object.entries(overview).find(([h]) => h.endsWith(en))?.[1];
+		assert.equal(row('Students with results'), shown(m.students, 0));
+		assert.equal(row('Knowledge: mean score'), shown(m.knowledge.mean, 2));
+		assert.equal(row('Knowledge: median'), shown(m.knowledge.median, 2));
+		assert.equal(row('Gap: not disadvantaged minus poor or extremely poor'), shown(m.knowledge.gap, 2));
+		assert.equal(row('Skills: share proficient or above'), shown(m.skills.proficient_share, 'share'));
+		assert.equal(row('Attitude: gap'), shown(m.attitude.gap, 'share'));
+
+		// each chart is a titled, described image drawn on the server, and its table is beside it
+		const charts = await page.locator('figure.eq-chart svg').evaluateAll((svgs) => svgs.map((s) => ({
+			role: s.getAttribute('role'),
+			title: s.querySelector('title')?.textContent.trim(),
+			desc: s.querySelector('desc')?.textContent.trim(),
+			marks: s.querySelectorAll('rect, path, polyline, circle').length,
+			table: !!s.closest('.eq-row')?.querySelector('table.eq'),
+		})));
+		assert.ok(charts.length >= 4, `${charts.length} charts`);
+		for (const ch of charts) {
+			assert.equal(ch.role, 'img');
+			assert.ok(ch.title && ch.desc, JSON.stringify(ch));
+			assert.ok(ch.marks > 0, `the chart "${ch.title}" draws something`);
+			assert.ok(ch.table, `the chart "${ch.title}" has its table beside it`);
+		}
+
+		// the learning-area table: a row per learning area of the API and one for all, with the API's numbers
+		const areas = await tableRows(page, 't-learning_areas');
+		const byArea = m.knowledge.by_learning_area;
+		assert.equal(areas.length, Object.keys(byArea).length + 1);
+		for (const [code, v] of Object.entries(byArea)) {
+			const r = areas.find((cells) => cells[0].startsWith(`${code} `));
+			assert.ok(r, `a row for ${code}`);
+			assert.deepEqual([r[1], r[2], r[6]], [shown(v.n, 0), shown(v.mean, 2), shown(v.gap, 2)], code);
+		}
+		const all = areas.find((cells) => cells[0].endsWith('/ all'));
+		assert.deepEqual([all[1], all[2], all[6]], [shown(m.knowledge.n, 0), shown(m.knowledge.mean, 2), shown(m.knowledge.gap, 2)]);
+
+		// the schools within link to their own dashboards
+		const within = page.locator('#t-within tbody th a').first();
+		const href = await within.getAttribute('href');
+		assert.match(href, /^\/equity\?scope=school(:|%3A)\d{10}/);
+
+		// the filter: pilot schools only
+		await page.selectOption('#pilot', 'Y');
+		await Promise.all([page.waitForURL(/pilot=Y/), page.click('form.filters button[type=submit]')]);
+		const pilot = await env.req('admin', { path: `/api/v1/equity?scope=area:50&pilot=Y&academic_year=${m.academic_year}&term=${m.term}&instrument=${m.instrument}` });
+		assert.equal(pilot.status, 200);
+		assert.ok(pilot.json.students < m.students, 'fewer students in the pilot schools');
+		const overviewPilot = Object.fromEntries((await tableRows(page, 't-overview')).map(([h, v]) => [h.replace(/\s+/g, ' '), v]));
+		assert.equal(Object.entries(overviewPilot).find(([h]) => h.endsWith('Students with results'))[1], shown(pilot.json.students, 0));
+		await shoot(page, 'equity-area-50-pilot');
+
+		// downloads of the overview table: CSV with the same numbers, XLSX a workbook
+		const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#h-overview ~ .eq-row a[href^="/equity/overview.csv"]')]);
+		assert.equal(csv.suggestedFilename(), 'nawat-equity-overview.csv');
+		const text = fs.readFileSync(await csv.path(), 'utf8');
+		assert.ok(text.startsWith('\uFEFF'), 'a BOM for spreadsheet programs');
+		const students = text.split(/\r?\n/).find((l) => l.includes('Students with results'));
+		assert.equal(students.split(',').pop(), String(pilot.json.students));
+		const mean = text.split(/\r?\n/).find((l) => l.includes('Knowledge: mean score'));
+		assert.equal(mean.split(',').pop(), pilot.json.knowledge.mean === null ? '' : pilot.json.knowledge.mean.toFixed(2));
+		const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('#h-overview ~ .eq-row a[href^="/equity/overview.xlsx"]')]);
+		assert.equal(xlsx.suggestedFilename(), 'nawat-equity-overview.xlsx');
+		assert.equal(fs.readFileSync(await xlsx.path()).subarray(0, 2).toString('latin1'), 'PK', 'a zip archive');
 		await page.close();
 	});
 

@@ -101,6 +101,17 @@ const ACTIONS = {
 	'compliance of all areas': { get: '/api/v1/compliance?scope=all' },
 	'compliance of area 50': { get: '/api/v1/compliance?scope=50' },
 	'compliance of area 71': { get: '/api/v1/compliance?scope=71' },
+	'equity national': { get: '/api/v1/equity?scope=national' },
+	'equity of area 50': { get: '/api/v1/equity?scope=area:50' },
+	'equity of area 71': { get: '/api/v1/equity?scope=area:71' },
+	'equity of province 50': { get: '/api/v1/equity?scope=province:50' },
+	'equity of Ban Phui': { get: `/api/v1/equity?scope=school:${BANPHUI}` },
+	'equity of other school of area 50': { get: `/api/v1/equity?scope=school:${OTHER50}` },
+	'equity of school of area 71': { get: `/api/v1/equity?scope=school:${SCHOOL71}` },
+	'equity trend of area 71': { get: '/api/v1/equity/trend?scope=area:71' },
+	'page /equity': { page: '/equity' },
+	'page /equity of area 71': { page: '/equity?scope=area:71' },
+	'download equity of area 71': { page: '/equity/overview.csv?scope=area:71' },
 	'page /governance': { page: '/governance' },
 	'page committee 50-DRIVE': { page: '/committees/50-DRIVE' },
 	'page committee 71-DRIVE': { page: '/committees/71-DRIVE' },
@@ -177,6 +188,17 @@ post participant of area 71               200     422        422      403       
 compliance of all areas                   200     403        403      403       200        401
 compliance of area 50                     200     200        403      403       200        401
 compliance of area 71                     200     403        403      403       200        401
+equity national                           200     403        403      403       200        401
+equity of area 50                         200     200        403      403       200        401
+equity of area 71                         200     403        403      403       200        401
+equity of province 50                     200     403        403      403       200        401
+equity of Ban Phui                        200     200        200      200       200        401
+equity of other school of area 50         200     200        403      403       200        401
+equity of school of area 71               200     403        403      403       200        401
+equity trend of area 71                   200     403        403      403       200        401
+page /equity                              200     200        200      200       200        303
+page /equity of area 71                   200     403        403      403       200        303
+download equity of area 71                200     403        403      403       200        303
 page /governance                          200     200        200      200       200        303
 page committee 50-DRIVE                   200     200        200      200       200        303
 page committee 71-DRIVE                   200     404        404      404       200        303

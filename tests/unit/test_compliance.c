@@ -125,7 +125,7 @@ static void base(struct fx *x)
 	}
 	x->plans[0] = (struct cmp_plan){ "50-PLAN", "50", 2565, 2569 };
 	x->d.nplans = 1;
-	x->kpis[0] = (struct cmp_kpi){ "50-PLAN", "50", "KPI", "up", 1, 1, 1, 50, 70, 2564 };
+	x->kpis[0] = (struct cmp_kpi){ "50-PLAN", "50", "KPI", "up", 1, 1, 1, 50, 70, 2564, "", "", "", CMP_NONE };
 	x->d.nkpis = 1;
 	x->pilots[0] = (struct cmp_pilot){ "1050140101", "50", "active", D("2020-02-01"), D("2020-03-01"),
 					   D("2020-04-01") };
@@ -138,7 +138,7 @@ static void value(struct fx *x, int64_t year, int has_target, double target, dou
 {
 	struct cmp_kpi_value *k = &x->values[x->d.nvalues++];
 
-	*k = (struct cmp_kpi_value){ "50-PLAN", 1, 1, year, has_target, 1, target, v };
+	*k = (struct cmp_kpi_value){ "50-PLAN", 1, 1, year, has_target, 1, target, v, 0 };
 }
 
 static void resolution(struct fx *x, const char *status, const char *due)

@@ -26,144 +26,13 @@
 #include "standard/std.h"
 #include "store/schema.h"
 #include "store/store.h"
+#include "storetest.h"
 #include "xlsxmake.h"
-
-static char dir[256];
-static struct std_package *pkg;
-static struct pii_key *key;
-static int nstore;
-
-static const char *path_of(const char *name)
-{
-	static char p[4][512];
-	static int k;
-
-	k = (k + 1) % 4;
-	snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
-	return p[k];
-}
-
-static void write_bytes(const char *name, const void *data, size_t n)
-{
-	FILE *fp = fopen(path_of(name), "wb");
-
-	assert_non_null(fp);
-	assert_int_equal(fwrite(data, 1, n, fp), n);
-	assert_int_equal(fclose(fp), 0);
-}
-
-static void write_text(const char *name, const char *text)
-{
-	write_bytes(name, text, strlen(text));
-}
-
-/* The store under test: a SQLite file, or with PG_DIR set (a server from
- * tests/pg.sh) a fresh PostgreSQL database. */
-static char urls[16][512];
-
-static const char *store_url(int n)
-{
-	const char *pg = getenv("PG_DIR");
-	char cmd[1024];
-	FILE *fp;
-
-	if (urls[n][0])
-		return urls[n];
-	if (!pg || !*pg) {
-		char name[64];
-
-		snprintf(name, sizeof name, "t%d.db", n);
-		snprintf(urls[n], sizeof urls[n], "%s", path_of(name));
-		return urls[n];
-	}
-	snprintf(cmd, sizeof cmd, "tests/pg.sh createdb '%s' unit_%d_%d", pg, (int)getpid(), n);
-	fp = popen(cmd, "r");
-	if (!fp || !fgets(urls[n], sizeof urls[n], fp))
-		fail_msg("cannot create a test database: %s", cmd);
-	pclose(fp);
-	urls[n][strcspn(urls[n], "\n")] = '\0';
-	return urls[n];
-}
-
-static struct store *new_store(void)
-{
-	struct store *st;
-	struct nw_err e;
-
-	assert_true(nstore + 1 < 16);
-	assert_int_equal(store_open(store_url(++nstore), pkg, 1, &st, &e), 0);
-	assert_int_equal(store_migrate(st), 0);
-	return st;
-}
-
-struct run {
-	struct imp_result res;
-	int rc;
-	struct nw_err err;
-};
-
-static void import(struct store *st, const char *dataset, const char *file, int accept_valid,
-		   struct run *r)
-{
-	struct imp_opts o;
-	struct imp_file f;
-
-	memset(&o, 0, sizeof o);
-	memset(&f, 0, sizeof f);
-	o.accept_valid = accept_valid;
-	o.user = "test";
-	o.report_path = path_of("report.csv");
-	o.rejected_dir = dir;
-	f.path = path_of(file);
-	f.name = file;
-	f.ds = std_dataset(pkg, dataset);
-	assert_int_equal(rec_format_of(file, &f.fmt), 0);
-	assert_non_null(f.ds);
-	err_clear(&r->err);
-	r->rc = imp_run(st, key, &f, 1, &o, &r->res, &r->err);
-}
-
-/* Every row of a data set as NDJSON with pseudonyms, or (feed) its change
- * feed from the start: a fingerprint of it. */
-static char *snapshot_of(struct store *st, const char *dataset, int feed)
-{
-	struct exp_opts o;
-	struct nw_err e;
-	char *buf = NULL;
-	size_t len = 0;
-	int64_t n;
-	FILE *fp = open_memstream(&buf, &len);
-
-	memset(&o, 0, sizeof o);
-	o.format = EXP_NDJSON;
-	o.pseudonymise = 1;
-	o.feed = feed;
-	assert_int_equal(exp_run(st, key, std_dataset(pkg, dataset), &o, fp, &n, &e), 0);
-	fclose(fp);
-	return buf;
-}
-
-static char *snapshot(struct store *st, const char *dataset)
-{
-	return snapshot_of(st, dataset, 0);
-}
 
 static const char *schools_csv =
 	"school_code,name_th,affiliation_code,province_code,pilot\n"
 	"1050140101,โรงเรียนหนึ่ง,10,50,N\n"
 	"1050140102,โรงเรียนสอง,10,50,N\n";
-
-/* The v-th valid citizen ID of the tests (with its check digit). */
-static void student_id(int v, char id[14])
-{
-	int k, sum;
-
-	snprintf(id, 14, "11017%07d", v % 10000000);
-	for (k = 0, sum = 0; k < 12; k++)
-		sum += (id[k] - '0') * (13 - k);
-	id[12] = (char)('0' + (11 - sum % 11) % 10);
-	id[13] = '\0';
-}
 
 /* n students of school 1050140101 with valid, distinct IDs */
 static void write_students(const char *name, int n, int dup_of_first_at)
@@ -311,22 +180,12 @@ static void write_students_formats(int n)
 /* Takes the rows of file back out (a deletion by key), injection off. */
 static void unimport(struct store *st, const char *dataset, const char *file)
 {
-	struct imp_opts o;
-	struct imp_file f;
-	struct imp_result res;
-	struct nw_err e;
+	struct run r;
 
-	memset(&o, 0, sizeof o);
-	memset(&f, 0, sizeof f);
-	o.remove = 1;
-	o.user = "test";
-	f.path = path_of(file);
-	f.name = file;
-	f.ds = std_dataset(pkg, dataset);
-	assert_int_equal(rec_format_of(file, &f.fmt), 0);
-	assert_int_equal(imp_run(st, key, &f, 1, &o, &res, &e), 0);
-	assert_true(res.committed);
-	imp_result_free(&res);
+	import_as(st, dataset, file, 0, 1, &r);
+	assert_int_equal(r.rc, 0);
+	assert_true(r.res.committed);
+	imp_result_free(&r.res);
 }
 
 /* One import with allocation n failing (once: that one alone; else that one
@@ -952,30 +811,14 @@ static void test_concurrent_schools(void **state)
 
 static int setup(void **state)
 {
-	struct nw_err e;
-	char kp[300];
-
 	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/nawat-test-import-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	if (pii_init(&e) || std_load_embedded(&pkg, &e))
-		return -1;
-	snprintf(kp, sizeof kp, "%s/k.key", dir);
-	if (pii_key_create(kp, &e) || pii_key_load(kp, &key, &e))
-		return -1;
-	return 0;
+	return unit_setup("import");
 }
 
 static int teardown(void **state)
 {
-	char cmd[300];
-
 	(void)state;
-	pii_key_free(key);
-	std_free(pkg);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return unit_teardown();
 }
 
 int main(void)

@@ -131,7 +131,7 @@ static void test_std_codelists(void **state)
 	size_t i;
 
 	(void)state;
-	assert_int_equal(p->ncodelists, 30);
+	assert_int_equal(p->ncodelists, 31); /* with equity_metric */
 	assert_non_null(prov);
 	assert_int_equal(prov->ncodes, 77);
 	for (i = 1; i < prov->ncodes; i++)
