@@ -8,6 +8,7 @@
 #include "../base/arena.h"
 #include "../base/buf.h"
 #include "../base/mem.h"
+#include "../domain/completeness.h"
 #include "../standard/validate.h"
 #include "../store/schema.h"
 
@@ -2579,7 +2580,46 @@ const struct store_observer agg_observer = {
 	.close = obs_close,
 };
 
+/* The completeness view's results per school (cpl_counter): the sums of
+ * eq_cells, which count every result (a score for knowledge, a level
+ * otherwise: the standard requires them) by its school, year and term,
+ * instead of counting the rows of outcomes. */
+static int count_results(struct store *st, const char *dataset, const struct store_scope *sc, const char *area,
+			 const char *school, int64_t year, int term,
+			 int (*add)(void *ctx, const char *school, int64_t n), void *ctx)
+{
+	const struct std_dataset *schools = std_dataset(st->pkg, "schools");
+	const char *in_area = sc->kind == SCOPE_AREA ? sc->code : area;
+	const char *only = sc->kind == SCOPE_SCHOOL ? sc->code : school;
+	struct store_stmt *q = NULL;
+	struct buf sql;
+	int rc, p = 0;
+
+	if (strcmp(dataset, "outcomes") || sc->kind == SCOPE_NONE ||
+	    (in_area && (!schools || std_field_index(schools, "area_code", 9) < 0)))
+		return 0;
+	buf_init(&sql, 4096);
+	rc = buf_puts(&sql, "SELECT c.school_code, sum(c.n) FROM eq_cells c") ||
+	     (in_area && buf_puts(&sql, " JOIN schools s ON s.school_code = c.school_code")) ||
+	     buf_puts(&sql, " WHERE c.academic_year = ? AND c.term = ? AND c.subject_code <> '*'") ||
+	     (in_area && buf_puts(&sql, " AND s.area_code = ?")) || (only && buf_puts(&sql, " AND c.school_code = ?")) ||
+	     buf_puts(&sql, " GROUP BY c.school_code");
+	rc = rc ? err_generic(&st->err, NAWAT_ENOMEM) : store_prepare(st, buf_str(&sql), &q);
+	buf_release(&sql);
+	if (rc)
+		return rc;
+	rc = store_bind_int(q, ++p, year) || store_bind_int(q, ++p, term) ||
+	     (in_area && store_bind_str(q, ++p, in_area)) || (only && store_bind_str(q, ++p, only));
+	if (rc)
+		rc = err_generic(&st->err, NAWAT_ENOMEM);
+	while (!rc && (rc = store_step(q)) == 1)
+		rc = add(ctx, store_col_text(q, 0, NULL), store_col_int(q, 1));
+	store_finalize(q);
+	return rc < 0 ? rc : 1;
+}
+
 void agg_register(void)
 {
 	store_set_observer(&agg_observer);
+	cpl_set_counter(count_results);
 }

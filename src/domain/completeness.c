@@ -235,6 +235,20 @@ static int add_count(void *ctx, const char *const *vals, int64_t n)
 	return 0;
 }
 
+static cpl_counter counter;
+
+void cpl_set_counter(cpl_counter fn)
+{
+	counter = fn;
+}
+
+static int add_school_count(void *ctx, const char *school, int64_t n)
+{
+	const char *v[1] = { school };
+
+	return add_count(ctx, v, n);
+}
+
 /* The rows each school holds of a set for the year (and term). */
 static int count_rows(struct store *st, const struct store_scope *sc, const char *area, const char *school,
 		      const struct cpl_result *r, const struct sidx *idx, int set)
@@ -248,6 +262,12 @@ static int count_rows(struct store *st, const struct store_scope *sc, const char
 	if (!ds || (fs = std_field_index(ds, "school_code", 11)) < 0 || (fy = std_field_index(ds, "academic_year", 13)) < 0)
 		return 0; /* a package without it: nothing held */
 	ft = std_field_index(ds, "term", 4);
+	if (set == 1 && ft >= 0 && counter) {
+		int rc = counter(st, ds->name, sc, area, school, r->year, r->term, add_school_count, &k);
+
+		if (rc)
+			return rc < 0 ? rc : 0;
+	}
 	memset(&q, 0, sizeof q);
 	memset(f, 0, sizeof f);
 	f[nf].field = fy;

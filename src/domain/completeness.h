@@ -80,6 +80,17 @@ const char *cpl_status_th(enum cpl_status s);
  * until the end of January, then 0). */
 void cpl_default(struct date day, int64_t *year, int *term);
 
+/* A faster source of the results each school holds for a year and term
+ * than counting the rows of `dataset` (outcomes): the aggregates register
+ * one at start-up (analytics/agg.c), as the lower layer cannot call the
+ * higher one.  It calls add(ctx, school, n) for each school, of `area`
+ * (NULL: every one in scope sc) or only `school`, and returns 1, or 0 when
+ * it cannot answer (the rows are then counted), or NAWAT_E*. */
+typedef int (*cpl_counter)(struct store *st, const char *dataset, const struct store_scope *sc, const char *area,
+			   const char *school, int64_t year, int term,
+			   int (*add)(void *ctx, const char *school, int64_t n), void *ctx);
+void cpl_set_counter(cpl_counter fn);
+
 /* Fills *out for the schools of `area` (NULL: every area in scope) or one
  * `school` (NULL: all), in scope sc, as of a day.  Strings and arrays live
  * in a.  0 or NAWAT_E* (message in st->err). */
