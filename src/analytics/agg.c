@@ -15,6 +15,7 @@
 #define FLUSH_CELLS 4000   /* pending sums before they are written (memory stays flat) */
 #define FLUSH_HIST 250
 #define FLUSH_ROLL 1500
+#define ROLL_HIST_BOUND 1000 /* rollup keys of score bins in memory at commit */
 #define SUMS_CHUNK 2048    /* rows per store_sums_add */
 #define ROLL_CHUNK 256     /* ... of the rollup (109 values a row) */
 #define LOOKUP_CHUNK 1024
@@ -2432,6 +2433,10 @@ static int rollup_level(struct agg *g, struct store *st, const struct names *nm,
 			for (i = 0; i < nv; i++)
 				r[i] += store_col_int(q, (int)(10 + i));
 		}
+		/* written out (added to eq_rollup) as the sums fill up: a file
+		 * of every term and instrument has many keys a level */
+		if (!rc && m->n >= (hist ? ROLL_HIST_BOUND : FLUSH_ROLL))
+			rc = journal_roll(g, st);
 	}
 	if (!rc && step < 0)
 		rc = step;
@@ -2445,7 +2450,8 @@ static int rollup_level(struct agg *g, struct store *st, const struct names *nm,
 
 /* A deferred rollup (struct agg.defer) at commit: eq_rollup made again
  * from eq_cells and eq_hist, which hold every sum of the transaction by
- * now, one level and one table at a time (a few thousand rows in memory);
+ * now, one level and one table at a time (at most FLUSH_ROLL or
+ * ROLL_HIST_BOUND keys in memory, added to eq_rollup as they fill up);
  * the memory of the load is given back first. */
 static int rollup_again(struct agg *g, struct store *st)
 {
