@@ -213,8 +213,8 @@ static int create_table(const struct schema_dialect *d, const struct std_dataset
 	}
 	if (!rc)
 		rc = buf_printf(out, "\n)%s", d->table_suffix);
-	if (!rc && !as && !d->seq_rowid)
-		rc = buf_puts(out, ";\n") || schema_seq_index(d, ds, deleted, out);
+	if (!rc && !as)
+		rc = schema_seq_index(d, ds, deleted, out);
 	return rc;
 }
 
@@ -225,8 +225,8 @@ int schema_seq_index(const struct schema_dialect *d, const struct std_dataset *d
 	const char *t = schema_table(ds, deleted, name, sizeof name);
 
 	if (d->seq_rowid)
-		return buf_puts(out, "SELECT 1");
-	return buf_printf(out, "CREATE INDEX IF NOT EXISTS %s_seq ON %s (nw_seq)", t, t);
+		return 0; /* the rowid is the order */
+	return buf_printf(out, ";\nCREATE INDEX IF NOT EXISTS %s_seq ON %s (nw_seq)", t, t);
 }
 
 int schema_create_table(const struct schema_dialect *d, const struct std_dataset *ds, struct buf *out)

@@ -50,8 +50,8 @@ int schema_rebuild_table(const struct schema_dialect *d, const struct std_datase
 /* The same for the data set's deletions: the last values of every deleted
  * row, by key, and when it was deleted (nw_seq, nw_sub). */
 int schema_create_deletions(const struct schema_dialect *d, const struct std_dataset *ds, struct buf *out);
-/* The index of change numbers (IF NOT EXISTS, for stores made before it);
- * nothing where nw_seq is the rowid. */
+/* ";\n" and the index of change numbers (IF NOT EXISTS, for stores made
+ * before it), after a statement; nothing where nw_seq is the rowid. */
 int schema_seq_index(const struct schema_dialect *d, const struct std_dataset *ds, int deleted,
 		     struct buf *out);
 /* ALTER TABLE ... ADD COLUMN for column `which` of field f. */

@@ -221,7 +221,7 @@ int store_migrate(struct store *st)
 				/* (a data set's table made before deletions were kept
 				 * gets the index of change numbers with them) */
 				if ((del ? schema_create_deletions(d, ds, &sql) : schema_create_table(d, ds, &sql)) ||
-				    (del && (buf_puts(&sql, ";\n") || schema_seq_index(d, ds, 0, &sql))) ||
+				    (del && schema_seq_index(d, ds, 0, &sql)) ||
 				    buf_printf(&name, "%s: create table (standard %s)", tname, pkg->version))
 					goto nomem;
 				if ((rc = st->ops->exec(st, buf_str(&sql))) ||
