@@ -210,6 +210,8 @@ struct batch {
 	size_t n0, n1, cap0, cap1;
 	int *fslot;               /* open addressing over f1 by result key */
 	size_t nfslot;
+	int *rsy;                 /* a write's rows: the student-year of each */
+	size_t caprsy;
 	int active;
 };
 
@@ -332,6 +334,7 @@ static void batch_free(struct batch *b)
 	nw_free(b->f0);
 	nw_free(b->f1);
 	nw_free(b->fslot);
+	nw_free(b->rsy);
 	memset(b, 0, sizeof *b);
 }
 
@@ -978,12 +981,31 @@ static int outcomes_before(struct agg *g, struct store *st, struct store_row *ro
 {
 	struct batch *b = &g->b;
 	size_t i;
-	int rc, empty;
+	int rc, empty, all_ref = 1;
 
 	batch_reset(b);
-	for (i = 0; i < n; i++)
-		if (key_of_outcome(g, b, &rows[i]) < 0)
+	if (n > b->caprsy) {
+		int *r = nw_realloc(b->rsy, n * sizeof *r);
+
+		if (!r)
 			return err_generic(&st->err, NAWAT_ENOMEM);
+		b->rsy = r;
+		b->caprsy = n;
+	}
+	for (i = 0; i < n; i++) {
+		const struct val_value *ref = rows[i].ref;
+		int sy;
+
+		if ((sy = b->rsy[i] = key_of_outcome(g, b, &rows[i])) < 0)
+			return err_generic(&st->err, NAWAT_ENOMEM);
+		/* the student as the writer's caller found it (store_obs_ref_fields) */
+		if (!ref) {
+			all_ref = 0;
+		} else {
+			attrs_of(g, &ref[0], &ref[1], &ref[2], &b->sy[sy].a0);
+			b->sy[sy].a1 = b->sy[sy].a0;
+		}
+	}
 	if (!g->fast) {
 		if ((rc = outcomes_empty(g, st, &empty)))
 			return rc;
@@ -995,7 +1017,7 @@ static int outcomes_before(struct agg *g, struct store *st, struct store_row *ro
 	}
 	if (deleting)
 		g->fast = 2;
-	if ((rc = load_attrs(g, st, b)))
+	if ((deleting || !all_ref) && (rc = load_attrs(g, st, b)))
 		return rc;
 	if ((rc = g->fast == 1 ? fast_before(g, st, b) : load_facts(g, st, b, 0, NULL)))
 		return rc;
@@ -1018,7 +1040,11 @@ static int outcomes_after(struct agg *g, struct store *st, struct store_row *row
 	for (i = 0; i < b->n0; i++)
 		if ((rc = fact_push(&b->f1, &b->n1, &b->cap1, &b->f0[i])))
 			return err_generic(&st->err, rc);
-	if ((rc = index_after(b, n)))
+	/* the results stored are found by key; a row inserted has none (a key
+	 * is inserted once a put: again, it is a duplicate) */
+	for (i = 0; i < n && !deleting && rows[i].result != STORE_UPDATED; i++)
+		;
+	if (i < n && (rc = index_after(b, n)))
 		return err_generic(&st->err, rc);
 	for (i = 0; i < n; i++) {
 		enum store_result res = rows[i].result;
@@ -1026,10 +1052,14 @@ static int outcomes_after(struct agg *g, struct store *st, struct store_row *row
 
 		if (deleting ? res != STORE_DELETED : res != STORE_INSERTED && res != STORE_UPDATED)
 			continue;
-		if ((sy = key_of_outcome(g, b, &rows[i])) < 0)
-			return err_generic(&st->err, NAWAT_ENOMEM);
+		sy = b->rsy[i]; /* (before saw the same rows) */
 		b->sy[sy].changed = 1;
 		fact_of(g, rows[i].vals, sy, &f);
+		if (res == STORE_INSERTED) {
+			if ((rc = fact_push(&b->f1, &b->n1, &b->cap1, &f)))
+				return err_generic(&st->err, rc);
+			continue;
+		}
 		slot = find_after(b, &f);
 		if (deleting) {
 			if (*slot >= 0)
@@ -2379,12 +2409,12 @@ static int rebuild_sql(struct agg *g, struct store *st)
 	return rc;
 }
 
-/* One level of a deferred rollup (lvl 0 national, 1 area, 2 province):
- * the school rows of eq_cells (or, with hist, of eq_hist) read in one
- * pass, summed in memory by rollup key, written in key order. */
-static int rollup_level(struct agg *g, struct store *st, const struct names *nm, int lvl, int hist)
+/* A deferred rollup from one table: the school rows of eq_cells (or, with
+ * hist, of eq_hist) read in one pass, summed in memory by rollup key at
+ * every level (national, area, province), added to eq_rollup as the keys
+ * fill up. */
+static int rollup_table(struct agg *g, struct store *st, const struct names *nm, int hist)
 {
-	const char level = lvl == 0 ? 'N' : lvl == 1 ? 'A' : 'P';
 	struct amap *m = hist ? &g->rollh : &g->roll;
 	size_t nv = hist ? SCHEMA_HIST_BINS : NCELL, i, j, nk;
 	struct store_stmt *q = NULL;
@@ -2424,8 +2454,6 @@ static int rollup_level(struct agg *g, struct store *st, const struct names *nm,
 		for (j = 0; j < nk && !rc; j++) {
 			int64_t *r;
 
-			if (k[j].level[0] != level)
-				continue;
 			if (!(r = amap_get(m, &k[j]))) {
 				rc = err_generic(&st->err, NAWAT_ENOMEM);
 				break;
@@ -2450,13 +2478,13 @@ static int rollup_level(struct agg *g, struct store *st, const struct names *nm,
 
 /* A deferred rollup (struct agg.defer) at commit: eq_rollup made again
  * from eq_cells and eq_hist, which hold every sum of the transaction by
- * now, one level and one table at a time (at most FLUSH_ROLL or
- * ROLL_HIST_BOUND keys in memory, added to eq_rollup as they fill up);
- * the memory of the load is given back first. */
+ * now, one table at a time (at most FLUSH_ROLL or ROLL_HIST_BOUND keys in
+ * memory, added to eq_rollup as they fill up); the memory of the load is
+ * given back first. */
 static int rollup_again(struct agg *g, struct store *st)
 {
 	struct names nm;
-	int rc, lvl, hist;
+	int rc, hist;
 
 	free_sums(g);
 	/* (journal rows of school moves before the load are in eq_cells too) */
@@ -2466,9 +2494,8 @@ static int rollup_again(struct agg *g, struct store *st)
 	g->journal = 0;
 	g->defer = 0; /* (journal_roll writes from here on) */
 	names_of(g, &nm);
-	for (lvl = 0, rc = 0; lvl < 3 && !rc; lvl++)
-		for (hist = 0; hist < 2 && !rc; hist++)
-			rc = rollup_level(g, st, &nm, lvl, hist);
+	for (hist = 0, rc = 0; hist < 2 && !rc; hist++)
+		rc = rollup_table(g, st, &nm, hist);
 	return rc;
 }
 
@@ -2576,6 +2603,21 @@ int agg_check(struct store *st, int64_t *differences, FILE *fp)
 	return rc;
 }
 
+/* The import's reference check of outcomes looks their students up: it
+ * fetches the grade, gender and disadvantage the sums are grouped by too. */
+static size_t obs_ref_fields(struct store *st, const struct std_dataset *ds, const struct std_fk *fk, int *fields,
+			     size_t max)
+{
+	struct agg *g;
+	int rc;
+
+	if (!(g = state(st, &rc)) || !g->ok || ds != g->outcomes || fk->target != g->students || fk->n != 2 ||
+	    fk->fields[0] != g->o_cid || fk->fields[1] != g->o_year || max < 3)
+		return 0;
+	memcpy(fields, g->stu_fetch, sizeof g->stu_fetch);
+	return 3;
+}
+
 const struct store_observer agg_observer = {
 	.before = obs_before,
 	.after = obs_after,
@@ -2584,6 +2626,7 @@ const struct store_observer agg_observer = {
 	.discard = discard,
 	.migrated = obs_migrated,
 	.close = obs_close,
+	.ref_fields = obs_ref_fields,
 };
 
 /* The completeness view's results per school (cpl_counter): the sums of

@@ -52,6 +52,7 @@ struct fkstate {
 	struct store_ref *ref;
 	int *fetch;
 	size_t nkey, nfetch;
+	size_t nobs;               /* the last nobs fetched are the store observer's (store_row.ref) */
 	const int *key_fields;     /* the row's fields that make the target's key */
 	/* per chunk */
 	struct val_value *keys;    /* distinct keys, nkey values each */
@@ -525,6 +526,18 @@ static uint64_t key_hash(const struct std_dataset *ds, const int *fields, size_t
 	return h;
 }
 
+/* Whether the row's key is the chunk's distinct key e. */
+static int same_key(const struct std_dataset *ds, const struct fkstate *fs, const struct crow *r, int e)
+{
+	size_t k;
+
+	for (k = 0; k < fs->nkey; k++)
+		if (!same_val(&ds->fields[fs->key_fields[k]], &r->vals[fs->key_fields[k]],
+			      &fs->keys[(size_t)e * fs->nkey + k]))
+			return 0;
+	return 1;
+}
+
 /* Looks up the distinct keys of the chunk's rows (those with a valid key). */
 static int prefetch(struct ifile *fi, struct fkstate *fs, struct chunk *ch)
 {
@@ -546,6 +559,12 @@ static int prefetch(struct ifile *fi, struct fkstate *fs, struct chunk *ch)
 			ok = r->vals[fs->key_fields[k]].state == VAL_SET && !field_has_error(r, fs->key_fields[k]);
 		if (!ok)
 			continue;
+		/* rows come grouped by key (a student's results): the row
+		 * before's key, when it is the same, without hashing */
+		if (i && fs->row_key[i - 1] >= 0 && same_key(ds, fs, r, fs->row_key[i - 1])) {
+			fs->row_key[i] = fs->row_key[i - 1];
+			continue;
+		}
 		h = key_hash(ds, fs->key_fields, fs->nkey, r->vals);
 		for (pos = h % nslot;; pos = (pos + 1) % nslot) {
 			int e = fs->slot[pos];
@@ -557,11 +576,7 @@ static int prefetch(struct ifile *fi, struct fkstate *fs, struct chunk *ch)
 				fs->row_key[i] = (int)fs->nkeys++;
 				break;
 			}
-			for (k = 0; k < fs->nkey; k++)
-				if (!same_val(&ds->fields[fs->key_fields[k]], &r->vals[fs->key_fields[k]],
-					      &fs->keys[(size_t)e * fs->nkey + k]))
-					break;
-			if (k == fs->nkey) {
+			if (same_key(ds, fs, r, e)) {
 				fs->row_key[i] = e;
 				break;
 			}
@@ -724,14 +739,24 @@ static void report_row(struct ifile *fi, const struct chunk *ch, struct crow *r)
 /* The rows of a chunk without errors, in fi->srows for the store; their number. */
 static size_t pending_rows(struct ifile *fi, const struct chunk *ch)
 {
-	size_t i, nw = 0;
+	const struct fkstate *fs = NULL;
+	size_t i, k, nw = 0;
 
+	/* the reference the store's observer asked fields of (check_refs
+	 * looked the chunk's keys up) */
+	for (k = 0; fi->fks && k < fi->ds->nfk && !fs; k++)
+		if (fi->fks[k].nobs)
+			fs = &fi->fks[k];
 	for (i = 0; i < ch->nrows; i++) {
+		int e = fs ? fs->row_key[i] : -1;
+
 		if (ch->rows[i].nerr)
 			continue;
 		fi->srows[nw].line = ch->rows[i].line;
 		fi->srows[nw].vals = ch->rows[i].vals;
 		fi->srows[nw].result = STORE_PENDING;
+		fi->srows[nw].ref = e >= 0 && fs->found[e] ? &fs->fetched[(size_t)e * fs->nfetch + fs->nfetch - fs->nobs]
+							   : NULL;
 		nw++;
 	}
 	return nw;
@@ -1053,8 +1078,9 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 	struct nw_err rerr;
 	struct val_issue is;
 	FILE *fp = f->fp;
-	size_t i;
-	int rc = 0, rrc;
+	int fetch[MAX_FK_KEY];
+	size_t i, nobs;
+	int rc = 0, rrc, obs_done = 0;
 
 	memset(&fi, 0, sizeof fi);
 	fi.im = im;
@@ -1093,8 +1119,16 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 			rc = err_msg(im->err, NAWAT_ELIMIT, "คีย์อ้างอิงยาวเกินไป", "foreign key too long");
 			goto out;
 		}
-		if ((rc = fkstate_open(im->st, &fi.fks[i], fk->target, fk->fields, fk->n, fk->match_target_field,
-				       fk->nmatch, fi.chunk_rows))) {
+		/* the referenced row's fields the store's observer reads come
+		 * with the lookup (for one reference: store_row.ref is one) */
+		if (fk->nmatch)
+			memcpy(fetch, fk->match_target_field, fk->nmatch * sizeof *fetch);
+		nobs = obs_done ? 0
+				: store_obs_ref_fields(im->st, fi.ds, fk, fetch + fk->nmatch, MAX_FK_KEY - fk->nmatch);
+		obs_done |= nobs > 0;
+		fi.fks[i].nobs = nobs;
+		if ((rc = fkstate_open(im->st, &fi.fks[i], fk->target, fk->fields, fk->n, fetch, fk->nmatch + nobs,
+				       fi.chunk_rows))) {
 			*im->err = im->st->err;
 			goto out;
 		}

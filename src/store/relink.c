@@ -288,6 +288,7 @@ static int write_new(struct store *st, struct relink_set *s, const struct rows *
 		rows[i].line = i + 1;
 		rows[i].vals = v;
 		rows[i].result = STORE_PENDING;
+		rows[i].ref = NULL;
 	}
 	if ((rc = store_writer_open(st, ds, s->sub_id, &w)))
 		return rc;
@@ -322,6 +323,7 @@ static int delete_old(struct store *st, struct relink_set *s, const struct rows 
 		rows[i].line = i + 1;
 		rows[i].vals = &old->v[i * s->ds->nfields];
 		rows[i].result = STORE_PENDING;
+		rows[i].ref = NULL;
 	}
 	if ((rc = store_delete(st, s->ds, s->sub_id, &all, rows, old->n)))
 		return rc;

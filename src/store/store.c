@@ -16,6 +16,12 @@ void store_set_observer(const struct store_observer *obs)
 	observer = obs;
 }
 
+size_t store_obs_ref_fields(struct store *st, const struct std_dataset *ds, const struct std_fk *fk, int *fields,
+			    size_t max)
+{
+	return st->obs && st->obs->ref_fields ? st->obs->ref_fields(st, ds, fk, fields, max) : 0;
+}
+
 int store_open(const char *url, const struct std_package *pkg, int create,
 	       struct store **out, struct nw_err *err)
 {

@@ -79,6 +79,11 @@ struct store_row {
 	/* set by the writer for an UPDATED row when the store has an observer:
 	 * the stored values it replaced (valid until the next put) */
 	const struct val_value *old;
+	/* set by a writer's caller that looked up the row's referenced row
+	 * already (the import's reference check): the values of the fields the
+	 * observer asked for with store_obs_ref_fields, valid for the put;
+	 * NULL when not looked up (the observer looks them up itself) */
+	const struct val_value *ref;
 };
 
 /* An equality filter for scans; personal-data fields compare by hash. */
@@ -273,6 +278,10 @@ struct store_observer {
 	int (*migrated)(struct store *st);
 	/* the store closes: free what the observer keeps in st->obs_state */
 	void (*close)(struct store *st);
+	/* the fields of fk's target (indexes, at most max) the observer reads
+	 * for rows of ds written through fk; their number, 0 for none */
+	size_t (*ref_fields)(struct store *st, const struct std_dataset *ds, const struct std_fk *fk, int *fields,
+			     size_t max);
 };
 
 struct store {
@@ -288,6 +297,12 @@ struct store {
 
 /* The observer of every store opened from now on (NULL: none). */
 void store_set_observer(const struct store_observer *obs);
+
+/* The fields of fk's target the observer would look up for rows of ds (at
+ * most max, into fields): a caller that looks the referenced rows up anyway
+ * fetches them too and passes them in store_row.ref; 0 when none. */
+size_t store_obs_ref_fields(struct store *st, const struct std_dataset *ds, const struct std_fk *fk, int *fields,
+			    size_t max);
 
 /* Opens the store at url: a file path or sqlite:PATH (SQLite), or
  * postgresql://... / postgres://... .  create = 1 creates a missing SQLite
