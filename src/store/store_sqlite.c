@@ -1426,7 +1426,7 @@ static int sums_write(struct store *st, const struct schema_sums *t, size_t n, c
 	sqlite3_stmt *up = NULL, *del = NULL;
 	struct buf sql;
 	size_t i, v;
-	int rc = 0, step, check;
+	int rc = 0, step, check, empty;
 
 	buf_init(&sql, 1 << 16);
 	if (sums_sql(t, put, &sql)) {
@@ -1448,10 +1448,15 @@ static int sums_write(struct store *st, const struct schema_sums *t, size_t n, c
 	}
 	for (i = 0; i < n && !rc; i++) {
 		bind_sums_key(up, t, &keys[i * t->nkey]);
-		for (v = 0, check = put; v < t->nval; v++) {
+		for (v = 0, check = 0, empty = 1; v < t->nval; v++) {
 			sqlite3_bind_int64(up, (int)(t->nkey + v) + 1, vals[i * t->nval + v]);
 			check |= vals[i * t->nval + v] < 0;
+			empty &= vals[i * t->nval + v] == 0;
 		}
+		/* a row may have become empty: added to, when a value went down;
+		 * put, when every value is 0 */
+		if (put)
+			check = empty;
 		if (t->text && put)
 			sqlite3_bind_text(up, (int)(t->nkey + t->nval) + 1, texts[i], -1, SQLITE_STATIC);
 		step = sqlite3_step(up);
@@ -1460,7 +1465,6 @@ static int sums_write(struct store *st, const struct schema_sums *t, size_t n, c
 			rc = sqerr(st, "sums");
 			break;
 		}
-		/* a row may have become empty */
 		if (!check)
 			continue;
 		bind_sums_key(del, t, &keys[i * t->nkey]);
