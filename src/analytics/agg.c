@@ -481,7 +481,15 @@ static int same_attrs(const struct attrs *a, const struct attrs *b)
 
 static int is_domain(const char *d)
 {
-	return !strcmp(d, "K") || !strcmp(d, "S") || !strcmp(d, "A");
+	return (d[0] == 'K' || d[0] == 'S' || d[0] == 'A') && !d[1];
+}
+
+/* Two results of the same school, term and instrument (the fields of a
+ * fact are zero-padded by fact_of). */
+static int same_sitting(const struct fact *a, const struct fact *b)
+{
+	return a->term == b->term && !memcmp(a->school, b->school, sizeof a->school) &&
+	       !memcmp(a->instr, b->instr, sizeof a->instr);
 }
 
 static void base_of(const struct fact *f, int64_t year, const struct attrs *a, struct kbase *k)
@@ -545,12 +553,13 @@ static int add_presence(struct agg *g, int64_t year, const struct attrs *a, cons
 		if (!f[i].has_v || !is_domain(f[i].domain))
 			continue;
 		for (j = 0; j < i; j++) {
-			if (!f[j].has_v || !is_domain(f[j].domain) || f[j].term != f[i].term ||
-			    strcmp(f[j].school, f[i].school) || strcmp(f[j].instr, f[i].instr))
+			if (!f[j].has_v || !is_domain(f[j].domain) || !same_sitting(&f[j], &f[i]))
 				continue;
 			first_any = 0;
-			if (!strcmp(f[j].domain, f[i].domain))
+			if (f[j].domain[0] == f[i].domain[0]) {
 				first_domain = 0;
+				break;
+			}
 		}
 		memset(&kc, 0, sizeof kc);
 		base_of(&f[i], year, a, &kc.b);
@@ -1001,7 +1010,7 @@ static int outcomes_before(struct agg *g, struct store *st, struct store_row *ro
 		/* the student as the writer's caller found it (store_obs_ref_fields) */
 		if (!ref) {
 			all_ref = 0;
-		} else {
+		} else if (!b->sy[sy].a0.found) { /* (once: the rows of a student-year share the student) */
 			attrs_of(g, &ref[0], &ref[1], &ref[2], &b->sy[sy].a0);
 			b->sy[sy].a1 = b->sy[sy].a0;
 		}
