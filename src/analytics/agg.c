@@ -1026,7 +1026,7 @@ static int outcomes_before(struct agg *g, struct store *st, struct store_row *ro
 	}
 	if (deleting)
 		g->fast = 2;
-	if ((deleting || !all_ref) && (rc = load_attrs(g, st, b)))
+	if (!all_ref && (rc = load_attrs(g, st, b)))
 		return rc;
 	if ((rc = g->fast == 1 ? fast_before(g, st, b) : load_facts(g, st, b, 0, NULL)))
 		return rc;

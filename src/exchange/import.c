@@ -113,6 +113,7 @@ struct ifile {
 	size_t chunk_rows;
 	struct store_writer *w;
 	struct fkstate *fks;
+	int obs_fk;                /* the one of fks whose lookup fetches the observer's fields, -1 none */
 	struct fkstate scope_ref;  /* a school's area, for an area's scope */
 	int scope_field;           /* the field the scope is checked on, -1 none */
 	int scope_area_field;      /* schools.area_code */
@@ -739,14 +740,10 @@ static void report_row(struct ifile *fi, const struct chunk *ch, struct crow *r)
 /* The rows of a chunk without errors, in fi->srows for the store; their number. */
 static size_t pending_rows(struct ifile *fi, const struct chunk *ch)
 {
-	const struct fkstate *fs = NULL;
-	size_t i, k, nw = 0;
+	/* (check_refs looked the chunk's keys up) */
+	const struct fkstate *fs = fi->obs_fk >= 0 ? &fi->fks[fi->obs_fk] : NULL;
+	size_t i, nw = 0;
 
-	/* the reference the store's observer asked fields of (check_refs
-	 * looked the chunk's keys up) */
-	for (k = 0; fi->fks && k < fi->ds->nfk && !fs; k++)
-		if (fi->fks[k].nobs)
-			fs = &fi->fks[k];
 	for (i = 0; i < ch->nrows; i++) {
 		int e = fs ? fs->row_key[i] : -1;
 
@@ -1080,10 +1077,11 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 	FILE *fp = f->fp;
 	int fetch[MAX_FK_KEY];
 	size_t i, nobs;
-	int rc = 0, rrc, obs_done = 0;
+	int rc = 0, rrc;
 
 	memset(&fi, 0, sizeof fi);
 	fi.im = im;
+	fi.obs_fk = -1;
 	fi.f = f;
 	fi.ds = f->ds;
 	fi.tally = tally;
@@ -1123,9 +1121,10 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 		 * with the lookup (for one reference: store_row.ref is one) */
 		if (fk->nmatch)
 			memcpy(fetch, fk->match_target_field, fk->nmatch * sizeof *fetch);
-		nobs = obs_done ? 0
-				: store_obs_ref_fields(im->st, fi.ds, fk, fetch + fk->nmatch, MAX_FK_KEY - fk->nmatch);
-		obs_done |= nobs > 0;
+		nobs = fi.obs_fk >= 0 ? 0
+				      : store_obs_ref_fields(im->st, fi.ds, fk, fetch + fk->nmatch, MAX_FK_KEY - fk->nmatch);
+		if (nobs)
+			fi.obs_fk = (int)i;
 		fi.fks[i].nobs = nobs;
 		if ((rc = fkstate_open(im->st, &fi.fks[i], fk->target, fk->fields, fk->n, fetch, fk->nmatch + nobs,
 				       fi.chunk_rows))) {

@@ -78,6 +78,18 @@ const struct schema_sums schema_eq_hist = SUMS("eq_hist", hist, hist, NULL);
 const struct schema_sums schema_eq_rollup = SUMS("eq_rollup", rollup, rollup, NULL);
 const struct schema_sums schema_eq_journal = SUMS("eq_journal", rollup, rollup, NULL);
 
+int schema_sums_may_empty(const struct schema_sums *t, const int64_t *vals, int put)
+{
+	size_t v;
+	int down = 0, empty = 1;
+
+	for (v = 0; v < t->nval; v++) {
+		down |= vals[v] < 0;
+		empty &= vals[v] == 0;
+	}
+	return put ? empty : down;
+}
+
 int schema_sums_create(const struct schema_dialect *d, const struct schema_sums *t, int temp, struct buf *out)
 {
 	size_t i;

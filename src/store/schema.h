@@ -95,6 +95,11 @@ struct schema_sums {
  * temporary table of the same shape). */
 extern const struct schema_sums schema_eq_cells, schema_eq_hist, schema_eq_rollup, schema_eq_journal;
 
+/* Whether a row of sums written with vals may be empty afterwards, so
+ * that the backend removes it when it is: added to (put = 0), when a value
+ * goes down; put (set to vals), when every value is 0. */
+int schema_sums_may_empty(const struct schema_sums *t, const int64_t *vals, int put);
+
 /* CREATE [TEMP] TABLE [IF NOT EXISTS] for a table of sums. */
 int schema_sums_create(const struct schema_dialect *d, const struct schema_sums *t, int temp, struct buf *out);
 

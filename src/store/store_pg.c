@@ -1730,7 +1730,7 @@ static int sums_write(struct store *st, const struct schema_sums *t, size_t n, c
 	struct buf sql, data;
 	char stage[96];
 	size_t i, k, v;
-	int rc = 0, check = 0, empty;
+	int rc = 0, check = 0;
 
 	if (!n)
 		return 0;
@@ -1749,14 +1749,9 @@ static int sums_write(struct store *st, const struct schema_sums *t, size_t n, c
 			if (!rc)
 				rc = copy_text(&data, keys[i * t->nkey + k], strlen(keys[i * t->nkey + k]));
 		}
-		/* rows may become empty: added to, when a value goes down; put,
-		 * when every value is 0 (the DELETE below only then) */
-		for (v = 0, empty = 1; v < t->nval && !rc; v++) {
+		for (v = 0; v < t->nval && !rc; v++)
 			rc = buf_printf(&data, "\t%lld", (long long)vals[i * t->nval + v]);
-			check |= !put && vals[i * t->nval + v] < 0;
-			empty &= vals[i * t->nval + v] == 0;
-		}
-		check |= put && empty;
+		check |= schema_sums_may_empty(t, &vals[i * t->nval], put); /* (the DELETE below only then) */
 		if (!rc && t->text)
 			rc = buf_putc(&data, '\t') || copy_text(&data, put ? texts[i] : "", put ? strlen(texts[i]) : 0);
 		rc = rc || buf_putc(&data, '\n');

@@ -1426,7 +1426,7 @@ static int sums_write(struct store *st, const struct schema_sums *t, size_t n, c
 	sqlite3_stmt *up = NULL, *del = NULL;
 	struct buf sql;
 	size_t i, v;
-	int rc = 0, step, check, empty;
+	int rc = 0, step;
 
 	buf_init(&sql, 1 << 16);
 	if (sums_sql(t, put, &sql)) {
@@ -1448,15 +1448,8 @@ static int sums_write(struct store *st, const struct schema_sums *t, size_t n, c
 	}
 	for (i = 0; i < n && !rc; i++) {
 		bind_sums_key(up, t, &keys[i * t->nkey]);
-		for (v = 0, check = 0, empty = 1; v < t->nval; v++) {
+		for (v = 0; v < t->nval; v++)
 			sqlite3_bind_int64(up, (int)(t->nkey + v) + 1, vals[i * t->nval + v]);
-			check |= vals[i * t->nval + v] < 0;
-			empty &= vals[i * t->nval + v] == 0;
-		}
-		/* a row may have become empty: added to, when a value went down;
-		 * put, when every value is 0 */
-		if (put)
-			check = empty;
 		if (t->text && put)
 			sqlite3_bind_text(up, (int)(t->nkey + t->nval) + 1, texts[i], -1, SQLITE_STATIC);
 		step = sqlite3_step(up);
@@ -1465,7 +1458,7 @@ static int sums_write(struct store *st, const struct schema_sums *t, size_t n, c
 			rc = sqerr(st, "sums");
 			break;
 		}
-		if (!check)
+		if (!schema_sums_may_empty(t, &vals[i * t->nval], put))
 			continue;
 		bind_sums_key(del, t, &keys[i * t->nkey]);
 		step = sqlite3_step(del);
