@@ -456,6 +456,7 @@ static int run_import(struct cli *c, int argc, char **argv, int mode)
 		goto out;
 	}
 	o.rejected_dir = rej_dir;
+	o.alone = 1; /* the command's own process: a first load may be a bulk load */
 	if ((rc = imp_run(c->st, c->key, files, nfiles, &o, &res, &e))) {
 		rc = fail(&e);
 		goto out;

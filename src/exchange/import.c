@@ -1437,6 +1437,23 @@ static int record_issues(const struct imp *im, struct store *st, struct imp_file
 	return rc;
 }
 
+/* STORE_BULK when the files are bigger than the whole store (a first
+ * load: nearly every page written is new) and the caller may take the
+ * store for itself; 0 otherwise. */
+static int bulk_flag(struct store *st, const struct imp_file *files, size_t nfiles, const struct imp_opts *o)
+{
+	int64_t have, in = 0;
+	struct stat sb;
+	size_t i;
+
+	if (!o->alone || o->dry_run || o->remove || (have = store_size(st)) < 0)
+		return 0;
+	for (i = 0; i < nfiles; i++)
+		if (files[i].path && stat(files[i].path, &sb) == 0 && S_ISREG(sb.st_mode))
+			in += sb.st_size;
+	return in > have ? STORE_BULK : 0;
+}
+
 int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files, size_t nfiles,
 	    const struct imp_opts *o, struct imp_result *res, struct nw_err *err)
 {
@@ -1491,7 +1508,7 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 
 	/* every reference is checked here, before it is written; a deletion
 	 * leaves them to the store, and waits for the imports under way */
-	if ((rc = store_begin_flags(st, o->remove ? 0 : STORE_REFS_CHECKED))) {
+	if ((rc = store_begin_flags(st, o->remove ? 0 : STORE_REFS_CHECKED | bulk_flag(st, files, nfiles, o)))) {
 		*err = st->err;
 		goto out;
 	}

@@ -38,6 +38,9 @@ struct imp_opts {
 	struct store_scope scope;  /* rows outside it are rejected (zero: all) */
 	int remove;                /* delete the rows with the files' keys (other
 	                              columns are ignored; absent keys are warnings) */
+	int alone;                 /* the caller may take the store for itself: a
+	                              load bigger than the store is then a bulk
+	                              load (STORE_BULK; the command line's) */
 	uint64_t xlsx_max_unzipped; /* XLSX limits (reader.h); 0 = the default */
 	uint64_t xlsx_max_strings;
 };

@@ -176,6 +176,8 @@ struct store_ops {
 	/* 0 when the store can be used now, connecting again to a server that
 	 * closed the connection (NULL: a file is always there). */
 	int (*ready)(struct store *st);
+	/* Bytes the store takes now (NULL: not known). */
+	int64_t (*size)(struct store *st);
 
 	int (*writer_open)(struct store *st, const struct std_dataset *ds, int64_t sub_id,
 			   struct store_writer **w);
@@ -321,11 +323,19 @@ int store_migrate(struct store *st);
  * transaction that removes rows or changes keys must first take
  * store_lock(st, STORE_LOCK_REFS): it then waits for such imports. */
 #define STORE_REFS_CHECKED 1
+/* STORE_BULK: the caller loads more than the store holds (a first load) and
+ * runs alone on it.  A backend may then take the store for itself until the
+ * transaction ends, if no one else has it open: SQLite takes an exclusive
+ * lock and a rollback journal, which writes new pages once, not to the WAL
+ * and again at the checkpoint.  Others wait, or get NAWAT_EBUSY. */
+#define STORE_BULK 2
 #define STORE_LOCK_REFS "nawat-refs"
 int store_begin_flags(struct store *st, int flags);
 static inline int store_begin(struct store *st) { return store_begin_flags(st, 0); }
 /* 0 when the store can be used now (a server backend connects again if it must). */
 static inline int store_ready(struct store *st) { return st->ops->ready ? st->ops->ready(st) : 0; }
+/* Bytes the store takes now, -1 when the backend cannot tell. */
+static inline int64_t store_size(struct store *st) { return st->ops->size ? st->ops->size(st) : -1; }
 /* The observer's pending work is written first. */
 int store_commit(struct store *st);
 int store_rollback(struct store *st);

@@ -22,6 +22,8 @@
 #include "schema.h"
 
 #define STMT_CACHE 48
+/* how long a statement waits for another connection's lock */
+#define BUSY_MS 10000
 
 /* Prepared statements kept for reuse: the web server asks the same few
  * questions thousands of times a second. */
@@ -39,6 +41,7 @@ struct sq {
 	int64_t seq;         /* last sequence number used */
 	int seq_loaded;
 	int fk_off;          /* foreign_keys turned off for this transaction */
+	int bulk;            /* a bulk load's rollback journal, to give back (STORE_BULK) */
 	int64_t *tx_subs;    /* the submissions made in this transaction */
 	size_t ntx_subs, cap_tx_subs;
 	sqlite3_stmt *meta_get, *meta_set, *issue;
@@ -262,14 +265,53 @@ static int fk_restore(struct store *st)
 	return 0;
 }
 
-/* Before a transaction: any leftover one rolled back, foreign keys on, and
- * the rollback prepared, so that it needs no memory when it is needed. */
+/* A bulk load (STORE_BULK) takes the store for itself.  A rollback journal
+ * writes the new pages of a first load once, into the file; the WAL writes
+ * them twice, into the log and again at the checkpoint.  SQLite switches
+ * from WAL only when no other connection has the store open: otherwise the
+ * load runs as any other.  No waiting for others here (busy timeout 0). */
+static int bulk_take(struct store *st)
+{
+	sqlite3 *db = SQ(st)->db;
+	sqlite3_stmt *s;
+	int ok;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA journal_mode = DELETE", -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_busy_timeout(db, 0);
+	ok = sqlite3_step(s) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(s, 0), "delete");
+	sqlite3_finalize(s);
+	sqlite3_busy_timeout(db, BUSY_MS);
+	if (!ok)
+		return 0;
+	SQ(st)->bulk = 1;
+	/* a rollback journal needs FULL to be safe against power loss at
+	 * every step (NORMAL is, with the WAL) */
+	return exec_raw(st, "PRAGMA synchronous = FULL") ? 0 : 1;
+}
+
+/* The WAL back after a bulk load (outside a transaction, where the pragma
+ * works); a failure leaves bulk set, to be tried again before the next
+ * transaction (and every opening of the store asks for the WAL too). */
+static int bulk_give_back(struct store *st)
+{
+	if (SQ(st)->bulk && sqlite3_get_autocommit(SQ(st)->db)) {
+		if (exec_raw(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL"))
+			return st->err.code;
+		SQ(st)->bulk = 0;
+	}
+	return 0;
+}
+
+/* Before a transaction: any leftover one rolled back, foreign keys on, the
+ * WAL back, and the rollback prepared, so that it needs no memory when it
+ * is needed. */
 static int rollback_ready(struct store *st)
 {
 	struct sq *q = SQ(st);
 	int rc;
 
-	if ((rc = settle(st)) || (rc = fk_restore(st)))
+	if ((rc = settle(st)) || (rc = fk_restore(st)) || (rc = bulk_give_back(st)))
 		return rc;
 	if (!q->rollback && prepare(st, "ROLLBACK", &q->rollback))
 		return st->err.code;
@@ -287,8 +329,11 @@ static int sq_begin(struct store *st, int flags)
 	 * referenced row between the caller's check and its write. */
 	if ((flags & STORE_REFS_CHECKED) && !sq_exec(st, "PRAGMA foreign_keys = OFF"))
 		SQ(st)->fk_off = 1;
-	if (sq_exec(st, "BEGIN IMMEDIATE")) {
+	/* a bulk load's lock is exclusive from the start: no reader can then
+	 * make it wait (and fail) when its pages spill into the file */
+	if (sq_exec(st, (flags & STORE_BULK) && bulk_take(st) ? "BEGIN EXCLUSIVE" : "BEGIN IMMEDIATE")) {
 		fk_restore(st);
+		bulk_give_back(st);
 		return sqlite3_errcode(SQ(st)->db) == SQLITE_BUSY ? NAWAT_EBUSY : NAWAT_ESTORE;
 	}
 	st->in_tx = 1;
@@ -364,6 +409,7 @@ static int sq_commit(struct store *st)
 	q->seq_loaded = 0;
 	q->ntx_subs = 0;
 	fk_restore(st);
+	bulk_give_back(st);
 	return 0;
 }
 
@@ -383,6 +429,7 @@ static int sq_rollback(struct store *st)
 			sqlite3_reset(r);
 	}
 	fk_restore(st);
+	bulk_give_back(st);
 	return rc;
 }
 
@@ -1836,11 +1883,27 @@ static void sq_close(struct store *st)
 		nw_free(q->tx_subs);
 		if (q->db && !sqlite3_get_autocommit(q->db))
 			sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+		if (q->db && q->bulk)
+			sqlite3_exec(q->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
 		sqlite3_close_v2(q->db);
 		nw_free(q);
 	}
 	nw_free(st->url);
 	nw_free(st);
+}
+
+static int64_t sq_bytes(struct store *st)
+{
+	sqlite3_stmt *s;
+	int64_t n = -1;
+
+	if (sqlite3_prepare_v2(SQ(st)->db, "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size",
+			       -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
 }
 
 static const struct store_ops sqlite_ops = {
@@ -1858,6 +1921,7 @@ static const struct store_ops sqlite_ops = {
 	.rollback_to = sq_rollback_to,
 	.meta_get = sq_meta_get,
 	.meta_set = sq_meta_set,
+	.size = sq_bytes,
 	.writer_open = sq_writer_open,
 	.writer_put = sq_writer_put,
 	.writer_close = sq_writer_close,
@@ -2006,7 +2070,7 @@ int store_sqlite_open(const char *path, const struct std_package *pkg, int creat
 	}
 	sqlite3_extended_result_codes(q->db, 0);
 	sqlite3_create_collation(q->db, "thai", SQLITE_UTF8, NULL, thai_cmp);
-	sqlite3_busy_timeout(q->db, 10000);
+	sqlite3_busy_timeout(q->db, BUSY_MS);
 	/* A new store gets 16 KiB pages: a quarter of the pages (and of the WAL
 	 * frames and system calls) of the default for the same rows, which
 	 * imports and scans of big tables feel most.  Only possible before the
@@ -2022,6 +2086,10 @@ int store_sqlite_open(const char *path, const struct std_package *pkg, int creat
 	if (sq_exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
 			"PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; "
 			"PRAGMA temp_store = FILE")) {
+		if (sqlite3_errcode(q->db) == SQLITE_BUSY)
+			err_set(&st->err, NAWAT_EBUSY,
+				"ที่เก็บข้อมูล %s ถูกใช้อยู่ (อาจกำลังนำเข้าข้อมูลชุดใหญ่) ลองใหม่เมื่อเสร็จ",
+				"the store %s is busy (a large import may be running): try again when it ends", path);
 		*err = st->err;
 		sq_close(st);
 		return NAWAT_ESTORE;
