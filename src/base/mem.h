@@ -26,7 +26,8 @@ unsigned long mem_failures(void);
 
 /* Test hook: the n-th allocation from now on (1 = the next one) and every one
  * after it fail; n = 0 turns injection off.  Returns the number of
- * allocations made since the last call. */
+ * allocations made since the last call (allocations are counted from the
+ * first call of either hook on: 0 the first time). */
 unsigned long mem_fail_after(unsigned long n);
 /* The same, but only the n-th allocation fails (later ones succeed): the
  * failure of one allocation that a caller works around. */
