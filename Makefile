@@ -72,6 +72,9 @@ $(O)/gen/embedded.o: $(O)/gen/embedded.c
 $(O)/.flags: FORCE | $(O)/.deps-ok
 	@echo '$(CFLAGS_ALL) $(LIBS_ALL)' | cmp -s - $@ || echo '$(CFLAGS_ALL) $(LIBS_ALL)' > $@
 
+# (sync_file_range: the writeback of a bulk load's pages, see store_sqlite.c)
+$(O)/src/store/store_sqlite.o: CFLAGS_ALL += -D_GNU_SOURCE
+
 $(O)/%.o: %.c $(O)/.flags | $(O)/.deps-ok
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
