@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -334,8 +335,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		}
 		*con_cls = rq;
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-		if (cl && strtoull(cl, NULL, 10) > s->o.max_body)
-			return send_plain(c, rq, 413, too_big);
+		if (cl && strtoull(cl, NULL, 10) > s->o.max_body) {
+			const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Expect");
+
+			/* A client waiting for "100 Continue" gets the answer at
+			 * once, and sends nothing.  One already sending would have
+			 * its connection reset, and the answer lost, were it closed
+			 * with the body unread: the body is read and dropped first,
+			 * as a chunked body over the limit is. */
+			if (expect && !strcasecmp(expect, "100-continue"))
+				return send_plain(c, rq, 413, too_big);
+			rq->refuse = 413;
+		}
 		return MHD_YES;
 	}
 	if (rq->status) {
@@ -347,7 +358,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		 * answer (a response queued mid-body is lost on chunked uploads) */
 		if (*upload_size) {
 			*upload_size = 0;
-			return MHD_YES;
+			/* (no more than the time a body may take) */
+			return s->o.body_timeout && http_now() - rq->started > s->o.body_timeout ? MHD_NO : MHD_YES;
 		}
 		return send_plain(c, rq, rq->refuse, rq->refuse == 413 ? too_big : too_slow);
 	}
