@@ -268,6 +268,8 @@ static int fk_restore(struct store *st)
 	return 0;
 }
 
+static int bulk_give_back(struct store *st);
+
 /* A bulk load (STORE_BULK) takes the store for itself.  A rollback journal
  * writes the new pages of a first load once, into the file; the WAL writes
  * them twice, into the log and again at the checkpoint.  SQLite switches
@@ -288,16 +290,17 @@ static int bulk_take(struct store *st)
 	if (!ok)
 		return 0;
 	SQ(st)->bulk = 1;
-	SQ(st)->bulk_fd = open(sqlite3_db_filename(db, "main"), O_RDONLY | O_CLOEXEC);
-	SQ(st)->bulk_written = 0;
 	/* a rollback journal needs FULL to be safe against power loss at
 	 * every step (NORMAL is, with the WAL) */
-	return exec_raw(st, "PRAGMA synchronous = FULL") ? 0 : 1;
+	if (exec_raw(st, "PRAGMA synchronous = FULL")) {
+		bulk_give_back(st);
+		return 0;
+	}
+	SQ(st)->bulk_fd = open(sqlite3_db_filename(db, "main"), O_RDONLY | O_CLOEXEC);
+	SQ(st)->bulk_written = 0;
+	return 1;
 }
 
-/* The WAL back after a bulk load (outside a transaction, where the pragma
- * works); a failure leaves bulk set, to be tried again before the next
- * transaction (and every opening of the store asks for the WAL too). */
 /* Closing a file descriptor drops every POSIX lock the process holds on
  * the file, SQLite's included: this one is closed only when SQLite holds
  * none (out of a transaction, in rollback-journal mode, or closed). */
@@ -326,6 +329,9 @@ static void bulk_writeback(struct sq *q)
 #endif
 }
 
+/* The WAL back after a bulk load (outside a transaction, where the pragma
+ * works); a failure leaves bulk set, to be tried again before the next
+ * transaction (and every opening of the store asks for the WAL too). */
 static int bulk_give_back(struct store *st)
 {
 	if (SQ(st)->bulk && sqlite3_get_autocommit(SQ(st)->db)) {
