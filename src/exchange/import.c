@@ -54,11 +54,16 @@ struct fkstate {
 	size_t nkey, nfetch;
 	size_t nobs;               /* the last nobs fetched are the store observer's (store_row.ref) */
 	const int *key_fields;     /* the row's fields that make the target's key */
-	/* per chunk */
-	struct val_value *keys;    /* distinct keys, nkey values each */
+	/* per chunk (the writer's): of each of the chunk's distinct keys */
 	int *found;
 	struct val_value *fetched; /* from the store: valid until the next chunk */
-	int *slot;                 /* hash table over the distinct keys, -1 empty */
+};
+
+/* A chunk's distinct keys for one lookup, and each row's: made by the
+ * reading thread as it hands the chunk over, so that the writer only looks
+ * them up. */
+struct chunk_keys {
+	struct val_value *keys;    /* nkeys, fkstate.nkey values each */
 	int *row_key;              /* per row: its key's index, -1 none */
 	size_t nkeys;
 };
@@ -81,6 +86,7 @@ struct chunk {
 	size_t nrows;
 	int *field_col;           /* the column map when the chunk was queued */
 	int file_error;           /* likewise */
+	struct chunk_keys *ck;    /* per ifile.fks, then the scope's lookup */
 };
 
 #define NCHUNKS 3
@@ -115,6 +121,7 @@ struct ifile {
 	struct fkstate *fks;
 	int obs_fk;                /* the one of fks whose lookup fetches the observer's fields, -1 none */
 	struct fkstate scope_ref;  /* a school's area, for an area's scope */
+	int *key_slot;             /* the reading thread's: a hash table over a chunk's keys */
 	int scope_field;           /* the field the scope is checked on, -1 none */
 	int scope_area_field;      /* schools.area_code */
 	struct piicache *pc;
@@ -528,65 +535,93 @@ static uint64_t key_hash(const struct std_dataset *ds, const int *fields, size_t
 }
 
 /* Whether the row's key is the chunk's distinct key e. */
-static int same_key(const struct std_dataset *ds, const struct fkstate *fs, const struct crow *r, int e)
+static int same_key(const struct std_dataset *ds, const struct fkstate *fs, const struct chunk_keys *ck,
+		    const struct crow *r, int e)
 {
 	size_t k;
 
 	for (k = 0; k < fs->nkey; k++)
 		if (!same_val(&ds->fields[fs->key_fields[k]], &r->vals[fs->key_fields[k]],
-			      &fs->keys[(size_t)e * fs->nkey + k]))
+			      &ck->keys[(size_t)e * fs->nkey + k]))
 			return 0;
 	return 1;
 }
 
-/* Looks up the distinct keys of the chunk's rows (those with a valid key). */
-static int prefetch(struct ifile *fi, struct fkstate *fs, struct chunk *ch)
+/* Whether the row has a key for fs now: every field set, none in error. */
+static int has_key(const struct fkstate *fs, const struct crow *r)
+{
+	size_t k;
+
+	for (k = 0; k < fs->nkey; k++)
+		if (r->vals[fs->key_fields[k]].state != VAL_SET || field_has_error(r, fs->key_fields[k]))
+			return 0;
+	return 1;
+}
+
+/* The row's key for fs (its index in ck), or -1: a check that ran before
+ * may have found an error in a key field since the keys were made. */
+static int row_key(const struct fkstate *fs, const struct chunk_keys *ck, const struct crow *r, size_t i)
+{
+	int e = ck->row_key[i];
+
+	return e >= 0 && has_key(fs, r) ? e : -1;
+}
+
+/* The distinct keys of the chunk's rows (those with a valid key) for fs,
+ * into ck (in the chunk's memory): in the reading thread. */
+static int chunk_keys(struct ifile *fi, const struct fkstate *fs, struct chunk *ch, struct chunk_keys *ck)
 {
 	const struct std_dataset *ds = fi->ds;
 	size_t i, k, nslot = 2 * fi->chunk_rows;
-	int rc;
+	int *slot = fi->key_slot;
 
-	fs->nkeys = 0;
+	ck->nkeys = 0;
+	ck->keys = arena_alloc(&ch->mem, (ch->nrows ? ch->nrows : 1) * fs->nkey * sizeof *ck->keys);
+	ck->row_key = arena_alloc(&ch->mem, (ch->nrows ? ch->nrows : 1) * sizeof *ck->row_key);
+	if (!ck->keys || !ck->row_key)
+		return NAWAT_ENOMEM;
 	for (i = 0; i < nslot; i++)
-		fs->slot[i] = -1;
+		slot[i] = -1;
 	for (i = 0; i < ch->nrows; i++) {
 		struct crow *r = &ch->rows[i];
 		uint64_t h;
 		size_t pos;
-		int ok = 1;
 
-		fs->row_key[i] = -1;
-		for (k = 0; k < fs->nkey && ok; k++)
-			ok = r->vals[fs->key_fields[k]].state == VAL_SET && !field_has_error(r, fs->key_fields[k]);
-		if (!ok)
+		ck->row_key[i] = -1;
+		if (!has_key(fs, r))
 			continue;
 		/* rows come grouped by key (a student's results): the row
 		 * before's key, when it is the same, without hashing */
-		if (i && fs->row_key[i - 1] >= 0 && same_key(ds, fs, r, fs->row_key[i - 1])) {
-			fs->row_key[i] = fs->row_key[i - 1];
+		if (i && ck->row_key[i - 1] >= 0 && same_key(ds, fs, ck, r, ck->row_key[i - 1])) {
+			ck->row_key[i] = ck->row_key[i - 1];
 			continue;
 		}
 		h = key_hash(ds, fs->key_fields, fs->nkey, r->vals);
 		for (pos = h % nslot;; pos = (pos + 1) % nslot) {
-			int e = fs->slot[pos];
+			int e = slot[pos];
 
 			if (e < 0) {
-				fs->slot[pos] = (int)fs->nkeys;
+				slot[pos] = (int)ck->nkeys;
 				for (k = 0; k < fs->nkey; k++)
-					fs->keys[fs->nkeys * fs->nkey + k] = r->vals[fs->key_fields[k]];
-				fs->row_key[i] = (int)fs->nkeys++;
+					ck->keys[ck->nkeys * fs->nkey + k] = r->vals[fs->key_fields[k]];
+				ck->row_key[i] = (int)ck->nkeys++;
 				break;
 			}
-			if (same_key(ds, fs, r, e)) {
-				fs->row_key[i] = e;
+			if (same_key(ds, fs, ck, r, e)) {
+				ck->row_key[i] = e;
 				break;
 			}
 		}
 	}
-	if (!fs->nkeys)
+	return 0;
+}
+
+/* Looks the chunk's distinct keys for fs up: in the writer thread. */
+static int prefetch(struct fkstate *fs, const struct chunk_keys *ck)
+{
+	if (!ck->nkeys)
 		return 0;
-	rc = store_ref_lookup_many(fs->ref, fs->nkeys, fs->keys, fs->found, fs->fetched);
-	return rc;
+	return store_ref_lookup_many(fs->ref, ck->nkeys, ck->keys, fs->found, fs->fetched);
 }
 
 static int check_refs(struct ifile *fi, struct chunk *ch)
@@ -599,11 +634,11 @@ static int check_refs(struct ifile *fi, struct chunk *ch)
 		struct fkstate *fs = &fi->fks[k];
 		const struct std_fk *fk = fs->fk;
 
-		if ((rc = prefetch(fi, fs, ch)))
+		if ((rc = prefetch(fs, &ch->ck[k])))
 			return rc;
 		for (i = 0; i < ch->nrows; i++) {
 			struct crow *r = &ch->rows[i];
-			int e = fs->row_key[i];
+			int e = row_key(fs, &ch->ck[k], r, i);
 
 			if (e < 0)
 				continue;
@@ -638,12 +673,13 @@ static int check_scope(struct ifile *fi, struct chunk *ch)
 {
 	const struct store_scope *sc = &fi->im->o->scope;
 	struct fkstate *fs = &fi->scope_ref;
+	const struct chunk_keys *ck = &ch->ck[fi->ds->nfk];
 	size_t i;
 	int rc;
 
 	if (sc->kind == SCOPE_ALL)
 		return 0;
-	if (fs->ref && (rc = prefetch(fi, fs, ch)))
+	if (fs->ref && (rc = prefetch(fs, ck)))
 		return rc;
 	for (i = 0; i < ch->nrows; i++) {
 		struct crow *r = &ch->rows[i];
@@ -662,8 +698,8 @@ static int check_scope(struct ifile *fi, struct chunk *ch)
 			out = 1;
 		else if (!fs->ref) /* the field is the scope's own code */
 			out = !code_is(v, sc->code);
-		else if (fs->row_key[i] >= 0 && fs->found[fs->row_key[i]]) /* the school's area */
-			out = !code_is(&fs->fetched[fs->row_key[i]], sc->code);
+		else if (row_key(fs, ck, r, i) >= 0 && fs->found[ck->row_key[i]]) /* the school's area */
+			out = !code_is(&fs->fetched[ck->row_key[i]], sc->code);
 		if (out && (rc = add_issue(&ch->mem, r, fi->scope_field, VC_SCOPE, 0)))
 			return rc;
 	}
@@ -745,7 +781,7 @@ static size_t pending_rows(struct ifile *fi, const struct chunk *ch)
 	size_t i, nw = 0;
 
 	for (i = 0; i < ch->nrows; i++) {
-		int e = fs ? fs->row_key[i] : -1;
+		int e = fs ? row_key(fs, &ch->ck[fi->obs_fk], &ch->rows[i], i) : -1;
 
 		if (ch->rows[i].nerr)
 			continue;
@@ -891,7 +927,8 @@ static void *writer_main(void *arg)
 static int queue_chunk(struct ifile *fi)
 {
 	struct chunk *ch = fi->cur;
-	int *fc;
+	size_t i;
+	int *fc, rc;
 
 	fc = arena_alloc(&ch->mem, fi->ds->nfields * sizeof *fc);
 	if (!fc)
@@ -899,6 +936,16 @@ static int queue_chunk(struct ifile *fi)
 	memcpy(fc, fi->field_col, fi->ds->nfields * sizeof *fc);
 	ch->field_col = fc;
 	ch->file_error = fi->file_error;
+	/* the keys to look up, here rather than in the busier writer */
+	ch->ck = arena_alloc(&ch->mem, (fi->ds->nfk + 1) * sizeof *ch->ck);
+	if (!ch->ck)
+		return NAWAT_ENOMEM;
+	memset(ch->ck, 0, (fi->ds->nfk + 1) * sizeof *ch->ck);
+	for (i = 0; i < fi->ds->nfk; i++)
+		if ((rc = chunk_keys(fi, &fi->fks[i], ch, &ch->ck[i])))
+			return rc;
+	if (fi->scope_ref.ref && (rc = chunk_keys(fi, &fi->scope_ref, ch, &ch->ck[fi->ds->nfk])))
+		return rc;
 	pthread_mutex_lock(&fi->mu);
 	fi->fullq[(fi->qhead + fi->qlen) % NCHUNKS] = ch;
 	fi->qlen++;
@@ -913,10 +960,21 @@ static int queue_chunk(struct ifile *fi)
 /* Queues what is left and waits for the writer to finish. */
 static void writer_finish(struct ifile *fi)
 {
+	int rc;
+
 	if (!fi->writer_running)
 		return;
-	if (fi->cur && fi->cur->nrows && !fi->abort)
-		queue_chunk(fi);
+	if (fi->cur && fi->cur->nrows && !fi->abort && (rc = queue_chunk(fi))) {
+		/* the last rows could not be handed over: the file fails (no
+		 * row may be left out unsaid) */
+		pthread_mutex_lock(&fi->mu);
+		if (!fi->abort) {
+			__atomic_store_n(&fi->abort, 1, __ATOMIC_RELEASE);
+			fi->rc = rc;
+			err_generic(&fi->werr, rc);
+		}
+		pthread_mutex_unlock(&fi->mu);
+	}
 	pthread_mutex_lock(&fi->mu);
 	fi->done = 1;
 	pthread_cond_broadcast(&fi->cv);
@@ -986,11 +1044,8 @@ static void fkstate_release(struct fkstate *fs)
 {
 	store_ref_close(fs->ref);
 	nw_free(fs->fetch);
-	nw_free(fs->keys);
 	nw_free(fs->found);
 	nw_free(fs->fetched);
-	nw_free(fs->slot);
-	nw_free(fs->row_key);
 }
 
 /* Opens a lookup of target by the row's key_fields, fetching `fetch`. */
@@ -1001,12 +1056,9 @@ static int fkstate_open(struct store *st, struct fkstate *fs, const struct std_d
 	fs->nfetch = nfetch;
 	fs->key_fields = key_fields;
 	fs->fetch = nw_calloc(nfetch ? nfetch : 1, sizeof(int));
-	fs->keys = nw_calloc(rows * nkey, sizeof *fs->keys);
 	fs->found = nw_calloc(rows, sizeof *fs->found);
 	fs->fetched = nw_calloc(rows * (nfetch ? nfetch : 1), sizeof *fs->fetched);
-	fs->slot = nw_calloc(2 * rows, sizeof *fs->slot);
-	fs->row_key = nw_calloc(rows, sizeof *fs->row_key);
-	if (!fs->fetch || !fs->keys || !fs->found || !fs->fetched || !fs->slot || !fs->row_key)
+	if (!fs->fetch || !fs->found || !fs->fetched)
 		return err_generic(&st->err, NAWAT_ENOMEM);
 	if (nfetch)
 		memcpy(fs->fetch, fetch, nfetch * sizeof(int));
@@ -1024,6 +1076,7 @@ static void ifile_release(struct ifile *fi)
 	}
 	nw_free(fi->fks);
 	fkstate_release(&fi->scope_ref);
+	nw_free(fi->key_slot);
 	for (i = 0; i < fi->ncols; i++)
 		nw_free(fi->col_names[i]);
 	nw_free(fi->col_names);
@@ -1090,6 +1143,7 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 	pthread_cond_init(&fi.cv, NULL);
 	fi.chunk_rows = store_batch_rows(im->st);
 	fi.srows = nw_calloc(fi.chunk_rows, sizeof *fi.srows);
+	fi.key_slot = nw_calloc(2 * fi.chunk_rows, sizeof *fi.key_slot);
 	for (i = 0; i < NCHUNKS; i++) {
 		arena_init(&fi.chunks[i].mem, 256 * 1024, 0);
 		fi.chunks[i].rows = nw_calloc(fi.chunk_rows, sizeof *fi.chunks[i].rows);
@@ -1102,7 +1156,7 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 	fi.missing = nw_calloc(fi.ds->nfields, 1);
 	fi.pc = nw_calloc(fi.ds->nfields, sizeof *fi.pc);
 	fi.fks = nw_calloc(fi.ds->nfk ? fi.ds->nfk : 1, sizeof *fi.fks);
-	if (!fi.field_col || !fi.cells || !fi.missing || !fi.pc || !fi.fks || !fi.srows ||
+	if (!fi.field_col || !fi.cells || !fi.missing || !fi.pc || !fi.fks || !fi.srows || !fi.key_slot ||
 	    !fi.chunks[0].rows || !fi.chunks[1].rows || !fi.chunks[2].rows) {
 		rc = err_generic(im->err, NAWAT_ENOMEM);
 		goto out;
