@@ -559,12 +559,13 @@ static int has_key(const struct fkstate *fs, const struct crow *r)
 }
 
 /* The row's key for fs (its index in ck), or -1: a check that ran before
- * may have found an error in a key field since the keys were made. */
+ * may have found an error in a key field since the keys were made (only a
+ * row with errors needs looking at again). */
 static int row_key(const struct fkstate *fs, const struct chunk_keys *ck, const struct crow *r, size_t i)
 {
 	int e = ck->row_key[i];
 
-	return e >= 0 && has_key(fs, r) ? e : -1;
+	return e >= 0 && (!r->nerr || has_key(fs, r)) ? e : -1;
 }
 
 /* The distinct keys of the chunk's rows (those with a valid key) for fs,
@@ -781,10 +782,11 @@ static size_t pending_rows(struct ifile *fi, const struct chunk *ch)
 	size_t i, nw = 0;
 
 	for (i = 0; i < ch->nrows; i++) {
-		int e = fs ? row_key(fs, &ch->ck[fi->obs_fk], &ch->rows[i], i) : -1;
+		int e;
 
 		if (ch->rows[i].nerr)
 			continue;
+		e = fs ? ch->ck[fi->obs_fk].row_key[i] : -1; /* (a row without errors keeps its key) */
 		fi->srows[nw].line = ch->rows[i].line;
 		fi->srows[nw].vals = ch->rows[i].vals;
 		fi->srows[nw].result = STORE_PENDING;
@@ -886,6 +888,21 @@ static int write_chunk(struct ifile *fi, struct chunk *ch)
 	return 0;
 }
 
+/* The file fails with rc (the first failure wins; fi->mu held): the
+ * writer stops taking chunks; e says why (NULL, or out of memory: the
+ * generic message). */
+static void file_fails(struct ifile *fi, int rc, const struct nw_err *e)
+{
+	if (fi->abort)
+		return;
+	__atomic_store_n(&fi->abort, 1, __ATOMIC_RELEASE);
+	fi->rc = rc;
+	if (e)
+		fi->werr = *e;
+	if (!e || rc == NAWAT_ENOMEM)
+		err_generic(&fi->werr, rc);
+}
+
 static void *writer_main(void *arg)
 {
 	struct ifile *fi = arg;
@@ -909,13 +926,8 @@ static void *writer_main(void *arg)
 		ch->nrows = 0;
 		arena_reset(&ch->mem);
 		pthread_mutex_lock(&fi->mu);
-		if (rc && !fi->abort) {
-			__atomic_store_n(&fi->abort, 1, __ATOMIC_RELEASE);
-			fi->rc = rc;
-			fi->werr = fi->im->st->err;
-			if (rc == NAWAT_ENOMEM)
-				err_generic(&fi->werr, rc);
-		}
+		if (rc)
+			file_fails(fi, rc, &fi->im->st->err);
 		fi->freeq[fi->nfree++] = ch;
 		pthread_cond_broadcast(&fi->cv);
 		pthread_mutex_unlock(&fi->mu);
@@ -968,11 +980,7 @@ static void writer_finish(struct ifile *fi)
 		/* the last rows could not be handed over: the file fails (no
 		 * row may be left out unsaid) */
 		pthread_mutex_lock(&fi->mu);
-		if (!fi->abort) {
-			__atomic_store_n(&fi->abort, 1, __ATOMIC_RELEASE);
-			fi->rc = rc;
-			err_generic(&fi->werr, rc);
-		}
+		file_fails(fi, rc, NULL);
 		pthread_mutex_unlock(&fi->mu);
 	}
 	pthread_mutex_lock(&fi->mu);

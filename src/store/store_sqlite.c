@@ -1925,10 +1925,10 @@ static void sq_close(struct store *st)
 		nw_free(q->tx_subs);
 		if (q->db && !sqlite3_get_autocommit(q->db))
 			sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
-		if (q->db && q->bulk)
-			sqlite3_exec(q->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+		if (q->db)
+			bulk_give_back(st);
 		sqlite3_close_v2(q->db);
-		bulk_fd_close(q);
+		bulk_fd_close(q); /* (still open when the rollback failed) */
 		nw_free(q);
 	}
 	nw_free(st->url);
@@ -2136,7 +2136,7 @@ int store_sqlite_open(const char *path, const struct std_package *pkg, int creat
 				"the store %s is busy (a large import may be running): try again when it ends", path);
 		*err = st->err;
 		sq_close(st);
-		return NAWAT_ESTORE;
+		return err->code == NAWAT_EBUSY ? NAWAT_EBUSY : NAWAT_ESTORE;
 	}
 	*out = st;
 	return 0;

@@ -288,6 +288,12 @@ static enum MHD_Result respond(struct http_server *s, struct MHD_Connection *c, 
 	return ok;
 }
 
+/* Whether the request's body has taken longer than a body may. */
+static int body_late(const struct http_server *s, const struct http_req *rq)
+{
+	return s->o.body_timeout && http_now() - rq->started > s->o.body_timeout;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version, const char *upload,
 				  size_t *upload_size, void **con_cls)
@@ -358,8 +364,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		 * answer (a response queued mid-body is lost on chunked uploads) */
 		if (*upload_size) {
 			*upload_size = 0;
-			/* (no more than the time a body may take) */
-			return s->o.body_timeout && http_now() - rq->started > s->o.body_timeout ? MHD_NO : MHD_YES;
+			return body_late(s, rq) ? MHD_NO : MHD_YES;
 		}
 		return send_plain(c, rq, rq->refuse, rq->refuse == 413 ? too_big : too_slow);
 	}
@@ -369,7 +374,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			rq->refuse = 413;
 			return MHD_YES;
 		}
-		if (s->o.body_timeout && http_now() - rq->started > s->o.body_timeout) {
+		if (body_late(s, rq)) {
 			*upload_size = 0;
 			rq->refuse = 408;
 			return MHD_YES;
