@@ -40,6 +40,7 @@
 #include "schema.h"
 
 #define PG_BATCH 4096
+#define COPY_SEND (64 * 1024) /* bytes of COPY lines sent at once */
 
 extern char **environ;
 
@@ -1021,20 +1022,40 @@ static uint64_t key_hash(const struct std_dataset *ds, const struct val_value *v
 	return h;
 }
 
-/* Runs COPY cmd with the lines in b.  NAWAT_EEXIST on a unique violation. */
-static int copy_in(struct store *st, const char *cmd, const struct buf *b)
+/* COPY in three steps, so that the server stores the first lines while
+ * the next are made: copy_start sends cmd, copy_send the lines so far
+ * (b is emptied), copy_end the rest and the end, and gives the result:
+ * NAWAT_EEXIST on a unique violation.  copy_end with rc set (the lines
+ * could not be made) ends the COPY as failed and returns rc. */
+static int copy_start(struct store *st, const char *cmd)
 {
-	PGconn *c = PG(st)->conn;
-	PGresult *res = PQexec(c, cmd);
+	PGresult *res = PQexec(PG(st)->conn, cmd);
 	int rc = 0;
 
-	if (PQresultStatus(res) != PGRES_COPY_IN) {
+	if (PQresultStatus(res) != PGRES_COPY_IN)
 		rc = pgerr(st, res, "copy");
-		PQclear(res);
-		return rc;
-	}
 	PQclear(res);
-	if (PQputCopyData(c, b->data ? b->data : "", (int)b->len) != 1 || PQputCopyEnd(c, NULL) != 1)
+	return rc;
+}
+
+static int copy_send(struct store *st, struct buf *b)
+{
+	int rc = 0;
+
+	if (b->len && PQputCopyData(PG(st)->conn, b->data, (int)b->len) != 1)
+		rc = pgerr(st, NULL, "copy");
+	buf_reset(b);
+	return rc;
+}
+
+static int copy_end(struct store *st, struct buf *b, int rc)
+{
+	PGconn *c = PG(st)->conn;
+	PGresult *res;
+
+	if (!rc)
+		rc = copy_send(st, b);
+	if (PQputCopyEnd(c, rc ? "nawat: the rows could not be made" : NULL) != 1 && !rc)
 		rc = pgerr(st, NULL, "copy");
 	while ((res = PQgetResult(c))) {
 		if (!rc && !ok(res))
@@ -1042,6 +1063,14 @@ static int copy_in(struct store *st, const char *cmd, const struct buf *b)
 		PQclear(res);
 	}
 	return rc;
+}
+
+/* Runs COPY cmd with the lines in b.  NAWAT_EEXIST on a unique violation. */
+static int copy_in(struct store *st, const char *cmd, struct buf *b)
+{
+	int rc = copy_start(st, cmd);
+
+	return rc ? rc : copy_end(st, b, 0);
 }
 
 /* One row as COPY text: its field columns, then `tail`. */
@@ -1093,9 +1122,7 @@ static int put_batch(struct pg_writer *w, struct store_row *rows, size_t n)
 	for (i = 0; i < nslot; i++)
 		slot[i] = -1;
 	/* the first occurrence of each key; later ones are duplicates */
-	for (k = 0; k <= ds->nkey; k++)
-		rc = rc ? rc : buf_putc(&arr[k], '{');
-	for (i = 0; i < n && !rc; i++) {
+	for (i = 0; i < n; i++) {
 		size_t pos = key_hash(ds, rows[i].vals) % nslot;
 
 		while (slot[pos] >= 0 && !key_equal(ds, rows[slot[pos]].vals, rows[i].vals))
@@ -1106,23 +1133,36 @@ static int put_batch(struct pg_writer *w, struct store_row *rows, size_t n)
 		}
 		slot[pos] = (int)i;
 		rows[i].result = STORE_INSERTED; /* unless the probe finds it stored */
-		rc = buf_printf(&arr[0], "%s%zu", nstaged ? "," : "", i);
-		for (k = 0; k < ds->nkey && !rc; k++) {
-			if (nstaged)
-				rc = buf_putc(&arr[k + 1], ',');
-			if (!rc)
-				rc = array_elem(&arr[k + 1], &ds->fields[ds->key[k]], &rows[i].vals[ds->key[k]]);
-		}
 		nstaged++;
-	}
-	for (k = 0; k <= ds->nkey && !rc; k++)
-		rc = buf_putc(&arr[k], '}');
-	if (rc) {
-		rc = err_generic(&st->err, rc);
-		goto out;
 	}
 	if (!nstaged)
 		goto out;
+	/* the keys as arrays, for the probe and the deletions (while batches
+	 * go straight in, no one needs them) */
+	if (!w->direct || w->sql_undelete) {
+		size_t m = 0;
+
+		for (k = 0; k <= ds->nkey && !rc; k++)
+			rc = buf_putc(&arr[k], '{');
+		for (i = 0; i < n && !rc; i++) {
+			if (rows[i].result != STORE_INSERTED)
+				continue;
+			rc = buf_printf(&arr[0], "%s%zu", m ? "," : "", i);
+			for (k = 0; k < ds->nkey && !rc; k++) {
+				if (m)
+					rc = buf_putc(&arr[k + 1], ',');
+				if (!rc)
+					rc = array_elem(&arr[k + 1], &ds->fields[ds->key[k]], &rows[i].vals[ds->key[k]]);
+			}
+			m++;
+		}
+		for (k = 0; k <= ds->nkey && !rc; k++)
+			rc = buf_putc(&arr[k], '}');
+		if (rc) {
+			rc = err_generic(&st->err, rc);
+			goto out;
+		}
+	}
 	if (w->sql_undelete) {
 		struct params p;
 
@@ -1172,22 +1212,24 @@ static int put_batch(struct pg_writer *w, struct store_row *rows, size_t n)
 		w->direct = nold == 0;
 	}
 
-	/* the new rows, straight in */
+	/* the new rows, straight in: sent as they are made, so that the
+	 * server stores the first while the next are made */
 	snprintf(tail, sizeof tail, "\t%lld\n", (long long)w->sub_id);
 	buf_reset(&w->line);
-	for (i = 0; i < n && !rc; i++)
-		if (rows[i].result == STORE_INSERTED) {
-			rc = copy_row(&w->line, ds, rows[i].vals, tail);
-			nfresh++;
-		}
-	if (rc) {
-		rc = err_generic(&st->err, rc);
-		goto out;
-	}
+	for (i = 0; i < n; i++)
+		nfresh += rows[i].result == STORE_INSERTED;
 	if (nfresh) {
-		if ((rc = ex(st, "SAVEPOINT nw_batch")))
+		if ((rc = ex(st, "SAVEPOINT nw_batch")) || (rc = copy_start(st, w->copy_direct)))
 			goto out;
-		rc = copy_in(st, w->copy_direct, &w->line);
+		for (i = 0; i < n && !rc; i++) {
+			if (rows[i].result != STORE_INSERTED)
+				continue;
+			if ((rc = copy_row(&w->line, ds, rows[i].vals, tail)))
+				rc = err_generic(&st->err, rc);
+			else if (w->line.len >= COPY_SEND)
+				rc = copy_send(st, &w->line);
+		}
+		rc = copy_end(st, &w->line, rc);
 		if (rc == NAWAT_EEXIST) {
 			/* a stored key: unprobed, an earlier batch's, or one that
 			 * another import inserted since the probe */
