@@ -35,6 +35,8 @@ static const char *schools_csv =
 	"1050140102,โรงเรียนสอง,10,50,N\n";
 
 /* n students of school 1050140101 with valid, distinct IDs */
+#define BIG 10000 /* rows: more than two batches of either backend */
+
 static void write_students(const char *name, int n, int dup_of_first_at)
 {
 	FILE *fp = fopen(path_of(name), "w");
@@ -120,6 +122,53 @@ static void test_duplicate_across_chunks(void **state)
 	assert_int_equal(r.res.total.inserted, 1199);
 	assert_int_equal(r.res.total.rejected, 1);
 	imp_result_free(&r.res);
+	store_close(st);
+}
+
+/* Stored keys met in the middle of a batch that goes straight into the
+ * table (on PostgreSQL: after the first batch found none stored, and after
+ * more than one send of COPY lines): the batch is written again the slow
+ * way, and every count and row comes out right. */
+static void test_stored_keys_mid_batch(void **state)
+{
+	struct store *st = new_store();
+	struct run r;
+	char *snap, *p;
+	char id[14];
+	FILE *fp;
+	int i, rows = 0;
+
+	(void)state;
+	write_text("schools.csv", schools_csv);
+	import(st, "schools", "schools.csv", 0, &r);
+	imp_result_free(&r.res);
+	fp = fopen(path_of("late.csv"), "w");
+	assert_non_null(fp);
+	fputs("citizen_id,school_code,academic_year,grade_code,gender,birth_date,disadvantage,disability\n", fp);
+	for (i = 6000; i < 7000; i++) { /* as write_students writes them */
+		student_id(i, id);
+		fprintf(fp, "%s,1050140101,2567,214,%d,2014-03-02,%d,0\n", id, 1 + i % 2, i % 3);
+	}
+	fclose(fp);
+	import(st, "students", "late.csv", 0, &r);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.res.total.inserted, 1000);
+	imp_result_free(&r.res);
+
+	write_students("students.csv", BIG, 0);
+	import(st, "students", "students.csv", 0, &r);
+	assert_int_equal(r.rc, 0);
+	assert_true(r.res.committed);
+	assert_int_equal(r.res.total.errors, 0);
+	assert_int_equal(r.res.total.inserted, BIG - 1000);
+	assert_int_equal(r.res.total.unchanged, 1000);
+	assert_int_equal(r.res.total.updated, 0);
+	imp_result_free(&r.res);
+	snap = snapshot(st, "students");
+	for (p = snap; (p = strchr(p, '\n')); p++)
+		rows++;
+	assert_int_equal(rows, BIG);
+	free(snap);
 	store_close(st);
 }
 
@@ -688,8 +737,6 @@ static const char *one_grade(struct store *st, int64_t *count)
 	return grade;
 }
 
-#define BIG 10000 /* rows: more than two batches of either backend */
-
 /*
  * Two imports of the same keys with different values at once: A has written
  * part of its rows (uncommitted) when B starts.  Both end committed, one after
@@ -825,6 +872,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_upsert_counts),
 		cmocka_unit_test(test_duplicate_across_chunks),
+		cmocka_unit_test(test_stored_keys_mid_batch),
 		cmocka_unit_test(test_allocation_failures),
 		cmocka_unit_test(test_migration_adds_column),
 		cmocka_unit_test(test_migration_seq_rowid),
