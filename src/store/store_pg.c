@@ -3,9 +3,11 @@
  *
  * The same tables and migrations as SQLite, from the same generated SQL
  * (schema.c, dialect schema_pg).  What differs is how rows travel:
- *   - imports COPY each batch into a temporary staging table, classify it
- *     against the table in one query (new, duplicate, unchanged, changed)
- *     and apply it with one INSERT ... SELECT and at most two UPDATE ... FROM;
+ *   - imports COPY the new rows of each batch straight into the table, sent
+ *     as they are made; rows that meet a stored key go into a temporary
+ *     staging table, are classified against the table in one query (new,
+ *     duplicate, unchanged, changed) and applied with one INSERT ... SELECT
+ *     and at most two UPDATE ... FROM;
  *   - reference lookups of a batch are one query over unnest()ed arrays;
  *   - scans stream in single-row mode, so exports stay flat in memory.
  * Change numbers come from the sequence nawat_seq; nawat_meta's
