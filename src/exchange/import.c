@@ -685,7 +685,7 @@ static int check_scope(struct ifile *fi, struct chunk *ch)
 	for (i = 0; i < ch->nrows; i++) {
 		struct crow *r = &ch->rows[i];
 		const struct val_value *v;
-		int out = 0;
+		int out = 0, e;
 
 		if (fi->scope_field < 0 || sc->kind == SCOPE_NONE) {
 			if ((rc = add_issue(&ch->mem, r, fi->ds->key[0], VC_SCOPE, 0)))
@@ -699,8 +699,8 @@ static int check_scope(struct ifile *fi, struct chunk *ch)
 			out = 1;
 		else if (!fs->ref) /* the field is the scope's own code */
 			out = !code_is(v, sc->code);
-		else if (row_key(fs, ck, r, i) >= 0 && fs->found[ck->row_key[i]]) /* the school's area */
-			out = !code_is(&fs->fetched[ck->row_key[i]], sc->code);
+		else if ((e = row_key(fs, ck, r, i)) >= 0 && fs->found[e]) /* the school's area */
+			out = !code_is(&fs->fetched[e], sc->code);
 		if (out && (rc = add_issue(&ch->mem, r, fi->scope_field, VC_SCOPE, 0)))
 			return rc;
 	}

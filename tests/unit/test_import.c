@@ -37,7 +37,9 @@ static const char *schools_csv =
 /* n students of school 1050140101 with valid, distinct IDs */
 #define BIG 10000 /* rows: more than two batches of either backend */
 
-static void write_students(const char *name, int n, int dup_of_first_at)
+/* Students from..to-1 of school 1050140101; the row at line
+ * dup_of_first_at (counting rows from 1) repeats student `from`. */
+static void write_students_range(const char *name, int from, int to, int dup_of_first_at)
 {
 	FILE *fp = fopen(path_of(name), "w");
 	char id[14];
@@ -45,11 +47,16 @@ static void write_students(const char *name, int n, int dup_of_first_at)
 
 	assert_non_null(fp);
 	fputs("citizen_id,school_code,academic_year,grade_code,gender,birth_date,disadvantage,disability\n", fp);
-	for (i = 0; i < n; i++) {
-		student_id(i + 1 == dup_of_first_at ? 0 : i, id);
+	for (i = from; i < to; i++) {
+		student_id(i - from + 1 == dup_of_first_at ? from : i, id);
 		fprintf(fp, "%s,1050140101,2567,214,%d,2014-03-02,%d,0\n", id, 1 + i % 2, i % 3);
 	}
 	fclose(fp);
+}
+
+static void write_students(const char *name, int n, int dup_of_first_at)
+{
+	write_students_range(name, 0, n, dup_of_first_at);
 }
 
 static void test_upsert_counts(void **state)
@@ -134,22 +141,13 @@ static void test_stored_keys_mid_batch(void **state)
 	struct store *st = new_store();
 	struct run r;
 	char *snap, *p;
-	char id[14];
-	FILE *fp;
-	int i, rows = 0;
+	int rows = 0;
 
 	(void)state;
 	write_text("schools.csv", schools_csv);
 	import(st, "schools", "schools.csv", 0, &r);
 	imp_result_free(&r.res);
-	fp = fopen(path_of("late.csv"), "w");
-	assert_non_null(fp);
-	fputs("citizen_id,school_code,academic_year,grade_code,gender,birth_date,disadvantage,disability\n", fp);
-	for (i = 6000; i < 7000; i++) { /* as write_students writes them */
-		student_id(i, id);
-		fprintf(fp, "%s,1050140101,2567,214,%d,2014-03-02,%d,0\n", id, 1 + i % 2, i % 3);
-	}
-	fclose(fp);
+	write_students_range("late.csv", 6000, 7000, 0);
 	import(st, "students", "late.csv", 0, &r);
 	assert_int_equal(r.rc, 0);
 	assert_int_equal(r.res.total.inserted, 1000);
