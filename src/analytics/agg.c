@@ -199,6 +199,7 @@ struct sy {
 	int64_t year;
 	struct attrs a0, a1;      /* the student's row before and after */
 	int changed;
+	int unsure;               /* in agg.unsure */
 };
 
 struct batch {
@@ -245,7 +246,16 @@ struct agg {
 	 * nothing to read.  Those it wrote are in a Bloom filter (a "no" is
 	 * certain) and the last batch's are at hand (prev). */
 	int fast;                 /* 0 not known yet, 1 such a load, 2 read always */
-	unsigned char *bloom;     /* BLOOM_BITS bits */
+	unsigned char *bloom;     /* bloom_bits bits */
+	uint32_t bloom_bits;
+	/* Such a load whose key index the store builds after the last row
+	 * (st->keys_later): nothing can be read by key meanwhile, so a
+	 * student-year the filter may have seen is taken to have no results
+	 * yet, and kept here (key: struct ukey; value: the rows written of it
+	 * since).  Once the index is there (or when too many wait), each must
+	 * have no other row stored, or the load is done again the ordinary
+	 * way (NAWAT_EREDO). */
+	struct amap unsure;
 	struct batch prev;        /* the last batch's student-years, results after it in f1 */
 	/* Such a load on SQLite (one writer at a time): the rollup is not
 	 * followed but made again from eq_cells and eq_hist at commit, which
@@ -254,7 +264,14 @@ struct agg {
 	int defer;
 };
 
-#define BLOOM_BITS (1u << 23)
+#define BLOOM_BITS (1u << 23)       /* 1 MiB: some 3% "maybe" after a million student-years */
+#define BLOOM_BITS_LATER (1u << 26) /* 8 MiB, where a "maybe" cannot be read: 0.01% */
+#define UNSURE_MAX 32768            /* student-years checked at once */
+
+struct ukey {
+	unsigned char hash[HASH_MAX];
+	int64_t hash_n, year;
+};
 
 static int field(const struct std_dataset *ds, const char *name)
 {
@@ -315,6 +332,7 @@ static struct agg *state(struct store *st, int *rc)
 	amap_init(&g->rollh, sizeof(struct kroll), SCHEMA_HIST_BINS);
 	amap_init(&g->hist, sizeof(struct khist), NHIST);
 	amap_init(&g->schools, 16, 5);
+	amap_init(&g->unsure, sizeof(struct ukey), 1);
 	st->obs_state = g;
 	return g;
 }
@@ -363,6 +381,7 @@ static void discard(struct store *st)
 	batch_reset(&g->b);
 	batch_reset(&g->t);
 	batch_reset(&g->prev);
+	amap_clear(&g->unsure);
 	g->ntsch = 0;
 	/* a rollback to a savepoint may leave journal rows of before it: the
 	 * commit merges whatever the journal holds; and the filter of written
@@ -372,7 +391,7 @@ static void discard(struct store *st)
 		g->fast = 0;
 		g->defer = 0;
 		if (g->bloom)
-			memset(g->bloom, 0, BLOOM_BITS / 8);
+			memset(g->bloom, 0, g->bloom_bits / 8);
 	}
 }
 
@@ -385,6 +404,7 @@ static void free_sums(struct agg *g)
 	amap_free(&g->rollh);
 	batch_free(&g->b);
 	batch_free(&g->prev);
+	amap_free(&g->unsure);
 	nw_free(g->bloom);
 	g->bloom = NULL;
 }
@@ -873,13 +893,13 @@ static int key_of_outcome(struct agg *g, struct batch *b, const struct store_row
 
 /* ---- loads into empty outcomes ---- */
 
-static void bloom_bits(const struct sy *y, uint32_t *bit)
+static void bloom_bits(const struct agg *g, const struct sy *y, uint32_t *bit)
 {
 	uint64_t h = sy_hash(y->hash, y->hash_n, y->year), h2 = h * 0x9E3779B97F4A7C15ULL;
 
-	bit[0] = (uint32_t)h & (BLOOM_BITS - 1);
-	bit[1] = (uint32_t)(h >> 32) & (BLOOM_BITS - 1);
-	bit[2] = (uint32_t)(h2 >> 40) & (BLOOM_BITS - 1);
+	bit[0] = (uint32_t)h & (g->bloom_bits - 1);
+	bit[1] = (uint32_t)(h >> 32) & (g->bloom_bits - 1);
+	bit[2] = (uint32_t)(h2 >> 32) & (g->bloom_bits - 1);
 }
 
 static int bloom_maybe(const struct agg *g, const struct sy *y)
@@ -887,7 +907,7 @@ static int bloom_maybe(const struct agg *g, const struct sy *y)
 	uint32_t bit[3];
 	int i;
 
-	bloom_bits(y, bit);
+	bloom_bits(g, y, bit);
 	for (i = 0; i < 3; i++)
 		if (!(g->bloom[bit[i] >> 3] & (1u << (bit[i] & 7))))
 			return 0;
@@ -899,9 +919,21 @@ static void bloom_add(struct agg *g, const struct sy *y)
 	uint32_t bit[3];
 	int i;
 
-	bloom_bits(y, bit);
+	bloom_bits(g, y, bit);
 	for (i = 0; i < 3; i++)
 		g->bloom[bit[i] >> 3] |= (unsigned char)(1u << (bit[i] & 7));
+}
+
+/* A clear filter of bits bits (discard cleared the last one); nonzero when
+ * out of memory. */
+static int bloom_ready(struct agg *g, uint32_t bits)
+{
+	if (g->bloom && g->bloom_bits == bits)
+		return 0;
+	nw_free(g->bloom);
+	g->bloom = nw_calloc(bits / 8, 1);
+	g->bloom_bits = g->bloom ? bits : 0;
+	return !g->bloom;
 }
 
 /* Whether outcomes has no row (at the first write of a transaction). */
@@ -922,9 +954,115 @@ static int outcomes_empty(struct agg *g, struct store *st, int *empty)
 	return 0;
 }
 
+static void ukey_of(const struct sy *y, struct ukey *k)
+{
+	memset(k, 0, sizeof *k);
+	memcpy(k->hash, y->hash, y->hash_n);
+	k->hash_n = (int64_t)y->hash_n;
+	k->year = y->year;
+}
+
+static int count_row(void *ctx, size_t i, const struct val_value *vals)
+{
+	(void)vals;
+	((int64_t *)ctx)[i]++;
+	return 0;
+}
+
+/* The student-years taken to have had no results (unsure): each must have
+ * no stored row but those written since, or the load was wrong about it
+ * and is done again the ordinary way.  One query for all of them. */
+static int check_unsure(struct agg *g, struct store *st)
+{
+	struct val_value *keys = NULL;
+	int64_t *stored = NULL, *written = NULL;
+	size_t i, n = 0;
+	int rc = 0;
+
+	if (!g->unsure.n)
+		return 0;
+	keys = nw_calloc(2 * g->unsure.n, sizeof *keys);
+	stored = nw_calloc(g->unsure.n, sizeof *stored);
+	written = nw_calloc(g->unsure.n, sizeof *written);
+	if (!keys || !stored || !written) {
+		rc = err_generic(&st->err, NAWAT_ENOMEM);
+		goto out;
+	}
+	for (i = 0; i < g->unsure.cap; i++) {
+		unsigned char *p = ENT(&g->unsure, i);
+		const struct ukey *k = (const struct ukey *)EKEY(&g->unsure, p);
+		uint64_t h;
+
+		memcpy(&h, p, 8);
+		if (!h)
+			continue;
+		keys[2 * n].state = VAL_SET;
+		keys[2 * n].s = (const char *)k->hash;
+		keys[2 * n].n = (size_t)k->hash_n;
+		keys[2 * n + 1].state = VAL_SET;
+		keys[2 * n + 1].i = k->year;
+		keys[2 * n + 1].d = (double)k->year;
+		written[n++] = *EVAL(&g->unsure, p);
+	}
+	if ((rc = store_scan_prefix_many(st, g->outcomes, 2, n, keys, count_row, stored)))
+		goto out;
+	for (i = 0; i < n; i++)
+		if (stored[i] != written[i]) {
+			rc = err_msg(&st->err, NAWAT_EREDO, "ผลการเรียนของนักเรียนบางคนอยู่ห่างกันในไฟล์",
+				     "some students' results lie apart in the file");
+			goto out;
+		}
+	amap_clear(&g->unsure);
+out:
+	nw_free(keys);
+	nw_free(stored);
+	nw_free(written);
+	return rc;
+}
+
+/* A load whose keys the store indexes last: the batch's student-years that
+ * the filter may have seen are taken to have no results yet and wait in
+ * unsure, and each of the batch that waits there is marked (its rows are
+ * counted after the put). */
+static int hold_unsure(struct agg *g, struct store *st, struct batch *b, const unsigned char *want)
+{
+	struct ukey k;
+	size_t i;
+	int rc;
+
+	if (g->unsure.n + b->nsy > UNSURE_MAX && (rc = check_unsure(g, st)))
+		return rc;
+	for (i = 0; i < b->nsy; i++) {
+		struct sy *y = &b->sy[i];
+		int64_t *v;
+
+		y->unsure = 0;
+		if (!want[i] && !g->unsure.n)
+			continue;
+		ukey_of(y, &k);
+		v = want[i] ? amap_get(&g->unsure, &k) : amap_find(&g->unsure, &k);
+		if (want[i] && !v)
+			return err_generic(&st->err, NAWAT_ENOMEM);
+		y->unsure = v != NULL;
+	}
+	return 0;
+}
+
+/* A row of an unsure student-year written. */
+static void count_unsure(struct agg *g, const struct sy *y)
+{
+	struct ukey k;
+	int64_t *v;
+
+	ukey_of(y, &k);
+	if ((v = amap_find(&g->unsure, &k)))
+		(*v)++;
+}
+
 /* The before state of a batch in a load into empty outcomes: a student-year
  * of the last batch has its results from there, one the filter says was
- * never written has none; the others are read. */
+ * never written has none; the others are read (or, where nothing can be
+ * read by key yet, held as unsure). */
 static int fast_before(struct agg *g, struct store *st, struct batch *b)
 {
 	unsigned char *want = nw_calloc(b->nsy ? b->nsy : 1, 1);
@@ -938,6 +1076,10 @@ static int fast_before(struct agg *g, struct store *st, struct batch *b)
 
 		want[i] = sy_find(&g->prev, y->hash, y->hash_n, y->year) < 0 && bloom_maybe(g, y);
 		nwant += want[i];
+	}
+	if (st->keys_later == g->outcomes) {
+		rc = hold_unsure(g, st, b, want);
+		nwant = 0;
 	}
 	/* the last batch's, in memory */
 	for (i = 0; i < g->prev.n1 && !rc; i++) {
@@ -1019,7 +1161,7 @@ static int outcomes_before(struct agg *g, struct store *st, struct store_row *ro
 		if ((rc = outcomes_empty(g, st, &empty)))
 			return rc;
 		g->fast = empty ? 1 : 2;
-		if (g->fast == 1 && !g->bloom && !(g->bloom = nw_calloc(BLOOM_BITS / 8, 1)))
+		if (g->fast == 1 && bloom_ready(g, st->keys_later == g->outcomes ? BLOOM_BITS_LATER : BLOOM_BITS))
 			g->fast = 2;
 		if (g->fast == 1 && !st->ops->lock)
 			g->defer = 1;
@@ -1064,6 +1206,8 @@ static int outcomes_after(struct agg *g, struct store *st, struct store_row *row
 		sy = b->rsy[i]; /* (before saw the same rows) */
 		b->sy[sy].changed = 1;
 		fact_of(g, rows[i].vals, sy, &f);
+		if (b->sy[sy].unsure)
+			count_unsure(g, &b->sy[sy]);
 		if (res == STORE_INSERTED) {
 			if ((rc = fact_push(&b->f1, &b->n1, &b->cap1, &f)))
 				return err_generic(&st->err, rc);
@@ -2165,6 +2309,8 @@ static int obs_flush(struct store *st, int committing)
 
 	if (!g || !g->ok || !st->in_tx)
 		return 0;
+	if (st->keys_later != g->outcomes && (rc = check_unsure(g, st)))
+		return rc;
 	if ((rc = flush_pending(g, st)) || (rc = journal_roll(g, st)))
 		return rc;
 	if (!committing)

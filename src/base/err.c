@@ -92,6 +92,7 @@ const char *err_name(int code)
 	case NAWAT_EDENIED: return "not allowed";
 	case NAWAT_EBUSY: return "busy";
 	case NAWAT_ECONFLICT: return "conflict";
+	case NAWAT_EREDO: return "to be done again";
 	}
 	return "unknown error";
 }
@@ -112,6 +113,7 @@ int err_generic(struct nw_err *e, int code)
 		{ NAWAT_EDENIED, "ไม่มีสิทธิ์", "not allowed" },
 		{ NAWAT_EBUSY, "ระบบไม่ว่าง โปรดลองอีกครั้ง", "busy, try again" },
 		{ NAWAT_ECONFLICT, "มีการแก้ไขพร้อมกัน", "concurrent change" },
+		{ NAWAT_EREDO, "ต้องทำใหม่อีกครั้งตามวิธีปกติ", "to be done again the ordinary way" },
 	};
 	size_t i;
 

@@ -25,7 +25,8 @@ enum {
 	NAWAT_EEXIST = -10,   /* already exists */
 	NAWAT_EDENIED = -11,  /* not allowed for this caller */
 	NAWAT_EBUSY = -12,    /* try again later (locked, throttled) */
-	NAWAT_ECONFLICT = -13 /* concurrent change of the same thing */
+	NAWAT_ECONFLICT = -13, /* concurrent change of the same thing */
+	NAWAT_EREDO = -14     /* a check put off to the end failed: do it again the ordinary way */
 };
 
 #define NW_ERR_MSG 512

@@ -23,6 +23,7 @@
 
 #include "../base/arena.h"
 #include "../base/buf.h"
+#include "../base/log.h"
 #include "../base/mem.h"
 #include "../standard/validate.h"
 #include "../store/audit.h"
@@ -1277,6 +1278,11 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 		err_generic(im->err, rc);
 		goto out;
 	}
+	/* what the store put off to the last row (STORE_REDO) */
+	if ((rc = store_writer_finish(fi.w))) {
+		*im->err = im->st->err;
+		goto out;
+	}
 	if (fi.w)
 		store_writer_old_digest(fi.w, old_hex);
 	/* the writer's counts join the reader's */
@@ -1501,8 +1507,10 @@ static int record_issues(const struct imp *im, struct store *st, struct imp_file
 
 /* STORE_BULK when the files are bigger than the whole store (a first
  * load: nearly every page written is new) and the caller may take the
- * store for itself; 0 otherwise. */
-static int bulk_flag(struct store *st, const struct imp_file *files, size_t nfiles, const struct imp_opts *o)
+ * store for itself; 0 otherwise.  With redo, STORE_REDO too when every
+ * input is a file that can be read again. */
+static int bulk_flag(struct store *st, const struct imp_file *files, size_t nfiles, const struct imp_opts *o,
+		     int redo)
 {
 	int64_t have, in = 0;
 	struct stat sb;
@@ -1511,13 +1519,36 @@ static int bulk_flag(struct store *st, const struct imp_file *files, size_t nfil
 	if (!o->alone || o->dry_run || o->remove || (have = store_size(st)) < 0)
 		return 0;
 	for (i = 0; i < nfiles; i++)
-		if (files[i].path && stat(files[i].path, &sb) == 0 && S_ISREG(sb.st_mode))
+		if (files[i].path && !files[i].fp && stat(files[i].path, &sb) == 0 && S_ISREG(sb.st_mode))
 			in += sb.st_size;
-	return in > have ? STORE_BULK : 0;
+		else
+			redo = 0; /* a stream is read once */
+	return in > have ? STORE_BULK | (redo ? STORE_REDO : 0) : 0;
 }
 
+static int run_once(struct store *st, const struct pii_key *key, struct imp_file *files, size_t nfiles,
+		    const struct imp_opts *o, struct imp_result *res, struct nw_err *err, int redo);
+
+/* A first load may have put a check off to its end (STORE_REDO) and met
+ * what it checks: then it is rolled back and runs again the ordinary way,
+ * with every count and report line as if it had from the start. */
 int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files, size_t nfiles,
 	    const struct imp_opts *o, struct imp_result *res, struct nw_err *err)
+{
+	int rc = run_once(st, key, files, nfiles, o, res, err, 1);
+
+	if (rc == NAWAT_EREDO) {
+		log_info("อ่านไฟล์และบันทึกใหม่อีกครั้งตามวิธีปกติ: %s / reading the files again and writing them the "
+			 "ordinary way: %s",
+			 err->th, err->en);
+		err_clear(err);
+		rc = run_once(st, key, files, nfiles, o, res, err, 0);
+	}
+	return rc;
+}
+
+static int run_once(struct store *st, const struct pii_key *key, struct imp_file *files, size_t nfiles,
+		    const struct imp_opts *o, struct imp_result *res, struct nw_err *err, int redo)
 {
 	const struct std_package *pkg = st->pkg;
 	struct store_sub *subs = NULL;
@@ -1570,7 +1601,7 @@ int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files,
 
 	/* every reference is checked here, before it is written; a deletion
 	 * leaves them to the store, and waits for the imports under way */
-	if ((rc = store_begin_flags(st, o->remove ? 0 : STORE_REFS_CHECKED | bulk_flag(st, files, nfiles, o)))) {
+	if ((rc = store_begin_flags(st, o->remove ? 0 : STORE_REFS_CHECKED | bulk_flag(st, files, nfiles, o, redo)))) {
 		*err = st->err;
 		goto out;
 	}

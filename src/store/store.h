@@ -182,6 +182,8 @@ struct store_ops {
 	int (*writer_open)(struct store *st, const struct std_dataset *ds, int64_t sub_id,
 			   struct store_writer **w);
 	int (*writer_put)(struct store_writer *w, struct store_row *rows, size_t n);
+	/* Every row given: what the writer put off is done now (NULL: nothing). */
+	int (*writer_finish)(struct store_writer *w);
 	void (*writer_close)(struct store_writer *w);
 	/* Removes the rows with the keys of rows[i].vals (key fields only are
 	 * read) within scope, keeping their last values as deletions of
@@ -295,6 +297,9 @@ struct store {
 	void *impl;
 	const struct store_observer *obs;
 	void *obs_state;          /* the observer's, per store */
+	/* the data set whose key index the open writer builds at its finish
+	 * (STORE_REDO): until then nothing of it can be read by key */
+	const struct std_dataset *keys_later;
 };
 
 /* The observer of every store opened from now on (NULL: none). */
@@ -329,6 +334,15 @@ int store_migrate(struct store *st);
  * lock and a rollback journal, which writes new pages once, not to the WAL
  * and again at the checkpoint.  Others wait, or get NAWAT_EBUSY. */
 #define STORE_BULK 2
+/* STORE_REDO: the caller can give every row again.  With STORE_BULK, a
+ * backend may then load a table that is empty and that no other table
+ * refers to without its indexes, and build them once after the last row
+ * (store_writer_finish): PostgreSQL does, since sorting every key once
+ * costs less than keeping an index through every row.  A key met twice
+ * (which only the index would have told) then fails the finish with
+ * NAWAT_EREDO: the caller rolls the transaction back and writes again
+ * without this flag. */
+#define STORE_REDO 4
 #define STORE_LOCK_REFS "nawat-refs"
 int store_begin_flags(struct store *st, int flags);
 static inline int store_begin(struct store *st) { return store_begin_flags(st, 0); }
@@ -362,6 +376,11 @@ static inline int store_writer_open(struct store *st, const struct std_dataset *
 	return st->ops->writer_open(st, ds, sub_id, w);
 }
 int store_writer_put(struct store_writer *w, struct store_row *rows, size_t n);
+/* After the last put, before the commit: see STORE_REDO. */
+static inline int store_writer_finish(struct store_writer *w)
+{
+	return w && w->st->ops->writer_finish ? w->st->ops->writer_finish(w) : 0;
+}
 static inline void store_writer_close(struct store_writer *w)
 {
 	if (w)

@@ -4,7 +4,9 @@
  * The same tables and migrations as SQLite, from the same generated SQL
  * (schema.c, dialect schema_pg).  What differs is how rows travel:
  *   - imports COPY the new rows of each batch straight into the table, sent
- *     as they are made; rows that meet a stored key go into a temporary
+ *     as they are made (a first load into an empty table that no other
+ *     refers to drops its indexes and builds them after the last row:
+ *     defer_indexes, STORE_REDO); rows that meet a stored key go into a temporary
  *     staging table, are classified against the table in one query (new,
  *     duplicate, unchanged, changed) and applied with one INSERT ... SELECT
  *     and at most two UPDATE ... FROM;
@@ -50,6 +52,7 @@ struct pg {
 	PGconn *conn;
 	int wrote;               /* this transaction changed data */
 	int refs_checked;        /* this transaction's references are nawat's to check */
+	int defer;               /* a first load may build its indexes last (STORE_REDO) */
 	int may_replica;         /* the role may set session_replication_role (-1 unknown) */
 	time_t retry_at;         /* a failed reconnection is not tried again before */
 	struct buf tx_subs;      /* the submissions of this transaction: "{1,2}" */
@@ -201,6 +204,26 @@ static int ex(struct store *st, const char *sql)
 
 	PQclear(res);
 	return rc;
+}
+
+/* Bytes of nawat's tables and their indexes that hold live rows (store_size):
+ * a first load is one bigger than they are.  The rows of a load that
+ * failed take room until a vacuum, and do not count; the statistics may
+ * lag a moment behind a commit, which only lets a load try to put its
+ * indexes off (writer_open checks that the table is empty). */
+static int64_t pg_bytes(struct store *st)
+{
+	PGresult *res = query(st,
+			      "SELECT coalesce(sum(pg_total_relation_size(relid) * n_live_tup / "
+			      "greatest(n_live_tup + n_dead_tup, 1)), 0)::bigint FROM pg_stat_user_tables "
+			      "WHERE schemaname = current_schema()",
+			      NULL);
+	int64_t n = -1;
+
+	if (ok(res) && PQntuples(res) == 1)
+		n = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return n;
 }
 
 /* ---- building parameters ---- */
@@ -423,6 +446,7 @@ static int pg_begin(struct store *st, int flags)
 	st->in_tx = 1;
 	g->wrote = 0;
 	g->refs_checked = 0;
+	g->defer = (flags & (STORE_BULK | STORE_REDO)) == (STORE_BULK | STORE_REDO);
 	buf_reset(&g->tx_subs);
 	if (!(flags & STORE_REFS_CHECKED))
 		return 0;
@@ -448,6 +472,7 @@ static int pg_begin_read(struct store *st)
 	st->in_tx = 1;
 	PG(st)->wrote = 0;
 	PG(st)->refs_checked = 0;
+	PG(st)->defer = 0;
 	buf_reset(&PG(st)->tx_subs);
 	return 0;
 }
@@ -708,6 +733,7 @@ struct pg_writer {
 	struct val_value *old;
 	int *idx;                /* staged row -> index in the caller's batch */
 	int direct;              /* the last probe found nothing: COPY without one */
+	char *restore;           /* the indexes put off to the finish (STORE_REDO) */
 };
 
 static void pg_writer_close(struct store_writer *bw)
@@ -716,7 +742,15 @@ static void pg_writer_close(struct store_writer *bw)
 
 	if (!w)
 		return;
+	if (w->restore) {
+		/* never a table left without its indexes: built here when the
+		 * finish was not called (if this fails, so does the commit) */
+		if (w->base.st->in_tx)
+			PQclear(PQexec(PG(w->base.st)->conn, w->restore));
+		w->base.st->keys_later = NULL;
+	}
 	store_writer_release(&w->base);
+	nw_free(w->restore);
 	nw_free(w->sql_classify);
 	nw_free(w->sql_probe);
 	nw_free(w->copy_direct);
@@ -768,6 +802,104 @@ static int merged(const struct std_dataset *ds, size_t i, int which, struct buf 
 	schema_col(&ds->fields[i], which, col, sizeof col);
 	return buf_printf(b, "CASE WHEN (s.nw_absent & %lld) <> 0 THEN t.%s ELSE s.%s END",
 			  (long long)(1LL << i), col, col);
+}
+
+/* A first load (STORE_BULK | STORE_REDO) into a table that is empty and
+ * that no other table refers to: its indexes go, and the finish builds
+ * them again from their own definitions, sorting every key once instead
+ * of keeping the indexes through every row (a third of the time of a big
+ * table).  The table stays locked to the commit: others wait for it.  When
+ * someone else has the table, or anything here fails, nothing is put off. */
+static int defer_indexes(struct pg_writer *w)
+{
+	struct store *st = w->base.st;
+	PGconn *c = PG(st)->conn;
+	PGresult *res;
+	struct buf sql;
+	int rc, done = 0;
+
+	if ((rc = ex(st, "SAVEPOINT nw_defer")))
+		return rc;
+	buf_init(&sql, 1 << 16);
+	if (buf_printf(&sql, "LOCK TABLE %s IN ACCESS EXCLUSIVE MODE NOWAIT", w->ds->name)) {
+		buf_release(&sql);
+		return err_generic(&st->err, NAWAT_ENOMEM);
+	}
+	res = PQexec(c, buf_str(&sql));
+	if (ok(res)) {
+		PQclear(res);
+		buf_reset(&sql);
+		/* what drops the indexes, and what makes them again */
+		if (buf_printf(&sql,
+			       "SELECT string_agg(CASE WHEN c.oid IS NULL THEN format('DROP INDEX %%I.%%I', n.nspname, "
+			       "ic.relname) ELSE format('ALTER TABLE %%I.%%I DROP CONSTRAINT %%I', n.nspname, t.relname, "
+			       "c.conname) END, '; '), string_agg(CASE WHEN c.oid IS NULL THEN "
+			       "pg_get_indexdef(i.indexrelid) ELSE format('ALTER TABLE %%I.%%I ADD CONSTRAINT %%I %%s', "
+			       "n.nspname, t.relname, c.conname, pg_get_constraintdef(c.oid)) END, '; ') "
+			       "FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid "
+			       "JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
+			       "LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid "
+			       "AND c.contype IN ('p', 'u') "
+			       "WHERE i.indrelid = '%s'::regclass "
+			       "AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.confrelid = i.indrelid) "
+			       "AND NOT EXISTS (SELECT 1 FROM %s)",
+			       w->ds->name, w->ds->name)) {
+			buf_release(&sql);
+			return err_generic(&st->err, NAWAT_ENOMEM);
+		}
+		res = PQexec(c, buf_str(&sql));
+		if (ok(res) && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0) && !PQgetisnull(res, 0, 1)) {
+			w->restore = nw_strdup(PQgetvalue(res, 0, 1));
+			if (!w->restore) {
+				PQclear(res);
+				buf_release(&sql);
+				return err_generic(&st->err, NAWAT_ENOMEM);
+			}
+			buf_reset(&sql);
+			if (!buf_puts(&sql, PQgetvalue(res, 0, 0))) {
+				PQclear(res);
+				res = PQexec(c, buf_str(&sql));
+				done = ok(res);
+			}
+		}
+	}
+	PQclear(res);
+	buf_release(&sql);
+	if (!done) {
+		nw_free(w->restore);
+		w->restore = NULL;
+		if ((rc = ex(st, "ROLLBACK TO SAVEPOINT nw_defer")))
+			return rc;
+	}
+	return ex(st, "RELEASE SAVEPOINT nw_defer");
+}
+
+/* Builds the indexes put off: a key met twice fails, and the caller
+ * writes again the ordinary way (STORE_REDO). */
+static int pg_writer_finish(struct store_writer *bw)
+{
+	struct pg_writer *w = (struct pg_writer *)bw;
+	struct store *st = bw->st;
+	PGresult *res;
+	const char *state;
+	int rc = 0;
+
+	if (!w->restore)
+		return 0;
+	res = PQexec(PG(st)->conn, w->restore);
+	nw_free(w->restore);
+	w->restore = NULL;
+	st->keys_later = NULL;
+	if (!ok(res)) {
+		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		if (state && !strcmp(state, "23505"))
+			rc = err_msg(&st->err, NAWAT_EREDO, "พบคีย์ซ้ำในแถวที่นำเข้า (เมื่อสร้างดัชนี)",
+				     "a key occurs twice among the rows (seen when the indexes were built)");
+		else
+			rc = pgerr(st, res, "indexes");
+	}
+	PQclear(res);
+	return rc;
 }
 
 static int pg_writer_open(struct store *st, const struct std_dataset *ds, int64_t sub_id,
@@ -938,6 +1070,11 @@ static int pg_writer_open(struct store *st, const struct std_dataset *ds, int64_
 	if (!w->copy_cmd || !w->sql_classify || !w->sql_insert_some || !w->sql_update ||
 	    !w->sql_touch)
 		goto nomem;
+	if (PG(st)->defer && (rc = defer_indexes(w)))
+		goto fail;
+	w->direct = w->restore != NULL; /* an empty table: no probe */
+	if (w->restore)
+		st->keys_later = ds;
 	*out = &w->base;
 	return 0;
 fail_or_nomem:
@@ -2584,8 +2721,10 @@ static const struct store_ops pg_ops = {
 	.meta_set = pg_meta_set,
 	.lock = pg_lock,
 	.ready = pg_ready,
+	.size = pg_bytes,
 	.writer_open = pg_writer_open,
 	.writer_put = pg_writer_put,
+	.writer_finish = pg_writer_finish,
 	.writer_close = pg_writer_close,
 	.delete_rows = pg_delete_rows,
 	.ref_open = pg_ref_open,

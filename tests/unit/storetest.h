@@ -121,6 +121,34 @@ static inline void import(struct store *st, const char *dataset, const char *fil
 	import_as(st, dataset, file, accept_valid, 0, r);
 }
 
+/* A first load from the command line, as `nawat import --dir`: the files
+ * (n <= 4) of the data sets in one import, by a process that runs alone
+ * on the store (a load bigger than the store is a bulk load). */
+static inline void import_load(struct store *st, const char *const *datasets, const char *const *files, size_t n,
+			       struct run *r)
+{
+	struct imp_opts o;
+	struct imp_file f[4];
+	size_t i;
+
+	assert_true(n <= 4);
+	memset(&o, 0, sizeof o);
+	memset(f, 0, sizeof f);
+	o.alone = 1;
+	o.user = "test";
+	o.report_path = path_of("report.csv");
+	o.rejected_dir = dir;
+	for (i = 0; i < n; i++) {
+		f[i].name = files[i];
+		f[i].path = path_of(files[i]);
+		f[i].ds = std_dataset(pkg, datasets[i]);
+		assert_non_null(f[i].ds);
+		assert_int_equal(rec_format_of(files[i], &f[i].fmt), 0);
+	}
+	err_clear(&r->err);
+	r->rc = imp_run(st, key, f, n, &o, &r->res, &r->err);
+}
+
 /* Every row of a data set as NDJSON with pseudonyms, or (feed) its change
  * feed from the start: a fingerprint of it. */
 static inline char *snapshot_of(struct store *st, const char *dataset, int feed)

@@ -229,6 +229,79 @@ static void test_allocation_failures(void **state)
 	store_close(st);
 }
 
+/* A first load of students and results, many of them (n students, four
+ * results each, more than one batch); apart = 1 moves student 0's last
+ * result to the end of the file, far from the rest. */
+static void write_load(int n, int apart)
+{
+	FILE *fs = fopen(path_of("load-students.csv"), "w"), *fo = fopen(path_of("load-outcomes.csv"), "w");
+	static const char *const subj[4][2] = { { "K", "THA" }, { "K", "MAT" }, { "S", "202" }, { "A", "303" } };
+	char id[14], last[128] = "";
+	int i, k;
+
+	assert_non_null(fs);
+	assert_non_null(fo);
+	fputs("citizen_id,school_code,academic_year,grade_code,gender,birth_date,disadvantage,disability\n", fs);
+	fputs("citizen_id,school_code,academic_year,term,domain,subject_code,instrument,score,level\n", fo);
+	for (i = 0; i < n; i++) {
+		const char *school = i % 2 ? "1050140102" : "1050140101";
+
+		student_id(i, id);
+		fprintf(fs, "%s,%s,2567,214,%d,2014-03-02,%d,0\n", id, school, 1 + i % 2, i % 3);
+		for (k = 0; k < 4; k++) {
+			char row[128];
+
+			if (k < 2)
+				snprintf(row, sizeof row, "%s,%s,2567,1,%s,%s,SCH,%d,\n", id, school, subj[k][0],
+					 subj[k][1], 30 + (i * 7 + k * 13) % 70);
+			else
+				snprintf(row, sizeof row, "%s,%s,2567,1,%s,%s,SCH,,%d\n", id, school, subj[k][0],
+					 subj[k][1], (i + k) % 4 + (k == 2));
+			if (apart && i == 0 && k == 3)
+				snprintf(last, sizeof last, "%s", row);
+			else
+				fputs(row, fo);
+		}
+	}
+	fputs(last, fo);
+	assert_int_equal(fclose(fs), 0);
+	assert_int_equal(fclose(fo), 0);
+}
+
+/* A first load into empty tables (on PostgreSQL the results' indexes are
+ * built after the last row, and no result can be read by key meanwhile):
+ * with each student's results together, and with one student's apart
+ * (which such a load cannot follow, and so does again the ordinary way).
+ * Every row is stored and the aggregates equal their recomputation. */
+static void test_first_load(void **state)
+{
+	static const char *const ds[] = { "students", "outcomes" };
+	static const char *const files[] = { "load-students.csv", "load-outcomes.csv" };
+	struct run r;
+	int apart;
+
+	(void)state;
+	for (apart = 0; apart < 2; apart++) {
+		struct store *st = new_store();
+
+		write_text("areas.csv", "area_code,name_th,name_en,designated_on,status\n"
+					"50,พื้นที่นวัตกรรมการศึกษาจังหวัดเชียงใหม่,Chiang Mai Education Sandbox,2018-05-30,active\n");
+		write_text("schools.csv", "school_code,name_th,affiliation_code,province_code,area_code,pilot,pilot_cohort,pilot_since\n"
+					  "1050140101,โรงเรียนหนึ่ง,10,50,50,Y,1,2019-05-16\n"
+					  "1050140102,โรงเรียนสอง,10,50,50,N,,\n");
+		import_ok(st, "areas", "areas.csv", 0);
+		import_ok(st, "schools", "schools.csv", 0);
+		write_load(4000, apart);
+		import_load(st, ds, files, 2, &r);
+		if (r.rc || !r.res.committed || r.res.total.errors)
+			fail_msg("apart %d: rc %d, %lld errors (%s)", apart, r.rc, (long long)r.res.total.errors, r.err.en);
+		assert_int_equal(r.res.total.inserted, 4000 + 4 * 4000);
+		imp_result_free(&r.res);
+		assert_aggregates_agree(st, apart ? "a first load, one student's results apart" : "a first load");
+		store_close(st);
+	}
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -247,6 +320,7 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_first_load),
 		cmocka_unit_test(test_allocation_failures),
 	};
 

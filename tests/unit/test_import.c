@@ -59,6 +59,21 @@ static void write_students(const char *name, int n, int dup_of_first_at)
 	write_students_range(name, 0, n, dup_of_first_at);
 }
 
+/* Whether the last import's report has a line holding text. */
+static int report_has(const char *text)
+{
+	FILE *fp = fopen(path_of("report.csv"), "r");
+	char line[512];
+	int found = 0;
+
+	assert_non_null(fp);
+	while (fgets(line, sizeof line, fp))
+		if (strstr(line, text))
+			found = 1;
+	fclose(fp);
+	return found;
+}
+
 static void test_upsert_counts(void **state)
 {
 	struct store *st = new_store();
@@ -96,9 +111,6 @@ static void test_duplicate_across_chunks(void **state)
 	struct store *st = new_store();
 	struct run r;
 	char *before, *after;
-	FILE *fp;
-	char line[512];
-	int found = 0;
 
 	(void)state;
 	write_text("schools.csv", schools_csv);
@@ -111,13 +123,7 @@ static void test_duplicate_across_chunks(void **state)
 	assert_true(r.res.rolled_back);
 	assert_int_equal(r.res.total.errors, 1);
 	imp_result_free(&r.res);
-	fp = fopen(path_of("report.csv"), "r");
-	assert_non_null(fp);
-	while (fgets(line, sizeof line, fp))
-		if (strstr(line, "students.csv,1102,citizen_id,,duplicate,error"))
-			found = 1;
-	fclose(fp);
-	assert_true(found);
+	assert_true(report_has("students.csv,1102,citizen_id,,duplicate,error"));
 	after = snapshot(st, "students");
 	assert_string_equal(before, after);
 	free(before);
@@ -167,6 +173,102 @@ static void test_stored_keys_mid_batch(void **state)
 		rows++;
 	assert_int_equal(rows, BIG);
 	free(snap);
+	store_close(st);
+}
+
+static int64_t count_of(struct store *st, const char *sql);
+
+/* Two results for each of students 0..n-1 (write_students); the row at
+ * line dup_at (counting rows from 1) repeats the first. */
+static void write_outcomes(const char *name, int n, int dup_at)
+{
+	FILE *fp = fopen(path_of(name), "w");
+	char id[14];
+	int i, k, row = 0;
+
+	assert_non_null(fp);
+	fputs("citizen_id,school_code,academic_year,term,domain,subject_code,instrument,score,level\n", fp);
+	for (i = 0; i < n; i++)
+		for (k = 0; k < 2; k++) {
+			student_id(++row == dup_at ? 0 : i, id);
+			fprintf(fp, "%s,1050140101,2567,1,K,%s,SCH,%d,\n", id, row == dup_at || !k ? "THA" : "MAT",
+				row == dup_at ? 40 : 40 + (i + k) % 50);
+		}
+	fclose(fp);
+}
+
+static void import_first_load(struct store *st, struct run *r)
+{
+	import_load(st, (const char *const[]){ "students", "outcomes" },
+		    (const char *const[]){ "students.csv", "outcomes.csv" }, 2, r);
+}
+
+/* The catalogue's number of the index of outcomes' keys: on PostgreSQL a
+ * new one when the index was made again (0 on SQLite, where it never is). */
+static int64_t key_index_id(struct store *st)
+{
+	return getenv("PG_DIR") && *getenv("PG_DIR")
+		       ? count_of(st, "SELECT oid::bigint FROM pg_class WHERE relname = 'outcomes_pkey'")
+		       : 0;
+}
+
+static int64_t outcome_indexes(struct store *st)
+{
+	return getenv("PG_DIR") && *getenv("PG_DIR")
+		       ? count_of(st, "SELECT count(*) FROM pg_indexes WHERE tablename = 'outcomes'")
+		       : count_of(st, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outcomes'");
+}
+
+/* A first load of results: PostgreSQL builds their indexes after the last
+ * row (STORE_REDO).  A key met twice far apart, which only the index could
+ * tell, sends the import round again the ordinary way: the report names
+ * the line, nothing is stored, the indexes are as they were.  Without it,
+ * every row is stored, the indexes are made again (a new one on
+ * PostgreSQL), and they work: the same results again are all unchanged. */
+static void test_first_load_indexes_last(void **state)
+{
+	struct store *st = new_store();
+	struct run r;
+	int64_t idx, nidx;
+
+	(void)state;
+	write_text("schools.csv", schools_csv);
+	import(st, "schools", "schools.csv", 0, &r);
+	imp_result_free(&r.res);
+	idx = key_index_id(st);
+	nidx = outcome_indexes(st);
+	assert_true(nidx >= 1);
+	write_students("students.csv", BIG, 0);
+
+	write_outcomes("outcomes.csv", BIG, 15000);
+	import_first_load(st, &r);
+	assert_int_equal(r.rc, 0);
+	assert_true(r.res.rolled_back);
+	assert_int_equal(r.res.total.errors, 1);
+	imp_result_free(&r.res);
+	assert_true(report_has("outcomes.csv,15001,citizen_id,,duplicate,error"));
+	assert_int_equal(count_of(st, "SELECT count(*) FROM outcomes"), 0);
+	assert_int_equal(count_of(st, "SELECT count(*) FROM students"), 0);
+	assert_int_equal(key_index_id(st), idx);
+	assert_int_equal(outcome_indexes(st), nidx);
+
+	write_outcomes("outcomes.csv", BIG, 0);
+	import_first_load(st, &r);
+	assert_int_equal(r.rc, 0);
+	assert_true(r.res.committed);
+	assert_int_equal(r.res.total.errors, 0);
+	assert_int_equal(r.res.total.inserted, 3 * BIG);
+	imp_result_free(&r.res);
+	assert_int_equal(count_of(st, "SELECT count(*) FROM outcomes"), 2 * BIG);
+	assert_int_equal(outcome_indexes(st), nidx);
+	if (idx)
+		assert_true(key_index_id(st) != idx);
+
+	import(st, "outcomes", "outcomes.csv", 0, &r);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.res.total.unchanged, 2 * BIG);
+	assert_int_equal(r.res.total.inserted, 0);
+	imp_result_free(&r.res);
 	store_close(st);
 }
 
@@ -871,6 +973,7 @@ int main(void)
 		cmocka_unit_test(test_upsert_counts),
 		cmocka_unit_test(test_duplicate_across_chunks),
 		cmocka_unit_test(test_stored_keys_mid_batch),
+		cmocka_unit_test(test_first_load_indexes_last),
 		cmocka_unit_test(test_allocation_failures),
 		cmocka_unit_test(test_migration_adds_column),
 		cmocka_unit_test(test_migration_seq_rowid),
