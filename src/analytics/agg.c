@@ -693,16 +693,22 @@ static int fact_push(struct fact **fs, size_t *n, size_t *cap, const struct fact
 	return 0;
 }
 
-/* The key (citizen ID hash, academic year) of a student-year, into k[0..2). */
-static void sy_key(const struct sy *y, struct val_value *k)
+/* The key (citizen ID hash, academic year) of outcomes' rows, into k[0..2). */
+static void prefix_key(const unsigned char *hash, size_t hash_n, int64_t year, struct val_value *k)
 {
 	memset(k, 0, 2 * sizeof *k);
 	k[0].state = VAL_SET;
-	k[0].s = (const char *)y->hash;
-	k[0].n = y->hash_n;
+	k[0].s = (const char *)hash;
+	k[0].n = hash_n;
 	k[1].state = VAL_SET;
-	k[1].i = y->year;
-	k[1].d = (double)y->year;
+	k[1].i = year;
+	k[1].d = (double)year;
+}
+
+/* ... of a student-year */
+static void sy_key(const struct sy *y, struct val_value *k)
+{
+	prefix_key(y->hash, y->hash_n, y->year, k);
 }
 
 /* The student rows of the batch's student-years, into a0 (and a1). */
@@ -996,12 +1002,7 @@ static int check_unsure(struct agg *g, struct store *st)
 		memcpy(&h, p, 8);
 		if (!h)
 			continue;
-		keys[2 * n].state = VAL_SET;
-		keys[2 * n].s = (const char *)k->hash;
-		keys[2 * n].n = (size_t)k->hash_n;
-		keys[2 * n + 1].state = VAL_SET;
-		keys[2 * n + 1].i = k->year;
-		keys[2 * n + 1].d = (double)k->year;
+		prefix_key(k->hash, (size_t)k->hash_n, k->year, &keys[2 * n]);
 		written[n++] = *EVAL(&g->unsure, p);
 	}
 	if ((rc = store_scan_prefix_many(st, g->outcomes, 2, n, keys, count_row, stored)))

@@ -1527,27 +1527,6 @@ static int bulk_flag(struct store *st, const struct imp_file *files, size_t nfil
 }
 
 static int run_once(struct store *st, const struct pii_key *key, struct imp_file *files, size_t nfiles,
-		    const struct imp_opts *o, struct imp_result *res, struct nw_err *err, int redo);
-
-/* A first load may have put a check off to its end (STORE_REDO) and met
- * what it checks: then it is rolled back and runs again the ordinary way,
- * with every count and report line as if it had from the start. */
-int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files, size_t nfiles,
-	    const struct imp_opts *o, struct imp_result *res, struct nw_err *err)
-{
-	int rc = run_once(st, key, files, nfiles, o, res, err, 1);
-
-	if (rc == NAWAT_EREDO) {
-		log_info("อ่านไฟล์และบันทึกใหม่อีกครั้งตามวิธีปกติ: %s / reading the files again and writing them the "
-			 "ordinary way: %s",
-			 err->th, err->en);
-		err_clear(err);
-		rc = run_once(st, key, files, nfiles, o, res, err, 0);
-	}
-	return rc;
-}
-
-static int run_once(struct store *st, const struct pii_key *key, struct imp_file *files, size_t nfiles,
 		    const struct imp_opts *o, struct imp_result *res, struct nw_err *err, int redo)
 {
 	const struct std_package *pkg = st->pkg;
@@ -1796,5 +1775,23 @@ out:
 	nw_free(encs);
 	if (rc)
 		imp_result_free(res);
+	return rc;
+}
+
+/* A first load may have put a check off to its end (STORE_REDO) and met
+ * what it checks: then it is rolled back and runs again the ordinary way,
+ * with every count and report line as if it had from the start. */
+int imp_run(struct store *st, const struct pii_key *key, struct imp_file *files, size_t nfiles,
+	    const struct imp_opts *o, struct imp_result *res, struct nw_err *err)
+{
+	int rc = run_once(st, key, files, nfiles, o, res, err, 1);
+
+	if (rc == NAWAT_EREDO) {
+		log_info("อ่านไฟล์และบันทึกใหม่อีกครั้งตามวิธีปกติ: %s / reading the files again and writing them the "
+			 "ordinary way: %s",
+			 err->th, err->en);
+		err_clear(err);
+		rc = run_once(st, key, files, nfiles, o, res, err, 0);
+	}
 	return rc;
 }

@@ -1358,7 +1358,8 @@ static int put_batch(struct pg_writer *w, struct store_row *rows, size_t n)
 	for (i = 0; i < n; i++)
 		nfresh += rows[i].result == STORE_INSERTED;
 	if (nfresh) {
-		if ((rc = ex(st, "SAVEPOINT nw_batch")) || (rc = copy_start(st, w->copy_direct)))
+		/* (with the indexes put off no stored key can be met: no savepoint) */
+		if ((!w->restore && (rc = ex(st, "SAVEPOINT nw_batch"))) || (rc = copy_start(st, w->copy_direct)))
 			goto out;
 		for (i = 0; i < n && !rc; i++) {
 			if (rows[i].result != STORE_INSERTED)
@@ -1384,7 +1385,7 @@ static int put_batch(struct pg_writer *w, struct store_row *rows, size_t n)
 		} else if (rc) {
 			goto out;
 		}
-		if ((rc = ex(st, "RELEASE SAVEPOINT nw_batch")))
+		if (!w->restore && (rc = ex(st, "RELEASE SAVEPOINT nw_batch")))
 			goto out;
 	}
 

@@ -109,6 +109,16 @@ static void write_outcomes(const char *name, int version, int every)
 	fclose(fp);
 }
 
+/* The area of Chiang Mai and its two schools (a pilot and another). */
+static void write_area_schools(void)
+{
+	write_text("areas.csv", "area_code,name_th,name_en,designated_on,status\n"
+				"50,พื้นที่นวัตกรรมการศึกษาจังหวัดเชียงใหม่,Chiang Mai Education Sandbox,2018-05-30,active\n");
+	write_text("schools.csv", "school_code,name_th,affiliation_code,province_code,area_code,pilot,pilot_cohort,pilot_since\n"
+				  "1050140101,โรงเรียนหนึ่ง,10,50,50,Y,1,2019-05-16\n"
+				  "1050140102,โรงเรียนสอง,10,50,50,N,,\n");
+}
+
 /* One scenario: the change (an import or deletion of file), made from a
  * store in the state `setup` leaves, and `undo` putting that state back
  * after a run that got through. */
@@ -178,11 +188,7 @@ static void test_allocation_failures(void **state)
 	int once;
 
 	(void)state;
-	write_text("areas.csv", "area_code,name_th,name_en,designated_on,status\n"
-				"50,พื้นที่นวัตกรรมการศึกษาจังหวัดเชียงใหม่,Chiang Mai Education Sandbox,2018-05-30,active\n");
-	write_text("schools.csv", "school_code,name_th,affiliation_code,province_code,area_code,pilot,pilot_cohort,pilot_since\n"
-				  "1050140101,โรงเรียนหนึ่ง,10,50,50,Y,1,2019-05-16\n"
-				  "1050140102,โรงเรียนสอง,10,50,50,N,,\n");
+	write_area_schools();
 	write_students("students.csv", 0);
 	write_students("students2.csv", 1);
 	write_outcomes("outcomes.csv", 0, 1);
@@ -284,11 +290,7 @@ static void test_first_load(void **state)
 	for (apart = 0; apart < 2; apart++) {
 		struct store *st = new_store();
 
-		write_text("areas.csv", "area_code,name_th,name_en,designated_on,status\n"
-					"50,พื้นที่นวัตกรรมการศึกษาจังหวัดเชียงใหม่,Chiang Mai Education Sandbox,2018-05-30,active\n");
-		write_text("schools.csv", "school_code,name_th,affiliation_code,province_code,area_code,pilot,pilot_cohort,pilot_since\n"
-					  "1050140101,โรงเรียนหนึ่ง,10,50,50,Y,1,2019-05-16\n"
-					  "1050140102,โรงเรียนสอง,10,50,50,N,,\n");
+		write_area_schools();
 		import_ok(st, "areas", "areas.csv", 0);
 		import_ok(st, "schools", "schools.csv", 0);
 		write_load(4000, apart);
