@@ -23,6 +23,10 @@
 #include "schema.h"
 
 #define STMT_CACHE 48
+/* columns of nw_rows: a data set's columns, then nw_seq and nw_sub */
+#define ROWS_COLS 64
+
+struct rows_src;
 /* how long a statement waits for another connection's lock */
 #define BUSY_MS 10000
 
@@ -51,6 +55,7 @@ struct sq {
 	/* prepared before a transaction begins: a rollback then needs no new
 	 * memory, and so still works when memory has run out */
 	sqlite3_stmt *rollback;
+	const struct rows_src *src; /* the batch nw_rows shows, while a writer steps */
 };
 
 static struct sq *SQ(struct store *st)
@@ -550,6 +555,30 @@ static void bind_col(sqlite3_stmt *s, int idx, const struct std_field *f, int wh
 	}
 }
 
+/* A column's value as a function result: what bind_col binds. */
+static void result_col(sqlite3_context *ctx, const struct std_field *f, int which, const struct val_value *v)
+{
+	if (v->state != VAL_SET)
+		return; /* NULL */
+	if (f->pii) {
+		if (which)
+			sqlite3_result_blob(ctx, v->blob, (int)v->blob_n, SQLITE_STATIC);
+		else
+			sqlite3_result_blob(ctx, v->s, (int)v->n, SQLITE_STATIC);
+		return;
+	}
+	switch (f->type) {
+	case STD_INTEGER:
+		sqlite3_result_int64(ctx, v->i);
+		break;
+	case STD_NUMBER:
+		sqlite3_result_double(ctx, v->d);
+		break;
+	default:
+		sqlite3_result_text(ctx, v->s, (int)v->n, SQLITE_STATIC);
+	}
+}
+
 /* Binds every column of every field from idx; returns the next index. */
 static int bind_fields(sqlite3_stmt *s, int idx, const struct std_dataset *ds,
 		       const struct val_value *vals)
@@ -634,6 +663,154 @@ static int same_value(const struct std_field *f, const struct val_value *a, cons
 	}
 }
 
+/* ---- a batch of rows as a table ---- */
+
+/*
+ * nw_rows: the rows of a writer's batch as a table SQLite can read (an
+ * eponymous virtual table of the connection, empty but while a writer steps
+ * its insert).  A batch of new rows then goes in with one INSERT ... SELECT:
+ * one statement, with its cursors open from the first row to the last,
+ * instead of a statement, its cursors and its statement journal a row.
+ * Columns c0, c1, ...: the data set's columns in schema order, then nw_seq
+ * and nw_sub.
+ */
+struct rows_src {
+	const struct std_dataset *ds;
+	const struct store_row *rows;
+	size_t n;
+	int64_t seq0, sub_id;
+	int ncols;                  /* the data set's columns */
+	unsigned short colf[ROWS_COLS]; /* per column: its field */
+	unsigned char colw[ROWS_COLS];  /* and which of the field's columns */
+};
+
+struct rows_vtab {
+	sqlite3_vtab base;
+	struct sq *q;
+};
+
+struct rows_cur {
+	sqlite3_vtab_cursor base;
+	size_t i;
+};
+
+static int rows_connect(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **out,
+			char **errp)
+{
+	struct rows_vtab *vt;
+	char sql[16 + ROWS_COLS * 6];
+	size_t len;
+	int i, rc;
+
+	(void)argc;
+	(void)argv;
+	(void)errp;
+	len = (size_t)snprintf(sql, sizeof sql, "CREATE TABLE x(");
+	for (i = 0; i < ROWS_COLS; i++)
+		len += (size_t)snprintf(sql + len, sizeof sql - len, "%sc%d", i ? "," : "", i);
+	snprintf(sql + len, sizeof sql - len, ")");
+	if ((rc = sqlite3_declare_vtab(db, sql)) != SQLITE_OK)
+		return rc;
+	vt = sqlite3_malloc(sizeof *vt);
+	if (!vt)
+		return SQLITE_NOMEM;
+	memset(vt, 0, sizeof *vt);
+	vt->q = aux;
+	*out = &vt->base;
+	return SQLITE_OK;
+}
+
+static int rows_disconnect(sqlite3_vtab *vt)
+{
+	sqlite3_free(vt);
+	return SQLITE_OK;
+}
+
+static int rows_best_index(sqlite3_vtab *vt, sqlite3_index_info *info)
+{
+	(void)vt;
+	info->estimatedCost = 1000;
+	info->estimatedRows = 512;
+	return SQLITE_OK;
+}
+
+static int rows_open(sqlite3_vtab *vt, sqlite3_vtab_cursor **out)
+{
+	struct rows_cur *c = sqlite3_malloc(sizeof *c);
+
+	(void)vt;
+	if (!c)
+		return SQLITE_NOMEM;
+	memset(c, 0, sizeof *c);
+	*out = &c->base;
+	return SQLITE_OK;
+}
+
+static int rows_close(sqlite3_vtab_cursor *c)
+{
+	sqlite3_free(c);
+	return SQLITE_OK;
+}
+
+static int rows_filter(sqlite3_vtab_cursor *c, int idx, const char *idxstr, int argc, sqlite3_value **argv)
+{
+	(void)idx;
+	(void)idxstr;
+	(void)argc;
+	(void)argv;
+	((struct rows_cur *)c)->i = 0;
+	return SQLITE_OK;
+}
+
+static int rows_next(sqlite3_vtab_cursor *c)
+{
+	((struct rows_cur *)c)->i++;
+	return SQLITE_OK;
+}
+
+static int rows_eof(sqlite3_vtab_cursor *c)
+{
+	const struct rows_src *src = ((struct rows_vtab *)c->pVtab)->q->src;
+
+	return !src || ((struct rows_cur *)c)->i >= src->n;
+}
+
+static int rows_column(sqlite3_vtab_cursor *c, sqlite3_context *ctx, int col)
+{
+	const struct rows_src *src = ((struct rows_vtab *)c->pVtab)->q->src;
+	size_t i = ((struct rows_cur *)c)->i;
+
+	if (!src || i >= src->n)
+		return SQLITE_OK;
+	if (col < src->ncols)
+		result_col(ctx, &src->ds->fields[src->colf[col]], src->colw[col], &src->rows[i].vals[src->colf[col]]);
+	else if (col == src->ncols)
+		sqlite3_result_int64(ctx, src->seq0 + (int64_t)i);
+	else if (col == src->ncols + 1)
+		sqlite3_result_int64(ctx, src->sub_id);
+	return SQLITE_OK;
+}
+
+static int rows_rowid(sqlite3_vtab_cursor *c, sqlite3_int64 *out)
+{
+	*out = (sqlite3_int64)((struct rows_cur *)c)->i;
+	return SQLITE_OK;
+}
+
+static const sqlite3_module rows_module = {
+	.xConnect = rows_connect, /* no xCreate: eponymous only */
+	.xBestIndex = rows_best_index,
+	.xDisconnect = rows_disconnect,
+	.xDestroy = rows_disconnect,
+	.xOpen = rows_open,
+	.xClose = rows_close,
+	.xFilter = rows_filter,
+	.xNext = rows_next,
+	.xEof = rows_eof,
+	.xColumn = rows_column,
+	.xRowid = rows_rowid,
+};
+
 /* ---- writer ---- */
 
 struct sq_writer {
@@ -641,6 +818,8 @@ struct sq_writer {
 	const struct std_dataset *ds;
 	int64_t sub_id;
 	sqlite3_stmt *ins, *sel, *upd, *touch;
+	sqlite3_stmt *batch;      /* the batch's rows in at once (NULL: a row at a time) */
+	struct rows_src src;
 	sqlite3_stmt *undelete;   /* when the data set has deletions: forget a key's */
 	struct val_value *old, *merged;
 	struct arena scratch;
@@ -655,6 +834,7 @@ static void sq_writer_close(struct store_writer *bw)
 		return;
 	store_writer_release(&w->base);
 	sqlite3_finalize(w->ins);
+	sqlite3_finalize(w->batch);
 	sqlite3_finalize(w->sel);
 	sqlite3_finalize(w->upd);
 	sqlite3_finalize(w->touch);
@@ -703,6 +883,31 @@ static int sq_writer_open(struct store *st, const struct std_dataset *ds, int64_
 		goto fail;
 	if ((rc = prepare(st, buf_str(&sql), &w->ins)))
 		goto fail;
+
+	/* the same, for a whole batch, from nw_rows (put_batch) */
+	if (nc + 2 <= ROWS_COLS) {
+		w->src.ds = ds;
+		w->src.ncols = (int)nc;
+		for (i = 0, k = 0; i < ds->nfields; i++) {
+			size_t ww;
+
+			for (ww = 0; ww < schema_ncols(&ds->fields[i]); ww++, k++) {
+				w->src.colf[k] = (unsigned short)i;
+				w->src.colw[k] = (unsigned char)ww;
+			}
+		}
+		buf_reset(&sql);
+		if (buf_printf(&sql, "INSERT OR FAIL INTO %s (", ds->name) || schema_field_list(ds, &sql) ||
+		    buf_puts(&sql, ", nw_seq, nw_sub) SELECT "))
+			goto nomem;
+		for (i = 0; i < nc + 2; i++)
+			if (buf_printf(&sql, "%sc%zu", i ? ", " : "", i))
+				goto nomem;
+		if (buf_puts(&sql, " FROM nw_rows"))
+			goto nomem;
+		if ((rc = prepare(st, buf_str(&sql), &w->batch)))
+			goto fail;
+	}
 
 	buf_reset(&sql);
 	if (buf_puts(&sql, "SELECT nw_sub, ") || schema_field_list(ds, &sql) ||
@@ -918,18 +1123,68 @@ static int write_one(struct sq_writer *w, struct store_row *row, const struct va
 	return 0;
 }
 
+/* Inserts a batch with one statement and returns how many of its first rows
+ * went in: all, or those before the first whose key is stored already (or
+ * some other constraint fails): the rest go a row at a time.  OR FAIL keeps
+ * the rows in before that one, and so needs no statement journal: with one,
+ * the statement would copy out every page it changes (for a batch of new
+ * results, a page of the key index for nearly each student). */
+static int put_batch(struct sq_writer *w, struct store_row *rows, size_t n, size_t *done)
+{
+	struct store *st = w->base.st;
+	struct sq *q = SQ(st);
+	int64_t first;
+	size_t i;
+	int rc, changes;
+
+	*done = 0;
+	if ((rc = next_seq(st, &first)))
+		return rc;
+	w->src.rows = rows;
+	w->src.n = n;
+	w->src.seq0 = first;
+	w->src.sub_id = w->sub_id;
+	q->src = &w->src;
+	rc = sqlite3_step(w->batch);
+	changes = sqlite3_changes(q->db);
+	q->src = NULL;
+	sqlite3_reset(w->batch);
+	if (rc != SQLITE_DONE && rc != SQLITE_CONSTRAINT)
+		return sqerr(st, "insert");
+	if (changes < 0 || (size_t)changes > n || (rc == SQLITE_DONE && (size_t)changes != n))
+		return err_msg(&st->err, NAWAT_ESTORE, "จำนวนแถวที่บันทึกไม่ตรง", "rows written do not match");
+	q->seq = first - 1 + changes;
+	for (i = 0; i < (size_t)changes; i++) {
+		rows[i].result = STORE_INSERTED;
+		if (w->undelete) {
+			bind_key(w->undelete, 1, w->ds, rows[i].vals);
+			rc = sqlite3_step(w->undelete);
+			sqlite3_reset(w->undelete);
+			if (rc != SQLITE_DONE)
+				return sqerr(st, "insert");
+		}
+	}
+	*done = (size_t)changes;
+	return 0;
+}
+
 static int sq_writer_put(struct store_writer *bw, struct store_row *rows, size_t n)
 {
 	struct sq_writer *w = (struct sq_writer *)bw;
-	size_t i;
+	size_t i, from;
 	int rc;
 
 	arena_reset(&w->oldmem);
 	/* never a row outside the transaction, should SQLite have ended it */
 	if ((rc = settle(bw->st)))
 		return rc;
-	for (i = 0; i < n; i++)
-		if ((rc = write_one(w, &rows[i], i ? rows[i - 1].vals : NULL)))
+	/* a batch at once when the caller checked its references (a foreign
+	 * key's check would need the statement journal) */
+	from = 0;
+	if (w->batch && n > 1 && SQ(bw->st)->fk_off && (rc = put_batch(w, rows, n, &from)))
+		return rc;
+	for (i = from; i < n; i++)
+		if ((rc = write_one(w, &rows[i], i > from ? rows[i - 1].vals : NULL)))
 			return rc;
 	if (SQ(bw->st)->bulk)
 		bulk_writeback(SQ(bw->st));
@@ -2114,6 +2369,10 @@ int store_sqlite_open(const char *path, const struct std_package *pkg, int creat
 	}
 	sqlite3_extended_result_codes(q->db, 0);
 	sqlite3_create_collation(q->db, "thai", SQLITE_UTF8, NULL, thai_cmp);
+	if (sqlite3_create_module(q->db, "nw_rows", &rows_module, q) != SQLITE_OK) {
+		sq_close(st);
+		return err_generic(err, NAWAT_ENOMEM);
+	}
 	sqlite3_busy_timeout(q->db, BUSY_MS);
 	/* A new store gets 16 KiB pages: a quarter of the pages (and of the WAL
 	 * frames and system calls) of the default for the same rows, which

@@ -178,6 +178,56 @@ static void test_stored_keys_mid_batch(void **state)
 
 static int64_t count_of(struct store *st, const char *sql);
 
+/* A batch of new rows goes in at once until a stored key (on SQLite one
+ * INSERT ... SELECT, which keeps the rows before it), then a row at a time:
+ * an updated row, an unchanged one and new ones mixed within batches come
+ * out with the counts, values and change numbers of a row at a time. */
+static void test_batch_meets_stored(void **state)
+{
+	struct store *st = new_store();
+	struct run r;
+	int64_t before;
+	FILE *fp;
+	char id[14], sql[128];
+
+	(void)state;
+	write_text("schools.csv", schools_csv);
+	import(st, "schools", "schools.csv", 0, &r);
+	imp_result_free(&r.res);
+	/* student 300 stored with another disadvantage, 600 as the file has it */
+	fp = fopen(path_of("two.csv"), "w");
+	assert_non_null(fp);
+	fputs("citizen_id,school_code,academic_year,grade_code,gender,birth_date,disadvantage,disability\n", fp);
+	student_id(300, id);
+	fprintf(fp, "%s,1050140101,2567,214,1,2014-03-02,2,0\n", id);
+	student_id(600, id);
+	fprintf(fp, "%s,1050140101,2567,214,1,2014-03-02,0,0\n", id);
+	fclose(fp);
+	import(st, "students", "two.csv", 0, &r);
+	assert_int_equal(r.res.total.inserted, 2);
+	imp_result_free(&r.res);
+	before = count_of(st, "SELECT max(nw_seq) FROM students");
+
+	write_students("students.csv", 1100, 0);
+	import(st, "students", "students.csv", 0, &r);
+	assert_int_equal(r.rc, 0);
+	assert_true(r.res.committed);
+	assert_int_equal(r.res.total.inserted, 1098);
+	assert_int_equal(r.res.total.updated, 1);
+	assert_int_equal(r.res.total.unchanged, 1);
+	imp_result_free(&r.res);
+	assert_int_equal(count_of(st, "SELECT count(*) FROM students"), 1100);
+	assert_int_equal(count_of(st, "SELECT count(DISTINCT nw_seq) FROM students"), 1100);
+	assert_int_equal(count_of(st, "SELECT sum(disadvantage) FROM students"), 1099);
+	/* the new and the updated rows took new change numbers, the unchanged
+	 * one kept its own; on SQLite the numbers follow on with no gap */
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM students WHERE nw_seq > %lld", (long long)before);
+	assert_int_equal(count_of(st, sql), 1099);
+	if (strncmp(st->url, "postgresql:", 11))
+		assert_int_equal(count_of(st, "SELECT max(nw_seq) FROM students"), before + 1099);
+	store_close(st);
+}
+
 /* Two results for each of students 0..n-1 (write_students); the row at
  * line dup_at (counting rows from 1) repeats the first. */
 static void write_outcomes(const char *name, int n, int dup_at)
@@ -973,6 +1023,7 @@ int main(void)
 		cmocka_unit_test(test_upsert_counts),
 		cmocka_unit_test(test_duplicate_across_chunks),
 		cmocka_unit_test(test_stored_keys_mid_batch),
+		cmocka_unit_test(test_batch_meets_stored),
 		cmocka_unit_test(test_first_load_indexes_last),
 		cmocka_unit_test(test_allocation_failures),
 		cmocka_unit_test(test_migration_adds_column),
