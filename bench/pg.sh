@@ -72,7 +72,6 @@ nawat_import() {
 	elapsed "$t0" "$(now)"
 	psql -q "$admin" -c "DROP DATABASE nawat_bench_$1"
 }
-min() { [ -z "$1" ] || [ "$(echo "$2 < $1" | bc)" -eq 1 ] && echo "$2" || echo "$1"; }
 t_ref="" t_nawat="" rss=0 ratios=""
 printf '%-6s %14s %14s %8s\n' round "psql \\copy" nawat ratio
 r=1

@@ -88,7 +88,6 @@ nawat_import() {
 		"$nawat" import --dir "$data" --report "$out/report.csv" >"$out/import.out"
 	elapsed "$t0" "$(now)"
 }
-min() { [ -z "$1" ] || [ "$(echo "$2 < $1" | bc)" -eq 1 ] && echo "$2" || echo "$1"; }
 t_ref="" t_nawat="" rss=0 ratios=""
 printf '%-6s %14s %14s %14s %14s %8s\n' round "ref default" "ref settings" "ref bulk" nawat ratio
 r=1

@@ -23,12 +23,12 @@
 #include "schema.h"
 
 #define STMT_CACHE 48
+/* how long a statement waits for another connection's lock */
+#define BUSY_MS 10000
 /* columns of nw_rows: a data set's columns, then nw_seq and nw_sub */
 #define ROWS_COLS 64
 
 struct rows_src;
-/* how long a statement waits for another connection's lock */
-#define BUSY_MS 10000
 
 /* Prepared statements kept for reuse: the web server asks the same few
  * questions thousands of times a second. */
@@ -529,53 +529,74 @@ static int next_seq(struct store *st, int64_t *out)
 
 /* ---- values ---- */
 
+/* What column `which` of field f holds for a value: NULL, an integer, a
+ * number, or bytes (text, or a blob for personal data: its hash, then its
+ * sealed copy) at *p, *n. */
+enum col_kind { COL_NULL, COL_INT, COL_REAL, COL_TEXT, COL_BLOB };
+
+static enum col_kind col_of(const struct std_field *f, int which, const struct val_value *v, const void **p,
+			    int *n)
+{
+	if (v->state != VAL_SET)
+		return COL_NULL;
+	if (f->pii) {
+		*p = which ? (const void *)v->blob : (const void *)v->s;
+		*n = (int)(which ? v->blob_n : v->n);
+		return COL_BLOB;
+	}
+	if (f->type == STD_INTEGER)
+		return COL_INT;
+	if (f->type == STD_NUMBER)
+		return COL_REAL;
+	*p = v->s;
+	*n = (int)v->n;
+	return COL_TEXT;
+}
+
 static void bind_col(sqlite3_stmt *s, int idx, const struct std_field *f, int which,
 		     const struct val_value *v)
 {
-	if (v->state != VAL_SET) {
+	const void *p = NULL;
+	int n = 0;
+
+	switch (col_of(f, which, v, &p, &n)) {
+	case COL_NULL:
 		sqlite3_bind_null(s, idx);
-		return;
-	}
-	if (f->pii) {
-		if (which)
-			sqlite3_bind_blob(s, idx, v->blob, (int)v->blob_n, SQLITE_STATIC);
-		else
-			sqlite3_bind_blob(s, idx, v->s, (int)v->n, SQLITE_STATIC);
-		return;
-	}
-	switch (f->type) {
-	case STD_INTEGER:
+		break;
+	case COL_INT:
 		sqlite3_bind_int64(s, idx, v->i);
 		break;
-	case STD_NUMBER:
+	case COL_REAL:
 		sqlite3_bind_double(s, idx, v->d);
 		break;
-	default:
-		sqlite3_bind_text(s, idx, v->s, (int)v->n, SQLITE_STATIC);
+	case COL_TEXT:
+		sqlite3_bind_text(s, idx, p, n, SQLITE_STATIC);
+		break;
+	case COL_BLOB:
+		sqlite3_bind_blob(s, idx, p, n, SQLITE_STATIC);
 	}
 }
 
-/* A column's value as a function result: what bind_col binds. */
+/* The same as a function's result (nw_rows). */
 static void result_col(sqlite3_context *ctx, const struct std_field *f, int which, const struct val_value *v)
 {
-	if (v->state != VAL_SET)
-		return; /* NULL */
-	if (f->pii) {
-		if (which)
-			sqlite3_result_blob(ctx, v->blob, (int)v->blob_n, SQLITE_STATIC);
-		else
-			sqlite3_result_blob(ctx, v->s, (int)v->n, SQLITE_STATIC);
-		return;
-	}
-	switch (f->type) {
-	case STD_INTEGER:
+	const void *p = NULL;
+	int n = 0;
+
+	switch (col_of(f, which, v, &p, &n)) {
+	case COL_NULL:
+		break; /* NULL */
+	case COL_INT:
 		sqlite3_result_int64(ctx, v->i);
 		break;
-	case STD_NUMBER:
+	case COL_REAL:
 		sqlite3_result_double(ctx, v->d);
 		break;
-	default:
-		sqlite3_result_text(ctx, v->s, (int)v->n, SQLITE_STATIC);
+	case COL_TEXT:
+		sqlite3_result_text(ctx, p, n, SQLITE_STATIC);
+		break;
+	case COL_BLOB:
+		sqlite3_result_blob(ctx, p, n, SQLITE_STATIC);
 	}
 }
 
@@ -887,6 +908,7 @@ static int sq_writer_open(struct store *st, const struct std_dataset *ds, int64_
 	/* the same, for a whole batch, from nw_rows (put_batch) */
 	if (nc + 2 <= ROWS_COLS) {
 		w->src.ds = ds;
+		w->src.sub_id = sub_id;
 		w->src.ncols = (int)nc;
 		for (i = 0, k = 0; i < ds->nfields; i++) {
 			size_t ww;
@@ -1032,6 +1054,19 @@ static int bind_insert(sqlite3_stmt *s, const struct std_dataset *ds, const stru
 	return idx;
 }
 
+/* A row inserted is no longer among the deletions (when the data set has any). */
+static int undelete(struct sq_writer *w, const struct store_row *row)
+{
+	int rc;
+
+	if (!w->undelete)
+		return 0;
+	bind_key(w->undelete, 1, w->ds, row->vals);
+	rc = sqlite3_step(w->undelete);
+	sqlite3_reset(w->undelete);
+	return rc == SQLITE_DONE ? 0 : sqerr(w->base.st, "insert");
+}
+
 static int write_one(struct sq_writer *w, struct store_row *row, const struct val_value *prev)
 {
 	struct store *st = w->base.st;
@@ -1051,14 +1086,7 @@ static int write_one(struct sq_writer *w, struct store_row *row, const struct va
 		return sqerr(st, "insert");
 	if (sqlite3_changes(SQ(st)->db) == 1) {
 		row->result = STORE_INSERTED;
-		if (w->undelete) {
-			bind_key(w->undelete, 1, ds, row->vals);
-			rc = sqlite3_step(w->undelete);
-			sqlite3_reset(w->undelete);
-			if (rc != SQLITE_DONE)
-				return sqerr(st, "insert");
-		}
-		return 0;
+		return undelete(w, row);
 	}
 	/* the key exists: the same submission (a duplicate), unchanged, or an update */
 	SQ(st)->seq--; /* seq not used */
@@ -1143,7 +1171,6 @@ static int put_batch(struct sq_writer *w, struct store_row *rows, size_t n, size
 	w->src.rows = rows;
 	w->src.n = n;
 	w->src.seq0 = first;
-	w->src.sub_id = w->sub_id;
 	q->src = &w->src;
 	rc = sqlite3_step(w->batch);
 	changes = sqlite3_changes(q->db);
@@ -1156,13 +1183,8 @@ static int put_batch(struct sq_writer *w, struct store_row *rows, size_t n, size
 	q->seq = first - 1 + changes;
 	for (i = 0; i < (size_t)changes; i++) {
 		rows[i].result = STORE_INSERTED;
-		if (w->undelete) {
-			bind_key(w->undelete, 1, w->ds, rows[i].vals);
-			rc = sqlite3_step(w->undelete);
-			sqlite3_reset(w->undelete);
-			if (rc != SQLITE_DONE)
-				return sqerr(st, "insert");
-		}
+		if ((rc = undelete(w, &rows[i])))
+			return rc;
 	}
 	*done = (size_t)changes;
 	return 0;

@@ -52,6 +52,14 @@ static inline void write_text(const char *name, const char *text)
  * tests/pg.sh) a fresh PostgreSQL database. */
 static char urls[16][512];
 
+/* Whether the stores under test are PostgreSQL's. */
+static inline int on_pg(void)
+{
+	const char *pg = getenv("PG_DIR");
+
+	return pg && *pg;
+}
+
 static inline const char *store_url(int n)
 {
 	const char *pg = getenv("PG_DIR");
@@ -60,7 +68,7 @@ static inline const char *store_url(int n)
 
 	if (urls[n][0])
 		return urls[n];
-	if (!pg || !*pg) {
+	if (!on_pg()) {
 		char name[64];
 
 		snprintf(name, sizeof name, "t%d.db", n);

@@ -176,7 +176,18 @@ static void test_stored_keys_mid_batch(void **state)
 	store_close(st);
 }
 
-static int64_t count_of(struct store *st, const char *sql);
+/* The first column of sql's first row, an integer. */
+static int64_t count_of(struct store *st, const char *sql)
+{
+	struct store_stmt *q;
+	int64_t n;
+
+	assert_int_equal(store_prepare(st, sql, &q), 0);
+	assert_int_equal(store_step(q), 1);
+	n = store_col_int(q, 0);
+	store_finalize(q);
+	return n;
+}
 
 /* A batch of new rows goes in at once until a stored key (on SQLite one
  * INSERT ... SELECT, which keeps the rows before it), then a row at a time:
@@ -187,22 +198,20 @@ static void test_batch_meets_stored(void **state)
 	struct store *st = new_store();
 	struct run r;
 	int64_t before;
-	FILE *fp;
-	char id[14], sql[128];
+	char id[14], id2[14], sql[128], two[256];
 
 	(void)state;
 	write_text("schools.csv", schools_csv);
 	import(st, "schools", "schools.csv", 0, &r);
 	imp_result_free(&r.res);
 	/* student 300 stored with another disadvantage, 600 as the file has it */
-	fp = fopen(path_of("two.csv"), "w");
-	assert_non_null(fp);
-	fputs("citizen_id,school_code,academic_year,grade_code,gender,birth_date,disadvantage,disability\n", fp);
 	student_id(300, id);
-	fprintf(fp, "%s,1050140101,2567,214,1,2014-03-02,2,0\n", id);
-	student_id(600, id);
-	fprintf(fp, "%s,1050140101,2567,214,1,2014-03-02,0,0\n", id);
-	fclose(fp);
+	student_id(600, id2);
+	snprintf(two, sizeof two,
+		 "citizen_id,school_code,academic_year,grade_code,gender,birth_date,disadvantage,disability\n"
+		 "%s,1050140101,2567,214,1,2014-03-02,2,0\n%s,1050140101,2567,214,1,2014-03-02,0,0\n",
+		 id, id2);
+	write_text("two.csv", two);
 	import(st, "students", "two.csv", 0, &r);
 	assert_int_equal(r.res.total.inserted, 2);
 	imp_result_free(&r.res);
@@ -223,7 +232,7 @@ static void test_batch_meets_stored(void **state)
 	 * one kept its own; on SQLite the numbers follow on with no gap */
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM students WHERE nw_seq > %lld", (long long)before);
 	assert_int_equal(count_of(st, sql), 1099);
-	if (strncmp(st->url, "postgresql:", 11))
+	if (!on_pg())
 		assert_int_equal(count_of(st, "SELECT max(nw_seq) FROM students"), before + 1099);
 	store_close(st);
 }
@@ -257,14 +266,14 @@ static void import_first_load(struct store *st, struct run *r)
  * new one when the index was made again (0 on SQLite, where it never is). */
 static int64_t key_index_id(struct store *st)
 {
-	return getenv("PG_DIR") && *getenv("PG_DIR")
+	return on_pg()
 		       ? count_of(st, "SELECT oid::bigint FROM pg_class WHERE relname = 'outcomes_pkey'")
 		       : 0;
 }
 
 static int64_t outcome_indexes(struct store *st)
 {
-	return getenv("PG_DIR") && *getenv("PG_DIR")
+	return on_pg()
 		       ? count_of(st, "SELECT count(*) FROM pg_indexes WHERE tablename = 'outcomes'")
 		       : count_of(st, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outcomes'");
 }
@@ -648,18 +657,6 @@ static void test_migration_adds_column(void **state)
 	nw_free(json);
 }
 
-static int64_t count_of(struct store *st, const char *sql)
-{
-	struct store_stmt *q;
-	int64_t n;
-
-	assert_int_equal(store_prepare(st, sql, &q), 0);
-	assert_int_equal(store_step(q), 1);
-	n = store_col_int(q, 0);
-	store_finalize(q);
-	return n;
-}
-
 /* A store made before the change number became the rowid (SQLite): its
  * tables, put back into that layout here, are made again by store_migrate
  * with the same rows, the same change feed and no index of change numbers. */
@@ -675,7 +672,7 @@ static void test_migration_seq_rowid(void **state)
 	int del, n;
 
 	(void)state;
-	if (getenv("PG_DIR") && *getenv("PG_DIR")) {
+	if (on_pg()) {
 		print_message("PostgreSQL keeps the key as primary key and an index of change numbers\n");
 		skip();
 	}
@@ -962,7 +959,7 @@ static void test_concurrent_schools(void **state)
 	int64_t n;
 
 	(void)state;
-	if (!getenv("PG_DIR") || !*getenv("PG_DIR")) {
+	if (!on_pg()) {
 		print_message("SQLite has one writer at a time: imports take turns (PostgreSQL only)\n");
 		skip();
 	}
