@@ -12,8 +12,9 @@
 #include "../standard/validate.h"
 #include "../store/schema.h"
 
-#define FLUSH_CELLS 4000   /* pending sums before they are written (memory stays flat) */
-#define FLUSH_HIST 250
+/* Pending sums are written out at store_sums_rows(st) cells, or a
+ * sixteenth of that of histograms (800 bytes each): memory stays flat. */
+#define FLUSH_HIST_SHARE 16
 #define FLUSH_ROLL 1500
 #define ROLL_HIST_BOUND 1000 /* rollup keys of score bins in memory at commit */
 #define SUMS_CHUNK 2048    /* rows per store_sums_add */
@@ -230,6 +231,7 @@ struct agg {
 	int c_code, c_area, c_province, c_pilot, c_cohort;
 	int stu_fetch[3], sch_fetch[4];
 	struct store_ref *stu_ref, *sch_ref;
+	size_t flush_cells;       /* pending cells before they are written (store_sums_rows) */
 	struct amap cells, hist;
 	struct amap roll;         /* rollup changes of the sums written (until the journal): n s1 s2 l0..l4 */
 	struct amap rollh;        /* ... and of the score bins (learning areas only) */
@@ -290,6 +292,7 @@ static struct agg *state(struct store *st, int *rc)
 		*rc = err_generic(&st->err, NAWAT_ENOMEM);
 		return NULL;
 	}
+	g->flush_cells = store_sums_rows(st);
 	g->outcomes = std_dataset(st->pkg, "outcomes");
 	g->students = std_dataset(st->pkg, "students");
 	g->schools_ds = std_dataset(st->pkg, "schools");
@@ -2165,7 +2168,7 @@ out:
 
 static int pending_full(const struct agg *g)
 {
-	return g->cells.n > FLUSH_CELLS || g->hist.n > FLUSH_HIST;
+	return g->cells.n > g->flush_cells || g->hist.n > g->flush_cells / FLUSH_HIST_SHARE;
 }
 
 static int obs_before(struct store *st, const struct std_dataset *ds, struct store_row *rows, size_t n,
@@ -2438,7 +2441,7 @@ static int pack_fine(struct store *st)
 		q = NULL;
 		if (rc < 0)
 			break;
-		if (m.n > FLUSH_CELLS || i + 1 == nsch) {
+		if (m.n > store_sums_rows(st) || i + 1 == nsch) {
 			rc = write_cells(st, &m);
 			amap_clear(&m);
 		}

@@ -156,6 +156,8 @@ struct store_ops {
 	const char *name;
 	const struct schema_dialect *dialect;
 	size_t batch_rows;        /* rows per writer call that suit the backend (0 = 512) */
+	size_t sums_rows;         /* pending rows of sums a write should carry (0 = 4000): a
+				   * backend that pays a round trip per statement wants more */
 	void (*close)(struct store *st);
 	/* Fixed SQL only (migrations); never text derived from input. */
 	int (*exec)(struct store *st, const char *sql);
@@ -585,6 +587,11 @@ static inline int store_lock(struct store *st, const char *name)
 static inline size_t store_batch_rows(const struct store *st)
 {
 	return st->ops->batch_rows ? st->ops->batch_rows : 512;
+}
+
+static inline size_t store_sums_rows(const struct store *st)
+{
+	return st->ops->sums_rows ? st->ops->sums_rows : 4000;
 }
 
 /* Backends. */

@@ -271,6 +271,22 @@ static int64_t key_index_id(struct store *st)
 		       : 0;
 }
 
+/* ... of the index of students' keys, which outcomes' foreign key needs */
+static int64_t student_key_index_id(struct store *st)
+{
+	return on_pg()
+		       ? count_of(st, "SELECT oid::bigint FROM pg_class WHERE relname = 'students_pkey'")
+		       : 0;
+}
+
+/* The foreign keys of outcomes (to students), as the catalogue has them */
+static int64_t outcome_fks(struct store *st)
+{
+	return on_pg() ? count_of(st, "SELECT count(*) FROM pg_constraint WHERE conrelid = 'outcomes'::regclass "
+				      "AND contype = 'f' AND confrelid = 'students'::regclass")
+		       : 1;
+}
+
 static int64_t outcome_indexes(struct store *st)
 {
 	return on_pg()
@@ -279,24 +295,29 @@ static int64_t outcome_indexes(struct store *st)
 }
 
 /* A first load of results: PostgreSQL builds their indexes after the last
- * row (STORE_REDO).  A key met twice far apart, which only the index could
- * tell, sends the import round again the ordinary way: the report names
- * the line, nothing is stored, the indexes are as they were.  Without it,
+ * row (STORE_REDO), and those of the students' keys after the students
+ * (outcomes' foreign key to them goes meanwhile, and comes back).  A key
+ * met twice far apart, which only the index could tell, sends the import
+ * round again the ordinary way: the report names the line, nothing is
+ * stored, the indexes and the foreign key are as they were.  Without it,
  * every row is stored, the indexes are made again (a new one on
- * PostgreSQL), and they work: the same results again are all unchanged. */
+ * PostgreSQL), the foreign key is back, and they work: the same results
+ * again are all unchanged. */
 static void test_first_load_indexes_last(void **state)
 {
 	struct store *st = new_store();
 	struct run r;
-	int64_t idx, nidx;
+	int64_t idx, nidx, sidx;
 
 	(void)state;
 	write_text("schools.csv", schools_csv);
 	import(st, "schools", "schools.csv", 0, &r);
 	imp_result_free(&r.res);
 	idx = key_index_id(st);
+	sidx = student_key_index_id(st);
 	nidx = outcome_indexes(st);
 	assert_true(nidx >= 1);
+	assert_int_equal(outcome_fks(st), 1);
 	write_students("students.csv", BIG, 0);
 
 	write_outcomes("outcomes.csv", BIG, 15000);
@@ -309,7 +330,9 @@ static void test_first_load_indexes_last(void **state)
 	assert_int_equal(count_of(st, "SELECT count(*) FROM outcomes"), 0);
 	assert_int_equal(count_of(st, "SELECT count(*) FROM students"), 0);
 	assert_int_equal(key_index_id(st), idx);
+	assert_int_equal(student_key_index_id(st), sidx);
 	assert_int_equal(outcome_indexes(st), nidx);
+	assert_int_equal(outcome_fks(st), 1);
 
 	write_outcomes("outcomes.csv", BIG, 0);
 	import_first_load(st, &r);
@@ -320,8 +343,11 @@ static void test_first_load_indexes_last(void **state)
 	imp_result_free(&r.res);
 	assert_int_equal(count_of(st, "SELECT count(*) FROM outcomes"), 2 * BIG);
 	assert_int_equal(outcome_indexes(st), nidx);
+	assert_int_equal(outcome_fks(st), 1);
 	if (idx)
 		assert_true(key_index_id(st) != idx);
+	if (sidx)
+		assert_true(student_key_index_id(st) != sidx);
 
 	import(st, "outcomes", "outcomes.csv", 0, &r);
 	assert_int_equal(r.rc, 0);
