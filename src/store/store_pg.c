@@ -57,7 +57,7 @@ struct pg {
 	time_t retry_at;         /* a failed reconnection is not tried again before */
 	struct buf tx_subs;      /* the submissions of this transaction: "{1,2}" */
 	int nomem;               /* the last run() had no memory for its parameters */
-	int copy_open;           /* a COPY ended whose result is still to be read (copy_end_later) */
+	int pending;             /* a statement sent whose result is still to be read (settle) */
 };
 
 static struct pg *PG(struct store *st)
@@ -67,17 +67,18 @@ static struct pg *PG(struct store *st)
 
 /* ---- errors ---- */
 
-/* Reads the result of a COPY ended by copy_end_later: NULL when it
- * succeeded, else its error (the caller's to clear).  Every statement
- * goes after this, so the server stores a batch's last rows while the
- * client goes on with its own work. */
+/* Reads the result of a statement sent without waiting for it (a COPY
+ * ended by copy_end_later, sums by send_later): NULL when it succeeded,
+ * else its error (the caller's to clear).  Every statement goes after
+ * this, so the server does that work while the client goes on with its
+ * own. */
 static PGresult *settle(struct pg *g)
 {
 	PGresult *res, *bad = NULL;
 
-	if (!g->copy_open)
+	if (!g->pending)
 		return NULL;
-	g->copy_open = 0;
+	g->pending = 0;
 	while ((res = PQgetResult(g->conn))) {
 		if (!bad && PQresultStatus(res) != PGRES_COMMAND_OK)
 			bad = res;
@@ -235,6 +236,33 @@ static int ex(struct store *st, const char *sql)
 
 	PQclear(res);
 	return rc;
+}
+
+/* Sends sql with n text parameters, in a transaction, and goes on: the
+ * result is read by the next statement (settle), and an error then fails
+ * the transaction whichever statement reports it. */
+static int send_later(struct store *st, const char *sql, int n, const char *const *v, const int *len)
+{
+	struct pg *g = PG(st);
+	PGresult *bad = settle(g);
+
+	if (bad) {
+		int rc = pgerr(st, bad, "exec");
+
+		PQclear(bad);
+		return rc;
+	}
+	if (!st->in_tx) { /* (nothing to fail later: at once) */
+		PGresult *res = PQexecParams(g->conn, sql, n, NULL, v, len, NULL, 0);
+		int rc = ok(res) ? 0 : pgerr(st, res, "exec");
+
+		PQclear(res);
+		return rc;
+	}
+	if (!PQsendQueryParams(g->conn, sql, n, NULL, v, len, NULL, 0))
+		return pgerr(st, NULL, "exec");
+	g->pending = 1;
+	return 0;
 }
 
 /* Bytes of nawat's tables and their indexes that hold live rows (store_size):
@@ -1290,7 +1318,7 @@ static int copy_end_later(struct store *st, struct buf *b, int rc)
 		return copy_end(st, b, rc);
 	if (PQputCopyEnd(PG(st)->conn, NULL) != 1)
 		return pgerr(st, NULL, "copy");
-	PG(st)->copy_open = 1;
+	PG(st)->pending = 1;
 	return 0;
 }
 
@@ -1993,53 +2021,69 @@ out:
 	return rc;
 }
 
-/* Rows of a table of sums go through a staging table: COPY, then one
- * upsert that adds (put = 0) or sets (1), and one delete of the rows left
- * empty. */
+/* An array literal's element of text: quoted, \ and " escaped. */
+static int text_elem(struct buf *b, const char *s)
+{
+	int rc = buf_putc(b, '"');
+
+	for (; *s && !rc; s++) {
+		if (*s == '"' || *s == '\\')
+			rc = buf_putc(b, '\\');
+		if (!rc)
+			rc = buf_putc(b, *s);
+	}
+	return rc ? rc : buf_putc(b, '"');
+}
+
+#define SUMS_COLS_MAX 128
+
+/* Rows of a table of sums: every column an array, one upsert over their
+ * unnest that adds (put = 0) or sets (1), and one delete of the rows left
+ * empty (with the keys again).  No staging table: a write is one or two
+ * statements, whatever its size, sent without waiting (send_later). */
 static int sums_write(struct store *st, const struct schema_sums *t, size_t n, const char *const *keys,
 		      const int64_t *vals, const char *const *texts, int put)
 {
-	struct buf sql, data;
-	char stage[96];
-	size_t i, k, v;
+	struct buf sql, arr[SUMS_COLS_MAX];
+	const char *pv[SUMS_COLS_MAX];
+	int plen[SUMS_COLS_MAX];
+	size_t i, k, v, ncol = t->nkey + t->nval + (t->text ? 1 : 0);
 	int rc = 0, check = 0;
 
 	if (!n)
 		return 0;
-	snprintf(stage, sizeof stage, "nw_sums_%s", t->name);
+	if (ncol > SUMS_COLS_MAX)
+		return err_msg(&st->err, NAWAT_ELIMIT, "ตารางผลรวมมีคอลัมน์มากเกินไป", "too many columns of sums");
 	buf_init(&sql, 1 << 16);
-	buf_init(&data, (size_t)1 << 30);
-	if (buf_printf(&sql, "CREATE TEMP TABLE IF NOT EXISTS %s (LIKE %s)", stage, t->name)) {
-		rc = err_generic(&st->err, NAWAT_ENOMEM);
-		goto out;
+	for (k = 0; k < ncol; k++) {
+		buf_init(&arr[k], (size_t)1 << 30);
+		rc = rc || buf_putc(&arr[k], '{');
 	}
-	if ((rc = ex(st, buf_str(&sql))))
-		goto out;
 	for (i = 0; i < n && !rc; i++) {
 		for (k = 0; k < t->nkey && !rc; k++) {
-			rc = k ? buf_putc(&data, '\t') : 0;
-			if (!rc)
-				rc = copy_text(&data, keys[i * t->nkey + k], strlen(keys[i * t->nkey + k]));
+			const char *key = keys[i * t->nkey + k];
+
+			rc = (i && buf_putc(&arr[k], ',')) || (t->key_int[k] ? buf_puts(&arr[k], key) : text_elem(&arr[k], key));
 		}
 		for (v = 0; v < t->nval && !rc; v++)
-			rc = buf_printf(&data, "\t%lld", (long long)vals[i * t->nval + v]);
+			rc = buf_printf(&arr[t->nkey + v], "%s%lld", i ? "," : "", (long long)vals[i * t->nval + v]);
 		check |= schema_sums_may_empty(t, &vals[i * t->nval], put); /* (the DELETE below only then) */
 		if (!rc && t->text)
-			rc = buf_putc(&data, '\t') || copy_text(&data, put ? texts[i] : "", put ? strlen(texts[i]) : 0);
-		rc = rc || buf_putc(&data, '\n');
+			rc = (i && buf_putc(&arr[ncol - 1], ',')) || text_elem(&arr[ncol - 1], put ? texts[i] : "");
 	}
-	buf_reset(&sql);
-	rc = rc || buf_printf(&sql, "COPY %s FROM STDIN", stage);
-	if (rc) {
-		rc = err_generic(&st->err, NAWAT_ENOMEM);
-		goto out;
+	for (k = 0; k < ncol && !rc; k++) {
+		rc = buf_putc(&arr[k], '}');
+		pv[k] = buf_str(&arr[k]);
+		plen[k] = (int)arr[k].len;
 	}
-	if ((rc = copy_in(st, buf_str(&sql), &data)))
-		goto out;
-	buf_reset(&sql);
-	rc = buf_printf(&sql, "INSERT INTO %s SELECT * FROM %s ORDER BY ", t->name, stage);
+	/* INSERT INTO t SELECT * FROM unnest($1::text[], ...) ORDER BY keys ON CONFLICT (keys) DO UPDATE ... */
+	rc = rc || buf_printf(&sql, "INSERT INTO %s SELECT * FROM unnest(", t->name);
+	for (k = 0; k < ncol && !rc; k++)
+		rc = buf_printf(&sql, "%s$%zu::%s[]", k ? ", " : "", k + 1,
+				k < t->nkey ? (t->key_int[k] ? "bigint" : "text") : k < t->nkey + t->nval ? "bigint" : "text");
+	rc = rc || buf_puts(&sql, ") ORDER BY ");
 	for (k = 0; k < t->nkey && !rc; k++)
-		rc = buf_printf(&sql, "%s%s", k ? ", " : "", t->key[k]);
+		rc = buf_printf(&sql, "%s%zu", k ? ", " : "", k + 1);
 	rc = rc || buf_puts(&sql, " ON CONFLICT (");
 	for (k = 0; k < t->nkey && !rc; k++)
 		rc = buf_printf(&sql, "%s%s", k ? ", " : "", t->key[k]);
@@ -2054,31 +2098,30 @@ static int sums_write(struct store *st, const struct schema_sums *t, size_t n, c
 		rc = err_generic(&st->err, NAWAT_ENOMEM);
 		goto out;
 	}
-	if ((rc = ex(st, buf_str(&sql))))
+	if ((rc = send_later(st, buf_str(&sql), (int)ncol, pv, plen)) || !check)
 		goto out;
-	if (check) {
-		buf_reset(&sql);
-		rc = buf_printf(&sql, "DELETE FROM %s t USING %s s WHERE ", t->name, stage);
-		for (k = 0; k < t->nkey && !rc; k++)
-			rc = buf_printf(&sql, "t.%s = s.%s AND ", t->key[k], t->key[k]);
-		for (v = 0; v < t->nval && !rc; v++)
-			rc = buf_printf(&sql, "%st.%s = 0", v ? " AND " : "", t->val[v]);
-		if (rc) {
-			rc = err_generic(&st->err, NAWAT_ENOMEM);
-			goto out;
-		}
-		if ((rc = ex(st, buf_str(&sql))))
-			goto out;
-	}
+	/* DELETE FROM t USING unnest($1::text[], ...) AS s (k0, ...) WHERE t.k = s.k ... AND t.v = 0 ... */
 	buf_reset(&sql);
-	if (buf_printf(&sql, "TRUNCATE %s", stage)) {
+	rc = buf_printf(&sql, "DELETE FROM %s t USING unnest(", t->name);
+	for (k = 0; k < t->nkey && !rc; k++)
+		rc = buf_printf(&sql, "%s$%zu::%s[]", k ? ", " : "", k + 1, t->key_int[k] ? "bigint" : "text");
+	rc = rc || buf_puts(&sql, ") AS s (");
+	for (k = 0; k < t->nkey && !rc; k++)
+		rc = buf_printf(&sql, "%sk%zu", k ? ", " : "", k);
+	rc = rc || buf_puts(&sql, ") WHERE ");
+	for (k = 0; k < t->nkey && !rc; k++)
+		rc = buf_printf(&sql, "t.%s = s.k%zu AND ", t->key[k], k);
+	for (v = 0; v < t->nval && !rc; v++)
+		rc = buf_printf(&sql, "%st.%s = 0", v ? " AND " : "", t->val[v]);
+	if (rc) {
 		rc = err_generic(&st->err, NAWAT_ENOMEM);
 		goto out;
 	}
-	rc = ex(st, buf_str(&sql));
+	rc = send_later(st, buf_str(&sql), (int)t->nkey, pv, plen);
 out:
 	buf_release(&sql);
-	buf_release(&data);
+	for (k = 0; k < ncol; k++)
+		buf_release(&arr[k]);
 	return rc;
 }
 

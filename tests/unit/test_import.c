@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analytics/agg.h"
 #include "base/mem.h"
 #include "exchange/export.h"
 #include "exchange/import.h"
@@ -355,6 +356,60 @@ static void test_first_load_indexes_last(void **state)
 	assert_int_equal(r.res.total.inserted, 0);
 	imp_result_free(&r.res);
 	store_close(st);
+}
+
+/* On PostgreSQL a first load does not wait for the result of its COPYs
+ * and of its sums: the next statement reads it.  A failure seen that late
+ * still fails the import whole: nothing is stored, the indexes and the
+ * foreign key are as they were, the error names what failed.  A check
+ * the sums cannot meet, then one the results cannot, each fails a load;
+ * without them the same load goes in. */
+static void test_late_failure_loses_nothing(void **state)
+{
+	static const char *const checks[][2] = {
+		{ "ALTER TABLE eq_cells ADD CONSTRAINT nw_test CHECK (n < 500)", "ALTER TABLE eq_cells DROP CONSTRAINT nw_test" },
+		{ "ALTER TABLE outcomes ADD CONSTRAINT nw_test CHECK (score < 85)", "ALTER TABLE outcomes DROP CONSTRAINT nw_test" },
+	};
+	struct store *st;
+	struct run r;
+	int64_t nidx;
+	size_t i;
+
+	(void)state;
+	if (!on_pg()) {
+		print_message("only PostgreSQL reads a statement's result later\n");
+		skip();
+	}
+	store_set_observer(&agg_observer); /* (the sums; this test only) */
+	st = new_store();
+	write_text("schools.csv", schools_csv);
+	import(st, "schools", "schools.csv", 0, &r);
+	imp_result_free(&r.res);
+	nidx = outcome_indexes(st);
+	write_students("students.csv", BIG, 0);
+	write_outcomes("outcomes.csv", BIG, 0);
+	for (i = 0; i < sizeof checks / sizeof checks[0]; i++) {
+		assert_int_equal(st->ops->exec(st, checks[i][0]), 0);
+		import_first_load(st, &r);
+		assert_int_equal(r.rc, NAWAT_ESTORE);
+		assert_non_null(strstr(r.err.en, "nw_test"));
+		assert_int_equal(count_of(st, "SELECT count(*) FROM students"), 0);
+		assert_int_equal(count_of(st, "SELECT count(*) FROM outcomes"), 0);
+		assert_int_equal(count_of(st, "SELECT count(*) FROM eq_cells"), 0);
+		assert_int_equal(outcome_indexes(st), nidx);
+		assert_int_equal(outcome_fks(st), 1);
+		assert_int_equal(st->ops->exec(st, checks[i][1]), 0);
+	}
+	import_first_load(st, &r);
+	assert_int_equal(r.rc, 0);
+	assert_true(r.res.committed);
+	assert_int_equal(r.res.total.inserted, 3 * BIG);
+	imp_result_free(&r.res);
+	assert_int_equal(count_of(st, "SELECT count(*) FROM outcomes"), 2 * BIG);
+	assert_true(count_of(st, "SELECT count(*) FROM eq_cells") > 0);
+	assert_int_equal(outcome_indexes(st), nidx);
+	store_close(st);
+	store_set_observer(NULL);
 }
 
 /* A sheet's rows: the students header and n students of school 1050140101
@@ -1048,6 +1103,7 @@ int main(void)
 		cmocka_unit_test(test_stored_keys_mid_batch),
 		cmocka_unit_test(test_batch_meets_stored),
 		cmocka_unit_test(test_first_load_indexes_last),
+		cmocka_unit_test(test_late_failure_loses_nothing),
 		cmocka_unit_test(test_allocation_failures),
 		cmocka_unit_test(test_migration_adds_column),
 		cmocka_unit_test(test_migration_seq_rowid),
