@@ -118,7 +118,7 @@ struct qparam {
 	enum qparam_kind kind;
 	int index;                /* filter number, or key part for QP_AFTER */
 };
-#define QPARAM_MAX 64
+#define QPARAM_MAX 256 /* parameters of one statement (a submission's schools go 23 rows a statement) */
 struct store_query;
 int schema_query(const struct schema_dialect *d, const struct std_dataset *ds,
 		 const struct store_query *q, const char *what, int ordered, struct buf *sql,
