@@ -68,7 +68,7 @@ static struct pg *PG(struct store *st)
 /* ---- errors ---- */
 
 /* Reads the result of a statement sent without waiting for it (a COPY
- * ended by copy_end_later, sums by send_later): NULL when it succeeded,
+ * ended by copy_end(later), sums by send_later): NULL when it succeeded,
  * else its error (the caller's to clear).  Every statement goes after
  * this, so the server does that work while the client goes on with its
  * own. */
@@ -252,16 +252,16 @@ static int send_later(struct store *st, const char *sql, int n, const char *cons
 		PQclear(bad);
 		return rc;
 	}
-	if (!st->in_tx) { /* (nothing to fail later: at once) */
-		PGresult *res = PQexecParams(g->conn, sql, n, NULL, v, len, NULL, 0);
-		int rc = ok(res) ? 0 : pgerr(st, res, "exec");
-
-		PQclear(res);
-		return rc;
-	}
 	if (!PQsendQueryParams(g->conn, sql, n, NULL, v, len, NULL, 0))
 		return pgerr(st, NULL, "exec");
 	g->pending = 1;
+	/* outside a transaction nothing would fail later: the result now */
+	if (!st->in_tx && (bad = settle(g))) {
+		int rc = pgerr(st, bad, "exec");
+
+		PQclear(bad);
+		return rc;
+	}
 	return 0;
 }
 
@@ -1268,7 +1268,9 @@ static uint64_t key_hash(const struct std_dataset *ds, const struct val_value *v
  * the next are made: copy_start sends cmd, copy_send the lines so far
  * (b is emptied), copy_end the rest and the end, and gives the result:
  * NAWAT_EEXIST on a unique violation.  copy_end with rc set (the lines
- * could not be made) ends the COPY as failed and returns rc. */
+ * could not be made) ends the COPY as failed and returns rc; with later,
+ * a COPY whose result nothing hangs on, the next statement reads it
+ * (settle), and its failure fails the transaction there. */
 static int copy_start(struct store *st, const char *cmd)
 {
 	PGresult *res = exec_now(PG(st), cmd);
@@ -1290,7 +1292,7 @@ static int copy_send(struct store *st, struct buf *b)
 	return rc;
 }
 
-static int copy_end(struct store *st, struct buf *b, int rc)
+static int copy_end(struct store *st, struct buf *b, int rc, int later)
 {
 	PGconn *c = PG(st)->conn;
 	PGresult *res;
@@ -1299,6 +1301,10 @@ static int copy_end(struct store *st, struct buf *b, int rc)
 		rc = copy_send(st, b);
 	if (PQputCopyEnd(c, rc ? "nawat: the rows could not be made" : NULL) != 1 && !rc)
 		rc = pgerr(st, NULL, "copy");
+	if (later && !rc) {
+		PG(st)->pending = 1;
+		return 0;
+	}
 	while ((res = PQgetResult(c))) {
 		if (!rc && !ok(res))
 			rc = pgerr(st, res, "copy");
@@ -1307,27 +1313,12 @@ static int copy_end(struct store *st, struct buf *b, int rc)
 	return rc;
 }
 
-/* copy_end, but the result is read by the next statement (settle): for a
- * COPY that cannot meet a stored key (the indexes are put off), whose
- * failure then fails the transaction whichever statement reports it. */
-static int copy_end_later(struct store *st, struct buf *b, int rc)
-{
-	if (rc)
-		return copy_end(st, b, rc);
-	if ((rc = copy_send(st, b)))
-		return copy_end(st, b, rc);
-	if (PQputCopyEnd(PG(st)->conn, NULL) != 1)
-		return pgerr(st, NULL, "copy");
-	PG(st)->pending = 1;
-	return 0;
-}
-
 /* Runs COPY cmd with the lines in b.  NAWAT_EEXIST on a unique violation. */
 static int copy_in(struct store *st, const char *cmd, struct buf *b)
 {
 	int rc = copy_start(st, cmd);
 
-	return rc ? rc : copy_end(st, b, 0);
+	return rc ? rc : copy_end(st, b, 0, 0);
 }
 
 /* One row as COPY text: its field columns, then `tail`. */
@@ -1487,7 +1478,8 @@ static int put_batch(struct pg_writer *w, struct store_row *rows, size_t n)
 			else if (w->line.len >= COPY_SEND)
 				rc = copy_send(st, &w->line);
 		}
-		rc = w->restore ? copy_end_later(st, &w->line, rc) : copy_end(st, &w->line, rc);
+		/* (with the indexes put off nothing hangs on its result: read by the next statement) */
+		rc = copy_end(st, &w->line, rc, w->restore != NULL);
 		if (rc == NAWAT_EEXIST) {
 			/* a stored key: unprobed, an earlier batch's, or one that
 			 * another import inserted since the probe */
@@ -1842,6 +1834,27 @@ static int pg_ref_lookup(struct store_ref *br, const struct val_value *key, int 
 	return 0;
 }
 
+/* An array literal's element of text: quoted, \ and " escaped. */
+static int text_elem(struct buf *b, const char *s, size_t n)
+{
+	size_t i;
+	int rc = buf_putc(b, '"');
+
+	for (i = 0; i < n && !rc; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			rc = buf_putc(b, '\\');
+		if (!rc)
+			rc = buf_putc(b, s[i]);
+	}
+	return rc ? rc : buf_putc(b, '"');
+}
+
+/* A key column of a table of sums as an array element: an integer as it is, text quoted. */
+static int sums_key_elem(struct buf *b, const struct schema_sums *t, size_t k, const char *key)
+{
+	return t->key_int[k] ? buf_puts(b, key) : text_elem(b, key, strlen(key));
+}
+
 /* An array literal element: "text" with \ and " escaped; bytea as "\\x..". */
 static int array_elem(struct buf *b, const struct std_field *f, const struct val_value *v)
 {
@@ -1867,14 +1880,7 @@ static int array_elem(struct buf *b, const struct std_field *f, const struct val
 		n = val_format_number(v->d, num, sizeof num);
 		return buf_append(b, num, n);
 	}
-	rc = buf_putc(b, '"');
-	for (i = 0; i < v->n && !rc; i++) {
-		if (v->s[i] == '"' || v->s[i] == '\\')
-			rc = buf_putc(b, '\\');
-		if (!rc)
-			rc = buf_putc(b, v->s[i]);
-	}
-	return rc ? rc : buf_putc(b, '"');
+	return text_elem(b, v->s, v->n);
 }
 
 static int pg_ref_lookup_many(struct store_ref *br, size_t n, const struct val_value *keys, int *found,
@@ -2021,20 +2027,6 @@ out:
 	return rc;
 }
 
-/* An array literal's element of text: quoted, \ and " escaped. */
-static int text_elem(struct buf *b, const char *s)
-{
-	int rc = buf_putc(b, '"');
-
-	for (; *s && !rc; s++) {
-		if (*s == '"' || *s == '\\')
-			rc = buf_putc(b, '\\');
-		if (!rc)
-			rc = buf_putc(b, *s);
-	}
-	return rc ? rc : buf_putc(b, '"');
-}
-
 #define SUMS_COLS_MAX 128
 
 /* Rows of a table of sums: every column an array, one upsert over their
@@ -2063,13 +2055,14 @@ static int sums_write(struct store *st, const struct schema_sums *t, size_t n, c
 		for (k = 0; k < t->nkey && !rc; k++) {
 			const char *key = keys[i * t->nkey + k];
 
-			rc = (i && buf_putc(&arr[k], ',')) || (t->key_int[k] ? buf_puts(&arr[k], key) : text_elem(&arr[k], key));
+			rc = (i && buf_putc(&arr[k], ',')) || sums_key_elem(&arr[k], t, k, key);
 		}
 		for (v = 0; v < t->nval && !rc; v++)
 			rc = buf_printf(&arr[t->nkey + v], "%s%lld", i ? "," : "", (long long)vals[i * t->nval + v]);
 		check |= schema_sums_may_empty(t, &vals[i * t->nval], put); /* (the DELETE below only then) */
 		if (!rc && t->text)
-			rc = (i && buf_putc(&arr[ncol - 1], ',')) || text_elem(&arr[ncol - 1], put ? texts[i] : "");
+			rc = (i && buf_putc(&arr[ncol - 1], ',')) || text_elem(&arr[ncol - 1], put ? texts[i] : "",
+										      put ? strlen(texts[i]) : 0);
 	}
 	for (k = 0; k < ncol && !rc; k++) {
 		rc = buf_putc(&arr[k], '}');
@@ -2175,20 +2168,10 @@ static int pg_sums_get_many(struct store *st, const struct schema_sums *t, size_
 	for (i = 0; i < n && !rc; i++) {
 		rc = buf_printf(&arr[0], "%s%zu", i ? "," : "", i);
 		for (k = 0; k < t->nkey && !rc; k++) {
-			struct val_value kv;
-			struct std_field f;
-
-			memset(&kv, 0, sizeof kv);
-			memset(&f, 0, sizeof f);
-			kv.state = VAL_SET;
-			kv.s = keys[i * t->nkey + k];
-			kv.n = strlen(kv.s);
-			f.type = STD_STRING;
 			if (i)
 				rc = buf_putc(&arr[k + 1], ',');
-			/* integers need no quoting; text goes through array_elem */
 			if (!rc)
-				rc = t->key_int[k] ? buf_puts(&arr[k + 1], kv.s) : array_elem(&arr[k + 1], &f, &kv);
+				rc = sums_key_elem(&arr[k + 1], t, k, keys[i * t->nkey + k]);
 		}
 	}
 	for (k = 0; k <= t->nkey && !rc; k++) {
@@ -2841,7 +2824,7 @@ static const struct store_ops pg_ops = {
 	.name = "postgresql",
 	.dialect = &schema_pg,
 	.batch_rows = PG_BATCH,
-	.sums_rows = 16000, /* a flush is some ten statements: 4 times fewer of them for 6 MiB */
+	.sums_rows = 16000, /* a statement or two a table each write: 4 times fewer of them for 6 MiB */
 	.close = pg_close,
 	.exec = pg_exec,
 	.table_columns = pg_table_columns,
