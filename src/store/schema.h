@@ -25,6 +25,7 @@ struct schema_dialect {
 				     * natural key a UNIQUE constraint; else the key is the
 				     * primary key and nw_seq has an index */
 	const char *extra_setup;    /* run once by the system migrations */
+	const char *seq_cache;      /* change numbers handed out a block at a time (migration 8) */
 	const char *sums_suffix;    /* tables of sums: clustered by their key where the backend can */
 };
 
