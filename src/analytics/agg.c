@@ -727,7 +727,7 @@ static int load_attrs(struct agg *g, struct store *st, struct batch *b)
 		n = b->nsy - i < LOOKUP_CHUNK ? b->nsy - i : LOOKUP_CHUNK;
 		for (j = 0; j < n; j++)
 			sy_key(&b->sy[i + j], &keys[2 * j]);
-		if ((rc = store_ref_lookup_many(g->stu_ref, n, keys, found, fetched)))
+		if ((rc = store_ref_lookup_many(g->stu_ref, n, keys, NULL, found, fetched)))
 			return rc;
 		for (j = 0; j < n; j++) {
 			struct sy *y = &b->sy[i + j];
@@ -1330,7 +1330,7 @@ static int lookup_schools(struct agg *g, struct store *st, char (*codes)[16], si
 			keys[j].s = codes[i + j];
 			keys[j].n = strlen(codes[i + j]);
 		}
-		if ((rc = store_ref_lookup_many(g->sch_ref, m, keys, found, fetched)))
+		if ((rc = store_ref_lookup_many(g->sch_ref, m, keys, NULL, found, fetched)))
 			return rc;
 		for (j = 0; j < m; j++) {
 			if (found[j])

@@ -65,6 +65,8 @@ struct fkstate {
  * them up. */
 struct chunk_keys {
 	struct val_value *keys;    /* nkeys, fkstate.nkey values each */
+	struct val_value *near;    /* nkeys, the fk's nmatch values each: where the key's
+				    * first row says the referenced row is (store_ref_near) */
 	int *row_key;              /* per row: its key's index, -1 none */
 	size_t nkeys;
 };
@@ -577,10 +579,13 @@ static int chunk_keys(struct ifile *fi, const struct fkstate *fs, struct chunk *
 	size_t i, k, nslot = 2 * fi->chunk_rows;
 	int *slot = fi->key_slot;
 
+	size_t nnear = fs->fk ? fs->fk->nmatch : 0;
+
 	ck->nkeys = 0;
 	ck->keys = arena_alloc(&ch->mem, (ch->nrows ? ch->nrows : 1) * fs->nkey * sizeof *ck->keys);
 	ck->row_key = arena_alloc(&ch->mem, (ch->nrows ? ch->nrows : 1) * sizeof *ck->row_key);
-	if (!ck->keys || !ck->row_key)
+	ck->near = nnear ? arena_alloc(&ch->mem, (ch->nrows ? ch->nrows : 1) * nnear * sizeof *ck->near) : NULL;
+	if (!ck->keys || !ck->row_key || (nnear && !ck->near))
 		return NAWAT_ENOMEM;
 	for (i = 0; i < nslot; i++)
 		slot[i] = -1;
@@ -606,6 +611,14 @@ static int chunk_keys(struct ifile *fi, const struct fkstate *fs, struct chunk *
 				slot[pos] = (int)ck->nkeys;
 				for (k = 0; k < fs->nkey; k++)
 					ck->keys[ck->nkeys * fs->nkey + k] = r->vals[fs->key_fields[k]];
+				/* (a value in error says nothing) */
+				for (k = 0; k < nnear; k++) {
+					struct val_value *v = &ck->near[ck->nkeys * nnear + k];
+
+					*v = r->vals[fs->fk->match_field[k]];
+					if (field_has_error(r, fs->fk->match_field[k]))
+						v->state = VAL_ABSENT;
+				}
 				ck->row_key[i] = (int)ck->nkeys++;
 				break;
 			}
@@ -623,7 +636,7 @@ static int prefetch(struct fkstate *fs, const struct chunk_keys *ck)
 {
 	if (!ck->nkeys)
 		return 0;
-	return store_ref_lookup_many(fs->ref, ck->nkeys, ck->keys, fs->found, fs->fetched);
+	return store_ref_lookup_many(fs->ref, ck->nkeys, ck->keys, ck->near, fs->found, fs->fetched);
 }
 
 static int check_refs(struct ifile *fi, struct chunk *ch)
@@ -1194,6 +1207,11 @@ static int run_file(struct imp *im, struct imp_file *f, int64_t sub_id, struct i
 			*im->err = im->st->err;
 			goto out;
 		}
+		/* the referenced row is where the row says (a school's
+		 * results ask for its students together); the target, written
+		 * before, does not change meanwhile (store_ref_near) */
+		if (fk->nmatch && fk->target != fi.ds)
+			store_ref_near(fi.fks[i].ref, fk->match_target_field, fk->nmatch);
 	}
 	/* the field a scope is checked on: a school's own code; for an area its
 	 * area_code, or else the area of the row's school */

@@ -373,16 +373,16 @@ static int keep_copy(struct arena *a, struct val_value *v)
 	return 0;
 }
 
-int store_ref_lookup_many(struct store_ref *r, size_t n, const struct val_value *keys, int *found,
-			  struct val_value *fetched)
+int store_ref_lookup_many(struct store_ref *r, size_t n, const struct val_value *keys,
+			  const struct val_value *near, int *found, struct val_value *fetched)
 {
 	struct arena *a = r->many_mem;
 	size_t i, j, nkey = r->target->nkey;
 	int rc;
 
 	if (r->st->ops->ref_lookup_many)
-		return r->st->ops->ref_lookup_many(r, n, keys, found, fetched);
-	/* one lookup at a time; the answers are copied, as the next overwrites */
+		return r->st->ops->ref_lookup_many(r, n, keys, near, found, fetched);
+	/* one lookup at a time (by key: near is no help); the answers are copied, as the next overwrites */
 	if (!a) {
 		if (!(a = nw_malloc(sizeof *a)))
 			return err_generic(&r->st->err, NAWAT_ENOMEM);

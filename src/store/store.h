@@ -51,6 +51,8 @@ struct store_ref {
 	const struct std_dataset *target;
 	size_t nfetch;
 	void *many_mem;       /* the store layer's copies for ref_lookup_many */
+	const int *near;      /* store_ref_near: fields of target, nnear of them */
+	size_t nnear;
 };
 struct store_scan {
 	struct store *st;
@@ -199,9 +201,10 @@ struct store_ops {
 	int (*ref_lookup)(struct store_ref *r, const struct val_value *key, int *found,
 			  struct val_value *fetched);
 	/* n lookups at once (a server backend makes them one round trip); NULL
-	 * = the store layer loops ref_lookup. */
-	int (*ref_lookup_many)(struct store_ref *r, size_t n, const struct val_value *keys, int *found,
-			       struct val_value *fetched);
+	 * = the store layer loops ref_lookup.  near: NULL, or each key's values
+	 * of r->near (see store_ref_near). */
+	int (*ref_lookup_many)(struct store_ref *r, size_t n, const struct val_value *keys,
+			       const struct val_value *near, int *found, struct val_value *fetched);
 	void (*ref_close)(struct store_ref *r);
 
 	int (*scan_open)(struct store *st, const struct std_dataset *ds, const struct store_query *q,
@@ -410,10 +413,24 @@ static inline int store_ref_lookup(struct store_ref *r, const struct val_value *
 	return r->st->ops->ref_lookup(r, key, found, fetched);
 }
 /* n keys (n * nkey values, key after key); found[i] and fetched (n * nfetch
- * values) are filled.  Fetched values stay valid until the next call. */
+ * values) are filled.  Fetched values stay valid until the next call.
+ * near: NULL, or n * r->nnear values, each key's values of the fields named
+ * by store_ref_near (unset: not known). */
 void store_ref_base_release(struct store_ref *r);
-int store_ref_lookup_many(struct store_ref *r, size_t n, const struct val_value *keys, int *found,
-			  struct val_value *fetched);
+int store_ref_lookup_many(struct store_ref *r, size_t n, const struct val_value *keys,
+			  const struct val_value *near, int *found, struct val_value *fetched);
+/* The rows a lookup asks for at once usually share their values of these
+ * fields of the target with many others asked for with them (a school's
+ * results come together, and so ask for that school's students): the
+ * caller gives each key's values of them (store_ref_lookup_many's near),
+ * and a backend may read the rows that have those values first, from one
+ * range of an index, instead of a key at a time.  The answers are the same.
+ * fields stays the caller's until the ref is closed. */
+static inline void store_ref_near(struct store_ref *r, const int *fields, size_t n)
+{
+	r->near = fields;
+	r->nnear = n;
+}
 static inline void store_ref_close(struct store_ref *r)
 {
 	if (r)

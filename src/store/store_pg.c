@@ -309,6 +309,16 @@ static void param_text(struct params *p, const char *s, size_t n)
 	p->n++;
 }
 
+/* A text parameter that refers to s, which outlives the statement (a big
+ * array literal is not copied). */
+static void param_ref(struct params *p, const char *s, size_t n)
+{
+	p->v[p->n] = s;
+	p->len[p->n] = (int)n;
+	p->fmt[p->n] = 0;
+	p->n++;
+}
+
 static void param_int(struct params *p, int64_t v)
 {
 	char num[32];
@@ -1231,14 +1241,21 @@ static int apply(struct store *st, const char *sql, int64_t sub_id, const int *l
 	return rc;
 }
 
-/* Same key twice in one batch: the later rows are duplicates. */
-static int key_equal(const struct std_dataset *ds, const struct val_value *a, const struct val_value *b)
+/* Key values of a row (packed 0: v[ds->key[k]]) or a key alone (packed 1: v[k]). */
+static const struct val_value *key_val(const struct std_dataset *ds, const struct val_value *v, int packed, size_t k)
+{
+	return packed ? &v[k] : &v[ds->key[k]];
+}
+
+/* Whether two keys are the same (a the way packed_a says, b likewise). */
+static int key_equal(const struct std_dataset *ds, const struct val_value *a, int packed_a,
+		     const struct val_value *b, int packed_b)
 {
 	size_t k;
 
 	for (k = 0; k < ds->nkey; k++) {
 		const struct std_field *f = &ds->fields[ds->key[k]];
-		const struct val_value *x = &a[ds->key[k]], *y = &b[ds->key[k]];
+		const struct val_value *x = key_val(ds, a, packed_a, k), *y = key_val(ds, b, packed_b, k);
 
 		if (f->type == STD_INTEGER && !f->pii ? x->i != y->i : (x->n != y->n || memcmp(x->s, y->s, x->n)))
 			return 0;
@@ -1246,14 +1263,14 @@ static int key_equal(const struct std_dataset *ds, const struct val_value *a, co
 	return 1;
 }
 
-static uint64_t key_hash(const struct std_dataset *ds, const struct val_value *v)
+static uint64_t key_hash(const struct std_dataset *ds, const struct val_value *v, int packed)
 {
 	uint64_t h = 1469598103934665603ULL;
 	size_t k, i;
 
 	for (k = 0; k < ds->nkey; k++) {
 		const struct std_field *f = &ds->fields[ds->key[k]];
-		const struct val_value *x = &v[ds->key[k]];
+		const struct val_value *x = key_val(ds, v, packed, k);
 
 		if (f->type == STD_INTEGER && !f->pii)
 			h = (h ^ (uint64_t)x->i) * 1099511628211ULL;
@@ -1371,9 +1388,9 @@ static int put_batch(struct pg_writer *w, struct store_row *rows, size_t n)
 		slot[i] = -1;
 	/* the first occurrence of each key; later ones are duplicates */
 	for (i = 0; i < n; i++) {
-		size_t pos = key_hash(ds, rows[i].vals) % nslot;
+		size_t pos = key_hash(ds, rows[i].vals, 0) % nslot;
 
-		while (slot[pos] >= 0 && !key_equal(ds, rows[slot[pos]].vals, rows[i].vals))
+		while (slot[pos] >= 0 && !key_equal(ds, rows[slot[pos]].vals, 0, rows[i].vals, 0))
 			pos = (pos + 1) % nslot;
 		if (slot[pos] >= 0) {
 			rows[i].result = STORE_DUPLICATE;
@@ -1415,12 +1432,8 @@ static int put_batch(struct pg_writer *w, struct store_row *rows, size_t n)
 		struct params p;
 
 		params_init(&p);
-		for (k = 0; k <= ds->nkey; k++) {
-			p.v[p.n] = buf_str(&arr[k]);
-			p.len[p.n] = (int)arr[k].len;
-			p.fmt[p.n] = 0;
-			p.n++;
-		}
+		for (k = 0; k <= ds->nkey; k++)
+			param_ref(&p, buf_str(&arr[k]), arr[k].len);
 		res = run(st, w->sql_undelete, &p);
 		params_release(&p);
 		rc = ok(res) ? 0 : pgerr(st, res, "deletions");
@@ -1435,12 +1448,8 @@ static int put_batch(struct pg_writer *w, struct store_row *rows, size_t n)
 		struct params p;
 
 		params_init(&p);
-		for (k = 0; k <= ds->nkey; k++) {
-			p.v[p.n] = buf_str(&arr[k]);
-			p.len[p.n] = (int)arr[k].len;
-			p.fmt[p.n] = 0;
-			p.n++;
-		}
+		for (k = 0; k <= ds->nkey; k++)
+			param_ref(&p, buf_str(&arr[k]), arr[k].len);
 		res = run(st, w->sql_probe, &p);
 		params_release(&p);
 		if (!ok(res)) {
@@ -1719,15 +1728,31 @@ out:
 
 /* ---- lookups ---- */
 
+#define NEAR_READS 32 /* reads near kept at most (see near_read) */
+
 struct pg_ref {
 	struct store_ref base;
 	const struct std_dataset *ds;
 	const int *fetch;
 	size_t nfetch;
 	char *sql_one, *sql_many;
+	char *sql_near;          /* the read by the near fields (store_ref_near) */
+	int near_ok;             /* 0 not known yet; 1 an index leads with them; -1 not,
+				  * or a read near did not pay */
 	PGresult *last;          /* the fetched values point into it */
+	struct near_read {       /* and into these: the rows of some places */
+		PGresult *res;
+		size_t nrows;
+		char **places;
+		size_t nplaces;
+	} reads[NEAR_READS];
+	size_t nreads, kept_rows;
 	struct arena mem;
+	int *slot, *left;        /* a batch's keys by hash; those left to look up by key */
+	size_t cap;              /* (of left; slot has twice as many) */
 };
+
+static void near_drop_all(struct pg_ref *r);
 
 static void pg_ref_close(struct store_ref *br)
 {
@@ -1737,8 +1762,12 @@ static void pg_ref_close(struct store_ref *br)
 		return;
 	store_ref_base_release(&r->base);
 	PQclear(r->last);
+	near_drop_all(r);
 	nw_free(r->sql_one);
 	nw_free(r->sql_many);
+	nw_free(r->sql_near);
+	nw_free(r->slot);
+	nw_free(r->left);
 	arena_release(&r->mem);
 	nw_free(r);
 }
@@ -1883,51 +1912,59 @@ static int array_elem(struct buf *b, const struct std_field *f, const struct val
 	return text_elem(b, v->s, v->n);
 }
 
-static int pg_ref_lookup_many(struct store_ref *br, size_t n, const struct val_value *keys, int *found,
-			      struct val_value *fetched)
+/* The keys of a batch, key after key (those of left[0..n), or all), as
+ * arrays: arr[0] their positions in the batch, arr[1 + k] key field k. */
+static int key_arrays_of(const struct std_dataset *ds, size_t n, const struct val_value *keys, const int *left,
+			 struct buf *arr)
 {
-	struct pg_ref *r = (struct pg_ref *)br;
-	const struct std_dataset *ds = r->ds;
-	struct buf arr[1 + 8];
-	struct params p;
 	size_t i, k;
 	int rc = 0;
 
-	if (ds->nkey > 8)
-		return err_msg(&br->st->err, NAWAT_ELIMIT, "คีย์ยาวเกินไป", "key too long");
-	for (k = 0; k <= ds->nkey; k++) {
-		buf_init(&arr[k], (size_t)1 << 28);
-		rc = rc ? rc : buf_putc(&arr[k], '{');
-	}
+	for (k = 0; k <= ds->nkey && !rc; k++)
+		rc = buf_putc(&arr[k], '{');
 	for (i = 0; i < n && !rc; i++) {
-		rc = buf_printf(&arr[0], "%s%zu", i ? "," : "", i);
+		size_t at = left ? (size_t)left[i] : i;
+
+		rc = buf_printf(&arr[0], "%s%zu", i ? "," : "", at);
 		for (k = 0; k < ds->nkey && !rc; k++) {
 			if (i)
 				rc = buf_putc(&arr[k + 1], ',');
 			if (!rc)
-				rc = array_elem(&arr[k + 1], &ds->fields[ds->key[k]], &keys[i * ds->nkey + k]);
+				rc = array_elem(&arr[k + 1], &ds->fields[ds->key[k]], &keys[at * ds->nkey + k]);
 		}
-		found[i] = 0;
 	}
-	params_init(&p);
-	for (k = 0; k <= ds->nkey && !rc; k++) {
+	for (k = 0; k <= ds->nkey && !rc; k++)
 		rc = buf_putc(&arr[k], '}');
-		p.v[p.n] = buf_str(&arr[k]);
-		p.len[p.n] = (int)arr[k].len;
-		p.fmt[p.n] = 0;
-		p.n++;
-	}
+	return rc;
+}
+
+/* Looks up by key the n keys of left (or all n): one query. */
+static int lookup_by_key(struct pg_ref *r, size_t n, const struct val_value *keys, const int *left, size_t nall,
+			 int *found, struct val_value *fetched)
+{
+	const struct std_dataset *ds = r->ds;
+	struct store *st = r->base.st;
+	struct buf arr[1 + 8];
+	struct params p;
+	size_t i, k;
+	int rc;
+
+	for (k = 0; k <= ds->nkey; k++)
+		buf_init(&arr[k], (size_t)1 << 28);
+	rc = key_arrays_of(ds, n, keys, left, arr);
+	params_init(&p);
+	for (k = 0; k <= ds->nkey && !rc; k++)
+		param_ref(&p, buf_str(&arr[k]), arr[k].len);
 	if (!rc) {
 		PQclear(r->last);
-		r->last = run(br->st, r->sql_many, &p);
+		r->last = run(st, r->sql_many, &p);
 		if (!ok(r->last)) {
-			rc = pgerr(br->st, r->last, "lookup");
+			rc = pgerr(st, r->last, "lookup");
 		} else {
-			arena_reset(&r->mem);
 			for (i = 0; i < (size_t)PQntuples(r->last); i++) {
 				size_t at = strtoul(PQgetvalue(r->last, (int)i, 0), NULL, 10);
 
-				if (at >= n)
+				if (at >= nall)
 					continue;
 				found[at] = 1;
 				if (r->nfetch)
@@ -1936,12 +1973,374 @@ static int pg_ref_lookup_many(struct store_ref *br, size_t n, const struct val_v
 			}
 		}
 	} else {
-		rc = err_generic(&br->st->err, NAWAT_ENOMEM);
+		rc = err_generic(&st->err, NAWAT_ENOMEM);
 	}
 	params_release(&p);
 	for (k = 0; k <= ds->nkey; k++)
 		buf_release(&arr[k]);
 	return rc;
+}
+
+/* Reads near (store_ref_near): a batch's keys are looked for among the
+ * rows of the places (values of the near field) their rows name, read by
+ * an index that leads with that field, each place once while the batches
+ * go on asking for it: a school's results ask for its students over a few
+ * batches, and each student is read once instead of looked up by key (a
+ * fifth of the server's time of a first load of results).  The rows read
+ * stay for the next batch: the target does not change while the ref is open
+ * (an import refers to data sets written before).  It stops for the ref,
+ * leaving every key to the lookup by key, when it does not pay: a batch's
+ * keys spread over more places than one in NEAR_SPREAD, a read of more than
+ * NEAR_ROWS rows, fewer than half of a batch's keys where their rows say.
+ * Only for one near field of text (a school's code, an area's); a key field
+ * with at most NEAR_FEW values in a batch narrows the read (a year). */
+#define NEAR_MIN_KEYS 16
+#define NEAR_SPREAD 8
+#define NEAR_ROWS 16384
+#define NEAR_FEW 8
+
+/* Whether the table has an index that leads with the near field (else a
+ * read would go through the table), and the read's SQL:
+ *   SELECT key columns, fetched columns FROM t WHERE t.near = ANY ($1)
+ *     AND (cardinality ($2) = 0 OR t.key1 = ANY ($2)) ... LIMIT $last
+ * (a key field's array is left empty when it has too many values to help). */
+static int near_prepare(struct pg_ref *r)
+{
+	const struct std_dataset *ds = r->ds;
+	const struct std_field *nf = &ds->fields[r->base.near[0]];
+	struct store *st = r->base.st;
+	PGresult *res;
+	struct buf b;
+	char col[64];
+	size_t i, w;
+	int rc;
+
+	r->near_ok = -1;
+	/* (keys are matched as the server writes them: text and integers only) */
+	for (i = 0; i < ds->nkey; i++)
+		if (!ds->fields[ds->key[i]].pii && ds->fields[ds->key[i]].type != STD_STRING &&
+		    ds->fields[ds->key[i]].type != STD_INTEGER)
+			return 0;
+	if (r->base.nnear != 1 || nf->pii || nf->type != STD_STRING)
+		return 0;
+	buf_init(&b, 1 << 14);
+	if (buf_printf(&b,
+		       "SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = "
+		       "i.indkey[0] WHERE i.indrelid = '%s'::regclass AND a.attname = '%s' LIMIT 1",
+		       ds->name, schema_col(nf, 0, col, sizeof col))) {
+		buf_release(&b);
+		return err_generic(&st->err, NAWAT_ENOMEM);
+	}
+	res = run(st, buf_str(&b), NULL);
+	if (!ok(res)) {
+		rc = pgerr(st, res, "lookup");
+		PQclear(res);
+		buf_release(&b);
+		return rc;
+	}
+	i = (size_t)PQntuples(res);
+	PQclear(res);
+	if (!i) {
+		buf_release(&b);
+		return 0;
+	}
+	buf_reset(&b);
+	rc = buf_puts(&b, "SELECT ");
+	for (i = 0; i < ds->nkey && !rc; i++)
+		rc = buf_printf(&b, "%st.%s", i ? ", " : "", schema_col(&ds->fields[ds->key[i]], 0, col, sizeof col));
+	for (i = 0; i < r->nfetch && !rc; i++)
+		for (w = 0; w < schema_ncols(&ds->fields[r->fetch[i]]) && !rc; w++)
+			rc = buf_printf(&b, ", t.%s", schema_col(&ds->fields[r->fetch[i]], (int)w, col, sizeof col));
+	rc = rc || buf_printf(&b, " FROM %s t WHERE t.%s = ANY ($1::text[])", ds->name,
+			      schema_col(nf, 0, col, sizeof col));
+	for (i = 0; i < ds->nkey && !rc; i++) {
+		const struct std_field *f = &ds->fields[ds->key[i]];
+
+		rc = buf_printf(&b, " AND (cardinality ($%zu::%s[]) = 0 OR t.%s = ANY ($%zu::%s[]))", i + 2,
+				array_type(f), schema_col(f, 0, col, sizeof col), i + 2, array_type(f));
+	}
+	rc = rc || buf_printf(&b, " LIMIT $%zu", ds->nkey + 2);
+	if (rc || !(r->sql_near = buf_detach(&b, NULL))) {
+		buf_release(&b);
+		return err_generic(&st->err, NAWAT_ENOMEM);
+	}
+	r->near_ok = 1;
+	return 0;
+}
+
+/* A row's key from its first columns (one a field: personal data by its hash). */
+static void read_key(PGresult *res, int row, const struct std_dataset *ds, struct val_value *out, struct arena *a)
+{
+	size_t k;
+
+	for (k = 0; k < ds->nkey; k++) {
+		const struct std_field *f = &ds->fields[ds->key[k]];
+		const char *t = PQgetvalue(res, row, (int)k);
+		struct val_value *v = &out[k];
+
+		memset(v, 0, sizeof *v);
+		v->state = VAL_SET;
+		if (f->pii) {
+			v->s = (const char *)unhex(a, t, &v->n);
+		} else if (f->type == STD_INTEGER) {
+			val_parse_int(t, strlen(t), &v->i);
+		} else {
+			v->s = t;
+			v->n = (size_t)PQgetlength(res, row, (int)k);
+		}
+	}
+}
+
+static int same_bytes(const struct val_value *a, const struct val_value *b)
+{
+	return a->n == b->n && !memcmp(a->s, b->s, a->n);
+}
+
+/* The distinct values of field f among vals[i * stride] (i < n), at most
+ * max (*count is max + 1 when there are more), into out (indexes into vals). */
+static size_t distinct_of(const struct std_field *f, const struct val_value *vals, size_t stride, size_t n,
+			  size_t max, int *out)
+{
+	size_t i, j, m = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct val_value *v = &vals[i * stride];
+
+		if (v->state != VAL_SET)
+			continue;
+		for (j = 0; j < m; j++) {
+			const struct val_value *u = &vals[(size_t)out[j] * stride];
+
+			if (f->type == STD_INTEGER && !f->pii ? u->i == v->i : same_bytes(u, v))
+				break;
+		}
+		if (j < m)
+			continue;
+		if (m == max)
+			return max + 1;
+		out[m++] = (int)i;
+	}
+	return m;
+}
+
+static void near_drop(struct pg_ref *r, size_t i)
+{
+	size_t k;
+
+	PQclear(r->reads[i].res);
+	for (k = 0; k < r->reads[i].nplaces; k++)
+		nw_free(r->reads[i].places[k]);
+	nw_free(r->reads[i].places);
+	r->kept_rows -= r->reads[i].nrows;
+	r->reads[i] = r->reads[--r->nreads];
+}
+
+static void near_drop_all(struct pg_ref *r)
+{
+	while (r->nreads)
+		near_drop(r, r->nreads - 1);
+}
+
+/* Whether a read kept has the place v. */
+static int near_has(const struct pg_ref *r, const struct val_value *v)
+{
+	size_t i, k;
+
+	for (i = 0; i < r->nreads; i++)
+		for (k = 0; k < r->reads[i].nplaces; k++)
+			if (strlen(r->reads[i].places[k]) == v->n && !memcmp(r->reads[i].places[k], v->s, v->n))
+				return 1;
+	return 0;
+}
+
+/* Reads the places of the batch (near, its keys' places) that no read
+ * kept has; the reads of places the batch does not name go. */
+static int near_read(struct pg_ref *r, size_t n, const struct val_value *keys, const struct val_value *near,
+		     size_t nplaces)
+{
+	const struct std_dataset *ds = r->ds;
+	const struct std_field *nf = &ds->fields[r->base.near[0]];
+	struct store *st = r->base.st;
+	struct near_read *rd;
+	struct buf arr[1 + 8];
+	struct params p;
+	size_t i, k, m, nnew = 0;
+	int *place = r->left, rc = 0, keep;
+
+	for (i = r->nreads; i-- > 0;) {
+		for (k = 0, keep = 0; k < r->reads[i].nplaces && !keep; k++)
+			for (m = 0; m < nplaces && !keep; m++) {
+				const struct val_value *v = &near[place[m]];
+
+				keep = strlen(r->reads[i].places[k]) == v->n && !memcmp(r->reads[i].places[k], v->s, v->n);
+			}
+		if (!keep)
+			near_drop(r, i);
+	}
+	if (r->nreads == NEAR_READS || r->kept_rows > NEAR_ROWS)
+		near_drop_all(r);
+	for (k = 0; k <= ds->nkey; k++)
+		buf_init(&arr[k], (size_t)1 << 28);
+	rd = &r->reads[r->nreads];
+	memset(rd, 0, sizeof *rd);
+	rc = buf_putc(&arr[0], '{');
+	for (m = 0; m < nplaces && !rc; m++) {
+		const struct val_value *v = &near[place[m]];
+
+		if (near_has(r, v))
+			continue;
+		rc = (nnew && buf_putc(&arr[0], ',')) || array_elem(&arr[0], nf, v);
+		place[nnew++] = place[m];
+	}
+	rc = rc || buf_putc(&arr[0], '}');
+	/* a key field with few values narrows the read */
+	for (k = 0; k < ds->nkey && !rc && nnew; k++) {
+		const struct std_field *f = &ds->fields[ds->key[k]];
+		int few[NEAR_FEW];
+		size_t nfew = distinct_of(f, &keys[k], ds->nkey, n, NEAR_FEW, few);
+
+		rc = buf_putc(&arr[k + 1], '{');
+		for (m = 0; m < nfew && nfew <= NEAR_FEW && !rc; m++)
+			rc = (m && buf_putc(&arr[k + 1], ',')) ||
+			     array_elem(&arr[k + 1], f, &keys[(size_t)few[m] * ds->nkey + k]);
+		rc = rc || buf_putc(&arr[k + 1], '}');
+	}
+	if (rc || !nnew)
+		goto out;
+	rd->places = nw_calloc(nnew, sizeof *rd->places);
+	for (m = 0; rd->places && m < nnew; m++) {
+		const struct val_value *v = &near[place[m]];
+
+		if (!(rd->places[m] = nw_strndup(v->s, v->n)))
+			break;
+		rd->nplaces++;
+	}
+	if (!rd->places || rd->nplaces < nnew) {
+		rc = 1;
+		goto out;
+	}
+	params_init(&p);
+	for (k = 0; k <= ds->nkey; k++)
+		param_ref(&p, buf_str(&arr[k]), arr[k].len);
+	param_int(&p, NEAR_ROWS + 1);
+	rd->res = run(st, r->sql_near, &p);
+	params_release(&p);
+	r->nreads++;
+	if (!ok(rd->res)) {
+		rc = pgerr(st, rd->res, "lookup");
+		near_drop(r, r->nreads - 1);
+		goto out_err;
+	}
+	rd->nrows = (size_t)PQntuples(rd->res);
+	r->kept_rows += rd->nrows;
+	if (rd->nrows > NEAR_ROWS) { /* too many to keep: by key */
+		near_drop_all(r);
+		r->near_ok = -1;
+	}
+out:
+	if (rc) {
+		if (rd->places) {
+			for (m = 0; m < rd->nplaces; m++)
+				nw_free(rd->places[m]);
+			nw_free(rd->places);
+		}
+		rc = err_generic(&st->err, NAWAT_ENOMEM);
+	}
+out_err:
+	for (k = 0; k <= ds->nkey; k++)
+		buf_release(&arr[k]);
+	return rc;
+}
+
+/* Looks the batch's keys up among the rows read near them (found, fetched). */
+static int lookup_near(struct pg_ref *r, size_t n, const struct val_value *keys, const struct val_value *near,
+		       int *found, struct val_value *fetched)
+{
+	const struct std_dataset *ds = r->ds;
+	size_t nslot = 2 * n, i, j, nplaces, hits = 0;
+	struct val_value key[8];
+	int rc;
+
+	nplaces = distinct_of(&ds->fields[r->base.near[0]], near, 1, n, n / NEAR_SPREAD, r->left);
+	if (nplaces > n / NEAR_SPREAD) {
+		near_drop_all(r);
+		r->near_ok = -1; /* spread over too many places */
+		return 0;
+	}
+	if (!nplaces)
+		return 0; /* no place known: all by key */
+	if ((rc = near_read(r, n, keys, near, nplaces)) || r->near_ok < 0)
+		return rc;
+	/* the batch's keys by hash, then each row read to its key */
+	for (i = 0; i < nslot; i++)
+		r->slot[i] = -1;
+	for (i = 0; i < n; i++) {
+		size_t pos = key_hash(ds, &keys[i * ds->nkey], 1) % nslot;
+
+		while (r->slot[pos] >= 0)
+			pos = (pos + 1) % nslot;
+		r->slot[pos] = (int)i;
+	}
+	for (j = 0; j < r->nreads; j++) {
+		PGresult *res = r->reads[j].res;
+
+		for (i = 0; i < r->reads[j].nrows; i++) {
+			size_t pos;
+
+			read_key(res, (int)i, ds, key, &r->mem);
+			for (pos = key_hash(ds, key, 1) % nslot; r->slot[pos] >= 0; pos = (pos + 1) % nslot) {
+				size_t at = (size_t)r->slot[pos];
+
+				if (found[at] || !key_equal(ds, &keys[at * ds->nkey], 1, key, 1))
+					continue;
+				found[at] = 1;
+				hits++;
+				if (r->nfetch)
+					read_fields(res, (int)i, (int)ds->nkey, ds, r->fetch, r->nfetch,
+						    &fetched[at * r->nfetch], &r->mem);
+				break;
+			}
+		}
+	}
+	if (hits < n / 2) { /* the keys are not where their rows say */
+		near_drop_all(r);
+		r->near_ok = -1;
+	}
+	return 0;
+}
+
+static int pg_ref_lookup_many(struct store_ref *br, size_t n, const struct val_value *keys,
+			      const struct val_value *near, int *found, struct val_value *fetched)
+{
+	struct pg_ref *r = (struct pg_ref *)br;
+	const struct std_dataset *ds = r->ds;
+	size_t i, nleft = 0;
+	int rc;
+
+	if (ds->nkey > 8)
+		return err_msg(&br->st->err, NAWAT_ELIMIT, "คีย์ยาวเกินไป", "key too long");
+	arena_reset(&r->mem);
+	for (i = 0; i < n; i++)
+		found[i] = 0;
+	if (!near || !br->nnear || n < NEAR_MIN_KEYS || r->near_ok < 0)
+		return lookup_by_key(r, n, keys, NULL, n, found, fetched);
+	if (n > r->cap) {
+		nw_free(r->slot);
+		nw_free(r->left);
+		r->slot = nw_malloc(2 * n * sizeof *r->slot);
+		r->left = nw_malloc(n * sizeof *r->left);
+		r->cap = r->slot && r->left ? n : 0;
+		if (!r->cap)
+			return err_generic(&br->st->err, NAWAT_ENOMEM);
+	}
+	if ((!r->near_ok && (rc = near_prepare(r))) ||
+	    (r->near_ok > 0 && (rc = lookup_near(r, n, keys, near, found, fetched))))
+		return rc;
+	/* the rest by key (a row whose reference is not where it says) */
+	for (i = 0; i < n; i++)
+		if (!found[i])
+			r->left[nleft++] = (int)i;
+	return nleft ? lookup_by_key(r, nleft, keys, r->left, n, found, fetched) : 0;
 }
 
 /* ---- prefixes and sums (the observer's reads and writes) ---- */
@@ -1993,10 +2392,7 @@ static int pg_scan_prefix_many(struct store *st, const struct std_dataset *ds, s
 	}
 	for (k = 0; k <= nprefix && !rc; k++) {
 		rc = buf_putc(&arr[k], '}');
-		p.v[p.n] = buf_str(&arr[k]);
-		p.len[p.n] = (int)arr[k].len;
-		p.fmt[p.n] = 0;
-		p.n++;
+		param_ref(&p, buf_str(&arr[k]), arr[k].len);
 	}
 	vals = nw_calloc(ds->nfields, sizeof *vals);
 	if (rc || !vals) {
@@ -2176,10 +2572,7 @@ static int pg_sums_get_many(struct store *st, const struct schema_sums *t, size_
 	}
 	for (k = 0; k <= t->nkey && !rc; k++) {
 		rc = buf_putc(&arr[k], '}');
-		p.v[p.n] = buf_str(&arr[k]);
-		p.len[p.n] = (int)arr[k].len;
-		p.fmt[p.n] = 0;
-		p.n++;
+		param_ref(&p, buf_str(&arr[k]), arr[k].len);
 	}
 	if (rc) {
 		rc = err_generic(&st->err, NAWAT_ENOMEM);

@@ -1025,6 +1025,123 @@ static void test_concurrent_same_keys(void **state)
 	store_close(st);
 }
 
+/* A student's key (citizen ID number v, 2567) for the lookups, its hash in h. */
+static void student_key(int v, unsigned char h[PII_HASH_LEN], struct val_value *k)
+{
+	char id[14];
+
+	student_id(v, id);
+	pii_hash(key, id, 13, h);
+	memset(k, 0, 2 * sizeof *k);
+	k[0].state = VAL_SET;
+	k[0].s = (const char *)h;
+	k[0].n = PII_HASH_LEN;
+	k[1].state = VAL_SET;
+	k[1].i = 2567;
+	k[1].d = 2567;
+}
+
+static void text_val(const char *s, struct val_value *v)
+{
+	memset(v, 0, sizeof *v);
+	v->state = VAL_SET;
+	v->s = s;
+	v->n = strlen(s);
+}
+
+/* A lookup told where its rows are (store_ref_near: a student's school)
+ * answers as one by key, batch after batch (the rows read stay for the
+ * next): keys where their rows say, keys at another school (a school that
+ * mismatches), keys not stored, keys whose school is not known, and last a
+ * batch spread over more schools than the read near pays for.  On
+ * PostgreSQL the first two batches are read near, the rest by key. */
+static void test_lookup_near(void **state)
+{
+	enum { N = 64 };
+	static const char *const school[2] = { "1050140101", "1050140102" };
+	static char places[N][16];
+	const struct std_dataset *ds;
+	struct store *st = new_store();
+	struct store_ref *ref, *plain;
+	struct val_value keys[2 * N], near[N], got[2 * N], want[2 * N];
+	unsigned char hash[N][PII_HASH_LEN];
+	int fetch[2], nearf, found[N], found_plain[N], i, b, nfound;
+	char id[14];
+	struct run r;
+	FILE *fp;
+
+	(void)state;
+	write_text("schools.csv", schools_csv);
+	import(st, "schools", "schools.csv", 0, &r);
+	assert_int_equal(r.rc, 0);
+	imp_result_free(&r.res);
+	/* 60 students at each school: numbers 0..59, and 1000..1059 */
+	fp = fopen(path_of("students.csv"), "w");
+	assert_non_null(fp);
+	fputs("citizen_id,school_code,academic_year,grade_code,gender,birth_date,disadvantage,disability\n", fp);
+	for (i = 0; i < 120; i++) {
+		student_id(i < 60 ? i : 940 + i, id);
+		fprintf(fp, "%s,%s,2567,214,%d,2014-03-02,%d,0\n", id, school[i >= 60], 1 + i % 2, i % 3);
+	}
+	fclose(fp);
+	import(st, "students", "students.csv", 0, &r);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.res.total.inserted, 120);
+	imp_result_free(&r.res);
+
+	ds = std_dataset(pkg, "students");
+	fetch[0] = std_field_index(ds, "school_code", 11);
+	fetch[1] = std_field_index(ds, "disadvantage", 12);
+	nearf = fetch[0];
+	assert_int_equal(store_ref_open(st, ds, fetch, 2, &ref), 0);
+	store_ref_near(ref, &nearf, 1);
+	assert_int_equal(store_ref_open(st, ds, fetch, 2, &plain), 0);
+	for (b = 0; b < 4; b++) {
+		for (i = 0; i < N; i++) {
+			int v = b == 1 ? 1000 + i : i;
+			const char *at = school[b == 1];
+
+			if (i >= 60) { /* the other school's first four */
+				v = b == 1 ? i - 60 : 1000 + i - 60;
+				at = school[b != 1];
+			}
+			if (b == 0 && i >= 48 && i < 56)
+				v = 1000 + i - 30; /* at the other school */
+			if (b == 0 && i >= 56 && i < 60)
+				v = 5000 + i; /* not stored */
+			if (b == 3) { /* each its own place */
+				snprintf(places[i], sizeof places[i], "10501499%02d", i);
+				at = places[i];
+			}
+			student_key(v, hash[i], &keys[2 * i]);
+			text_val(at, &near[i]);
+			if (b == 0 && i >= 60)
+				near[i].state = VAL_ABSENT; /* not known */
+		}
+		assert_int_equal(store_ref_lookup_many(ref, N, keys, near, found, got), 0);
+		assert_int_equal(store_ref_lookup_many(plain, N, keys, NULL, found_plain, want), 0);
+		for (i = 0, nfound = 0; i < N; i++) {
+			assert_int_equal(found[i], found_plain[i]);
+			if (!found[i])
+				continue;
+			nfound++;
+			assert_int_equal(got[2 * i].n, want[2 * i].n);
+			assert_memory_equal(got[2 * i].s, want[2 * i].s, want[2 * i].n);
+			assert_int_equal(got[2 * i + 1].i, want[2 * i + 1].i);
+		}
+		assert_int_equal(nfound, b == 0 ? N - 4 : N);
+		if (b == 0) { /* the students of school two told school one */
+			assert_true(found[50]);
+			assert_int_equal(got[2 * 50].n, 10);
+			assert_memory_equal(got[2 * 50].s, school[1], 10);
+			assert_false(found[57]);
+		}
+	}
+	store_ref_close(ref);
+	store_ref_close(plain);
+	store_close(st);
+}
+
 /*
  * Imports into different schools do not wait for each other (PostgreSQL): B
  * starts, writes and commits while A's transaction is open and holding rows.
@@ -1110,6 +1227,7 @@ int main(void)
 		cmocka_unit_test(test_submission_schools_many),
 		cmocka_unit_test(test_concurrent_same_keys),
 		cmocka_unit_test(test_concurrent_schools),
+		cmocka_unit_test(test_lookup_near),
 		cmocka_unit_test(test_xlsx_damaged_late),
 		cmocka_unit_test(test_report_unwritable),
 	};
