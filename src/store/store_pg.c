@@ -1015,6 +1015,25 @@ static int pg_writer_finish(struct store_writer *bw)
 	return rc;
 }
 
+/* " ON CONFLICT (key) DO UPDATE SET" every column and the change's
+ * number and submission: a key someone else stored meanwhile is updated. */
+static int upsert_tail(const struct std_dataset *ds, struct buf *tail)
+{
+	char col[64];
+	size_t i, k, n = 0;
+	int rc = buf_puts(tail, " ON CONFLICT (");
+
+	for (k = 0; k < ds->nkey && !rc; k++)
+		rc = buf_printf(tail, "%s%s", k ? ", " : "", schema_col(&ds->fields[ds->key[k]], 0, col, sizeof col));
+	rc = rc || buf_puts(tail, ") DO UPDATE SET ");
+	for (i = 0; i < ds->nfields && !rc; i++)
+		for (k = 0; k < schema_ncols(&ds->fields[i]) && !rc; k++) {
+			schema_col(&ds->fields[i], (int)k, col, sizeof col);
+			rc = buf_printf(tail, "%s%s = excluded.%s", n++ ? ", " : "", col, col);
+		}
+	return rc || buf_puts(tail, ", nw_seq = excluded.nw_seq, nw_sub = excluded.nw_sub");
+}
+
 static int pg_writer_open(struct store *st, const struct std_dataset *ds, int64_t sub_id,
 			  struct store_writer **out)
 {
@@ -1088,39 +1107,23 @@ static int pg_writer_open(struct store *st, const struct std_dataset *ds, int64_
 		goto nomem;
 	w->sql_classify = buf_detach(&b, NULL);
 
-	/* new rows: all of the batch, or some; a concurrent import of the same
-	 * key makes this an update (one consistent result) */
+	/* new rows of a batch (those the probe did not find); a concurrent
+	 * import of the same key makes this an update (one consistent result) */
 	buf_init(&b, 1 << 16);
-	if (buf_printf(&b, "INSERT INTO %s (", ds->name) || cols(ds, "", &b) || buf_puts(&b, ", nw_seq, nw_sub) SELECT ") ||
-	    cols(ds, "s.", &b) || buf_printf(&b, ", nextval('nawat_seq'), $1 FROM %s s", w->stage))
-		goto nomem;
 	{
 		struct buf tail;
+		int bad;
 
 		buf_init(&tail, 1 << 16);
-		if (buf_puts(&tail, " ON CONFLICT ("))
-			goto nomem;
-		for (k = 0; k < ds->nkey; k++)
-			if (buf_printf(&tail, "%s%s", k ? ", " : "", schema_col(&ds->fields[ds->key[k]], 0, col, sizeof col)))
-				goto nomem;
-		if (buf_puts(&tail, ") DO UPDATE SET "))
-			goto nomem;
-		for (i = 0, n = 0; i < ds->nfields; i++)
-			for (k = 0; k < schema_ncols(&ds->fields[i]); k++) {
-				schema_col(&ds->fields[i], (int)k, col, sizeof col);
-				if (buf_printf(&tail, "%s%s = excluded.%s", n++ ? ", " : "", col, col))
-					goto nomem;
-			}
-		if (buf_puts(&tail, ", nw_seq = excluded.nw_seq, nw_sub = excluded.nw_sub"))
-			goto nomem;
-		buf_reset(&b);
-		if (buf_printf(&b, "INSERT INTO %s (", ds->name) || cols(ds, "", &b) ||
-		    buf_puts(&b, ", nw_seq, nw_sub) SELECT ") || cols(ds, "s.", &b) ||
-		    buf_printf(&b, ", nextval('nawat_seq'), $1 FROM %s s WHERE s.nw_i = ANY ($2::int[])%s", w->stage,
-			       buf_str(&tail)))
+		bad = upsert_tail(ds, &tail);
+		bad = bad || buf_printf(&b, "INSERT INTO %s (", ds->name) || cols(ds, "", &b) ||
+		      buf_puts(&b, ", nw_seq, nw_sub) SELECT ") || cols(ds, "s.", &b) ||
+		      buf_printf(&b, ", nextval('nawat_seq'), $1 FROM %s s WHERE s.nw_i = ANY ($2::int[])%s",
+				 w->stage, buf_str(&tail));
+		buf_release(&tail);
+		if (bad)
 			goto nomem;
 		w->sql_insert_some = buf_detach(&b, NULL);
-		buf_release(&tail);
 	}
 	/* changed rows, and unchanged ones (confirmed by this submission) */
 	buf_init(&b, 1 << 16);
@@ -2302,10 +2305,10 @@ static int lookup_near(struct pg_ref *r, size_t n, const struct val_value *keys,
 			}
 		}
 	}
-	if (hits < n / 2) { /* the keys are not where their rows say */
-		near_drop_all(r);
+	/* the keys are not where their rows say (the reads go at the next
+	 * call: what was fetched points into them) */
+	if (hits < n / 2)
 		r->near_ok = -1;
-	}
 	return 0;
 }
 
@@ -2322,6 +2325,8 @@ static int pg_ref_lookup_many(struct store_ref *br, size_t n, const struct val_v
 	arena_reset(&r->mem);
 	for (i = 0; i < n; i++)
 		found[i] = 0;
+	if (r->near_ok < 0)
+		near_drop_all(r);
 	if (!near || !br->nnear || n < NEAR_MIN_KEYS || r->near_ok < 0)
 		return lookup_by_key(r, n, keys, NULL, n, found, fetched);
 	if (n > r->cap) {

@@ -1059,7 +1059,7 @@ static void test_lookup_near(void **state)
 {
 	enum { N = 64 };
 	static const char *const school[2] = { "1050140101", "1050140102" };
-	static char places[N][16];
+	static char places[N][24];
 	const struct std_dataset *ds;
 	struct store *st = new_store();
 	struct store_ref *ref, *plain;
