@@ -190,6 +190,17 @@ static int64_t count_of(struct store *st, const char *sql)
 	return n;
 }
 
+/* Imports file into dataset, which must go in whole. */
+static void import_ok(struct store *st, const char *dataset, const char *file)
+{
+	struct run r;
+
+	import(st, dataset, file, 0, &r);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.res.total.errors, 0);
+	imp_result_free(&r.res);
+}
+
 /* A batch of new rows goes in at once until a stored key (on SQLite one
  * INSERT ... SELECT, which keeps the rows before it), then a row at a time:
  * an updated row, an unchanged one and new ones mixed within batches come
@@ -759,13 +770,9 @@ static void test_migration_seq_rowid(void **state)
 	}
 	st = new_store();
 	write_text("rs.csv", schools_csv);
-	import(st, "schools", "rs.csv", 0, &r);
-	assert_int_equal(r.rc, 0);
-	imp_result_free(&r.res);
+	import_ok(st, "schools", "rs.csv");
 	write_students("rst.csv", 50, 0);
-	import(st, "students", "rst.csv", 0, &r);
-	assert_int_equal(r.rc, 0);
-	imp_result_free(&r.res);
+	import_ok(st, "students", "rst.csv");
 	before = snapshot(st, "students");
 	feed_before = snapshot_of(st, "students", 1);
 
@@ -1025,6 +1032,37 @@ static void test_concurrent_same_keys(void **state)
 	store_close(st);
 }
 
+/* On PostgreSQL change numbers come from the sequence 1,024 at a time for
+ * each connection (system migration 8), also on a store made before that
+ * migration; numbers still rise within a submission. */
+static void test_seq_block(void **state)
+{
+	static const char *cache = "SELECT seqcache FROM pg_sequence WHERE seqrelid = 'nawat_seq'::regclass";
+	struct store *st;
+
+	(void)state;
+	if (!on_pg()) {
+		print_message("SQLite numbers changes in the process, not with a sequence\n");
+		skip();
+	}
+	st = new_store();
+	assert_int_equal(count_of(st, cache), 1024);
+	/* a store made before: a cache of one, migration 8 not applied */
+	assert_int_equal(st->ops->exec(st, "ALTER SEQUENCE nawat_seq CACHE 1"), 0);
+	assert_int_equal(st->ops->exec(st, "DELETE FROM nawat_meta WHERE name = 'system_migration_8'"), 0);
+	assert_int_equal(count_of(st, cache), 1);
+	assert_int_equal(store_migrate(st), 0);
+	assert_int_equal(count_of(st, cache), 1024);
+	/* a submission's rows: numbers above its first_seq, one each */
+	write_text("schools.csv", schools_csv);
+	import_ok(st, "schools", "schools.csv");
+	write_students("students.csv", 100, 0);
+	import_ok(st, "students", "students.csv");
+	assert_int_equal(count_of(st, "SELECT count(DISTINCT nw_seq) FROM students s JOIN submissions b ON "
+				      "b.id = s.nw_sub WHERE s.nw_seq > b.first_seq"), 100);
+	store_close(st);
+}
+
 /* A student's key (citizen ID number v, 2567) for the lookups, its hash in h. */
 static void student_key(int v, unsigned char h[PII_HASH_LEN], struct val_value *k)
 {
@@ -1228,6 +1266,7 @@ int main(void)
 		cmocka_unit_test(test_concurrent_same_keys),
 		cmocka_unit_test(test_concurrent_schools),
 		cmocka_unit_test(test_lookup_near),
+		cmocka_unit_test(test_seq_block),
 		cmocka_unit_test(test_xlsx_damaged_late),
 		cmocka_unit_test(test_report_unwritable),
 	};
