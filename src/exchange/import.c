@@ -576,10 +576,8 @@ static int row_key(const struct fkstate *fs, const struct chunk_keys *ck, const 
 static int chunk_keys(struct ifile *fi, const struct fkstate *fs, struct chunk *ch, struct chunk_keys *ck)
 {
 	const struct std_dataset *ds = fi->ds;
-	size_t i, k, nslot = 2 * fi->chunk_rows;
+	size_t i, k, nslot = 2 * fi->chunk_rows, nnear = fs->fk ? fs->fk->nmatch : 0;
 	int *slot = fi->key_slot;
-
-	size_t nnear = fs->fk ? fs->fk->nmatch : 0;
 
 	ck->nkeys = 0;
 	ck->keys = arena_alloc(&ch->mem, (ch->nrows ? ch->nrows : 1) * fs->nkey * sizeof *ck->keys);

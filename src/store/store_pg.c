@@ -407,45 +407,51 @@ static const unsigned char *unhex(struct arena *a, const char *t, size_t *n)
 }
 
 /* Reads field values from columns from col on; returns the next column. */
+/* Column col of a result into v, as column `which` of field f (which 0
+ * sets v's state; personal data: 0 its hash, 1 its sealed copy). */
+static void read_col(PGresult *res, int row, int col, const struct std_field *f, size_t which,
+		     struct val_value *v, struct arena *a)
+{
+	const char *t;
+	int dec;
+
+	if (which == 0)
+		v->state = PQgetisnull(res, row, col) ? VAL_NULL : VAL_SET;
+	if (PQgetisnull(res, row, col))
+		return;
+	t = PQgetvalue(res, row, col);
+	if (f->pii) {
+		if (which)
+			v->blob = unhex(a, t, &v->blob_n);
+		else
+			v->s = (const char *)unhex(a, t, &v->n);
+		return;
+	}
+	switch (f->type) {
+	case STD_INTEGER:
+		val_parse_int(t, strlen(t), &v->i);
+		v->d = (double)v->i;
+		break;
+	case STD_NUMBER:
+		val_parse_number(t, strlen(t), &v->d, &dec);
+		break;
+	default:
+		v->s = t;
+		v->n = (size_t)PQgetlength(res, row, col);
+	}
+}
+
 static int read_fields(PGresult *res, int row, int col, const struct std_dataset *ds, const int *fields,
 		       size_t nfields, struct val_value *out, struct arena *a)
 {
 	size_t i, w;
-	int dec;
 
 	for (i = 0; i < nfields; i++) {
 		const struct std_field *f = &ds->fields[fields ? fields[i] : (int)i];
-		struct val_value *v = &out[i];
 
-		memset(v, 0, sizeof *v);
-		for (w = 0; w < schema_ncols(f); w++, col++) {
-			const char *t;
-
-			if (w == 0)
-				v->state = PQgetisnull(res, row, col) ? VAL_NULL : VAL_SET;
-			if (PQgetisnull(res, row, col))
-				continue;
-			t = PQgetvalue(res, row, col);
-			if (f->pii) {
-				if (w)
-					v->blob = unhex(a, t, &v->blob_n);
-				else
-					v->s = (const char *)unhex(a, t, &v->n);
-				continue;
-			}
-			switch (f->type) {
-			case STD_INTEGER:
-				val_parse_int(t, strlen(t), &v->i);
-				v->d = (double)v->i;
-				break;
-			case STD_NUMBER:
-				val_parse_number(t, strlen(t), &v->d, &dec);
-				break;
-			default:
-				v->s = t;
-				v->n = (size_t)PQgetlength(res, row, col);
-			}
-		}
+		memset(&out[i], 0, sizeof out[i]);
+		for (w = 0; w < schema_ncols(f); w++, col++)
+			read_col(res, row, col, f, w, &out[i], a);
 	}
 	return col;
 }
@@ -1250,19 +1256,21 @@ static const struct val_value *key_val(const struct std_dataset *ds, const struc
 	return packed ? &v[k] : &v[ds->key[k]];
 }
 
+/* Whether two set values of field f are the same (personal data by hash). */
+static int same_val(const struct std_field *f, const struct val_value *x, const struct val_value *y)
+{
+	return f->type == STD_INTEGER && !f->pii ? x->i == y->i : x->n == y->n && !memcmp(x->s, y->s, x->n);
+}
+
 /* Whether two keys are the same (a the way packed_a says, b likewise). */
 static int key_equal(const struct std_dataset *ds, const struct val_value *a, int packed_a,
 		     const struct val_value *b, int packed_b)
 {
 	size_t k;
 
-	for (k = 0; k < ds->nkey; k++) {
-		const struct std_field *f = &ds->fields[ds->key[k]];
-		const struct val_value *x = key_val(ds, a, packed_a, k), *y = key_val(ds, b, packed_b, k);
-
-		if (f->type == STD_INTEGER && !f->pii ? x->i != y->i : (x->n != y->n || memcmp(x->s, y->s, x->n)))
+	for (k = 0; k < ds->nkey; k++)
+		if (!same_val(&ds->fields[ds->key[k]], key_val(ds, a, packed_a, k), key_val(ds, b, packed_b, k)))
 			return 0;
-	}
 	return 1;
 }
 
@@ -1749,7 +1757,7 @@ struct pg_ref {
 		char **places;
 		size_t nplaces;
 	} reads[NEAR_READS];
-	size_t nreads, kept_rows;
+	size_t nreads;
 	struct arena mem;
 	int *slot, *left;        /* a batch's keys by hash; those left to look up by key */
 	size_t cap;              /* (of left; slot has twice as many) */
@@ -2077,26 +2085,9 @@ static void read_key(PGresult *res, int row, const struct std_dataset *ds, struc
 	size_t k;
 
 	for (k = 0; k < ds->nkey; k++) {
-		const struct std_field *f = &ds->fields[ds->key[k]];
-		const char *t = PQgetvalue(res, row, (int)k);
-		struct val_value *v = &out[k];
-
-		memset(v, 0, sizeof *v);
-		v->state = VAL_SET;
-		if (f->pii) {
-			v->s = (const char *)unhex(a, t, &v->n);
-		} else if (f->type == STD_INTEGER) {
-			val_parse_int(t, strlen(t), &v->i);
-		} else {
-			v->s = t;
-			v->n = (size_t)PQgetlength(res, row, (int)k);
-		}
+		memset(&out[k], 0, sizeof out[k]);
+		read_col(res, row, (int)k, &ds->fields[ds->key[k]], 0, &out[k], a);
 	}
-}
-
-static int same_bytes(const struct val_value *a, const struct val_value *b)
-{
-	return a->n == b->n && !memcmp(a->s, b->s, a->n);
 }
 
 /* The distinct values of field f among vals[i * stride] (i < n), at most
@@ -2114,7 +2105,7 @@ static size_t distinct_of(const struct std_field *f, const struct val_value *val
 		for (j = 0; j < m; j++) {
 			const struct val_value *u = &vals[(size_t)out[j] * stride];
 
-			if (f->type == STD_INTEGER && !f->pii ? u->i == v->i : same_bytes(u, v))
+			if (same_val(f, u, v))
 				break;
 		}
 		if (j < m)
@@ -2134,7 +2125,6 @@ static void near_drop(struct pg_ref *r, size_t i)
 	for (k = 0; k < r->reads[i].nplaces; k++)
 		nw_free(r->reads[i].places[k]);
 	nw_free(r->reads[i].places);
-	r->kept_rows -= r->reads[i].nrows;
 	r->reads[i] = r->reads[--r->nreads];
 }
 
@@ -2144,16 +2134,36 @@ static void near_drop_all(struct pg_ref *r)
 		near_drop(r, r->nreads - 1);
 }
 
+/* Whether a read has the place v. */
+static int read_has(const struct near_read *rd, const struct val_value *v)
+{
+	size_t k;
+
+	for (k = 0; k < rd->nplaces; k++)
+		if (strlen(rd->places[k]) == v->n && !memcmp(rd->places[k], v->s, v->n))
+			return 1;
+	return 0;
+}
+
 /* Whether a read kept has the place v. */
 static int near_has(const struct pg_ref *r, const struct val_value *v)
 {
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < r->nreads; i++)
-		for (k = 0; k < r->reads[i].nplaces; k++)
-			if (strlen(r->reads[i].places[k]) == v->n && !memcmp(r->reads[i].places[k], v->s, v->n))
-				return 1;
+		if (read_has(&r->reads[i], v))
+			return 1;
 	return 0;
+}
+
+/* The rows the reads kept hold. */
+static size_t near_rows(const struct pg_ref *r)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nreads; i++)
+		n += r->reads[i].nrows;
+	return n;
 }
 
 /* Reads the places of the batch (near, its keys' places) that no read
@@ -2171,16 +2181,12 @@ static int near_read(struct pg_ref *r, size_t n, const struct val_value *keys, c
 	int *place = r->left, rc = 0, keep;
 
 	for (i = r->nreads; i-- > 0;) {
-		for (k = 0, keep = 0; k < r->reads[i].nplaces && !keep; k++)
-			for (m = 0; m < nplaces && !keep; m++) {
-				const struct val_value *v = &near[place[m]];
-
-				keep = strlen(r->reads[i].places[k]) == v->n && !memcmp(r->reads[i].places[k], v->s, v->n);
-			}
+		for (m = 0, keep = 0; m < nplaces && !keep; m++)
+			keep = read_has(&r->reads[i], &near[place[m]]);
 		if (!keep)
 			near_drop(r, i);
 	}
-	if (r->nreads == NEAR_READS || r->kept_rows > NEAR_ROWS)
+	if (r->nreads == NEAR_READS || near_rows(r) > NEAR_ROWS)
 		near_drop_all(r);
 	for (k = 0; k <= ds->nkey; k++)
 		buf_init(&arr[k], (size_t)1 << 28);
@@ -2235,7 +2241,6 @@ static int near_read(struct pg_ref *r, size_t n, const struct val_value *keys, c
 		goto out_err;
 	}
 	rd->nrows = (size_t)PQntuples(rd->res);
-	r->kept_rows += rd->nrows;
 	if (rd->nrows > NEAR_ROWS) { /* too many to keep: by key */
 		near_drop_all(r);
 		r->near_ok = -1;
