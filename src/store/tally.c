@@ -39,6 +39,12 @@ static int same_str(const char *a, const char *s, size_t n)
 	return a ? s && strlen(a) == n && !memcmp(a, s, n) : !s;
 }
 
+static int same_entry(const struct tally_entry *e, const char *school, size_t ns, const char *area, size_t na,
+		      int64_t year, int64_t term)
+{
+	return e->year == year && e->term == term && same_str(e->school, school, ns) && same_str(e->area, area, na);
+}
+
 static uint64_t key_hash(const char *school, size_t ns, const char *area, size_t na, int64_t year, int64_t term)
 {
 	uint64_t h = NW_HASH_INIT;
@@ -111,13 +117,20 @@ void tally_add(struct tally *t, const struct std_dataset *ds, const struct val_v
 		year = vals[t->year_f].i;
 	if (t->term_f >= 0 && vals[t->term_f].state == VAL_SET && valid(ctx, t->term_f))
 		term = vals[t->term_f].i;
+	if (t->n) {
+		e = &t->e[t->last];
+		if (same_entry(e, school, ns, area, na, year, term)) {
+			e->n[kind]++;
+			return;
+		}
+	}
 	h = key_hash(school, ns, area, na, year, term);
 	if (t->nslot) {
 		for (pos = h % t->nslot; t->slot[pos] >= 0; pos = (pos + 1) % t->nslot) {
 			e = &t->e[t->slot[pos]];
-			if (e->year == year && e->term == term && same_str(e->school, school, ns) &&
-			    same_str(e->area, area, na)) {
+			if (same_entry(e, school, ns, area, na, year, term)) {
 				e->n[kind]++;
+				t->last = (size_t)t->slot[pos];
 				return;
 			}
 		}
@@ -136,6 +149,7 @@ void tally_add(struct tally *t, const struct std_dataset *ds, const struct val_v
 		return;
 	}
 	e->n[kind] = 1;
+	t->last = t->n;
 	for (pos = h % t->nslot; t->slot[pos] >= 0; pos = (pos + 1) % t->nslot)
 		;
 	t->slot[pos] = (int)t->n++;

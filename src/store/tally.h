@@ -34,6 +34,7 @@ struct tally {
 	size_t n, cap;
 	int *slot;               /* open addressing over e, -1 empty */
 	size_t nslot;
+	size_t last;             /* the entry counted last, when n > 0 (rows come by school) */
 	int failed;              /* out of memory: the tally is incomplete */
 };
 
