@@ -212,6 +212,7 @@ struct batch {
 	size_t n0, n1, cap0, cap1;
 	int *fslot;               /* open addressing over f1 by result key */
 	size_t nfslot;
+	int last;                 /* the student-year found or added last (rows come by student) */
 	int *rsy;                 /* a write's rows: the student-year of each */
 	size_t caprsy;
 	int active;
@@ -634,6 +635,12 @@ static int sy_add(struct batch *b, const unsigned char *hash, size_t hash_n, int
 
 	if (hash_n > HASH_MAX)
 		hash_n = HASH_MAX;
+	if ((size_t)b->last < b->nsy) {
+		const struct sy *y = &b->sy[b->last];
+
+		if (y->year == year && y->hash_n == hash_n && !memcmp(y->hash, hash, hash_n))
+			return b->last;
+	}
 	if ((b->nsy + 1) * 2 > b->nslot) {
 		size_t ns = b->nslot ? b->nslot * 2 : 1024;
 		int *slot = nw_malloc(ns * sizeof *slot);
@@ -657,7 +664,7 @@ static int sy_add(struct batch *b, const unsigned char *hash, size_t hash_n, int
 		struct sy *y = &b->sy[b->slot[i]];
 
 		if (y->year == year && y->hash_n == hash_n && !memcmp(y->hash, hash, hash_n))
-			return b->slot[i];
+			return b->last = b->slot[i];
 	}
 	if (b->nsy == b->capsy) {
 		size_t nc = b->capsy ? b->capsy * 2 : 256;
@@ -672,7 +679,7 @@ static int sy_add(struct batch *b, const unsigned char *hash, size_t hash_n, int
 	memcpy(b->sy[b->nsy].hash, hash, hash_n);
 	b->sy[b->nsy].hash_n = hash_n;
 	b->sy[b->nsy].year = year;
-	b->slot[i] = (int)b->nsy;
+	b->slot[i] = b->last = (int)b->nsy;
 	return (int)b->nsy++;
 }
 
@@ -1456,19 +1463,32 @@ static const char *num_text(struct arena *a, int64_t v)
 struct entry {
 	unsigned char *p;
 	size_t klen;
+	uint64_t h;               /* of the key's first bytes that group it (sorted_entries) */
 };
 
+#define LEAD 16                   /* the leading key bytes entries are ordered by first */
+_Static_assert(sizeof(struct khist) >= LEAD && sizeof(struct kroll) >= LEAD, "keys shorter than LEAD");
+
+/* The lead bytes (the school code of a school's sums), then the group's
+ * hash, then the whole key: a group's entries lie together, and most
+ * comparisons end before a long memcmp. */
 static int by_key(const void *a, const void *b)
 {
 	const struct entry *x = a, *y = b;
+	int c = memcmp(x->p + 8, y->p + 8, LEAD);
 
+	if (c)
+		return c;
+	if (x->h != y->h)
+		return x->h < y->h ? -1 : 1;
 	return memcmp(x->p + 8, y->p + 8, x->klen);
 }
 
 /* The used entries of m with a value other than 0 (or, with also, whose
- * key has one there), in key order (the school code first: writes go to
- * neighbouring pages); *n of them. */
-static struct entry *sorted_entries(const struct amap *m, size_t *n, const struct amap *also)
+ * key has one there), ordered by their lead bytes (the school code first:
+ * writes go to neighbouring pages), entries whose first glen key bytes are
+ * equal next to each other; *n of them. */
+static struct entry *sorted_entries(const struct amap *m, size_t glen, size_t *n, const struct amap *also)
 {
 	struct entry *e = nw_malloc((m->n ? m->n : 1) * sizeof *e);
 	size_t i;
@@ -1485,7 +1505,8 @@ static struct entry *sorted_entries(const struct amap *m, size_t *n, const struc
 		if (h && (nonzero(EVAL(m, p), m->nval) ||
 			  (also && (a = amap_find(also, EKEY(m, p))) && nonzero(a, also->nval)))) {
 			e[*n].p = p;
-			e[(*n)++].klen = m->klen;
+			e[*n].klen = m->klen;
+			e[(*n)++].h = glen < m->klen ? hash_bytes(EKEY(m, p), glen) : h;
 		}
 	}
 	qsort(e, *n, sizeof *e, by_key);
@@ -1505,7 +1526,7 @@ static int write_sums(struct store *st, const struct schema_sums *t, const struc
 	int rc = 0;
 
 	arena_init(&a, 64 * 1024, 0);
-	if (!k || !v || !(e = sorted_entries(m, &ne, NULL)))
+	if (!k || !v || !(e = sorted_entries(m, m->klen, &ne, NULL)))
 		rc = err_generic(&st->err, NAWAT_ENOMEM);
 	for (i = 0; i < ne && !rc; i++) {
 		if (keys(&a, EKEY(m, e[i].p), &k[n * t->nkey])) {
@@ -1684,7 +1705,7 @@ static int journal_roll(struct agg *g, struct store *st)
 		if (h && !amap_get(&g->roll, EKEY(&g->rollh, p)))
 			rc = err_generic(&st->err, NAWAT_ENOMEM);
 	}
-	if (!rc && (!k || !v || !(e = sorted_entries(&g->roll, &ne, &g->rollh))))
+	if (!rc && (!k || !v || !(e = sorted_entries(&g->roll, g->roll.klen, &ne, &g->rollh))))
 		rc = err_generic(&st->err, NAWAT_ENOMEM);
 	for (i = 0; i < ne && !rc; i++) {
 		const int64_t *h = amap_find(&g->rollh, EKEY(&g->roll, e[i].p));
@@ -1910,7 +1931,7 @@ static int write_cells(struct store *st, const struct amap *m)
 	c.first = nw_calloc(SUMS_CHUNK + 1, sizeof *c.first);
 	c.vals = nw_calloc(SUMS_CHUNK * NCELL, sizeof *c.vals);
 	c.texts = nw_calloc(SUMS_CHUNK, sizeof *c.texts);
-	if (!keys || !c.first || !c.vals || !c.texts || !(c.e = sorted_entries(m, &ne, NULL)))
+	if (!keys || !c.first || !c.vals || !c.texts || !(c.e = sorted_entries(m, COARSE, &ne, NULL)))
 		rc = err_generic(&st->err, NAWAT_ENOMEM);
 	for (i = 0; i < ne && !rc; i = j) {
 		for (j = i + 1; j < ne && !memcmp(EKEY(m, c.e[j].p), EKEY(m, c.e[i].p), COARSE); j++)
