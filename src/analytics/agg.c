@@ -2,6 +2,7 @@
 #include "agg.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -260,6 +261,9 @@ struct agg {
 	 * way (NAWAT_EREDO). */
 	struct amap unsure;
 	struct batch prev;        /* the last batch's student-years, results after it in f1 */
+	/* Such a load's sums are added up by the emitter, a thread beside
+	 * the writer (NULL: not running; see "the emitter" below). */
+	struct emitter *em;
 	/* Such a load on SQLite (one writer at a time): the rollup is not
 	 * followed but made again from eq_cells and eq_hist at commit, which
 	 * hold every sum by then (less memory, and no rollup rows rewritten
@@ -370,12 +374,15 @@ static void close_refs(struct agg *g)
 	g->sch_ref = NULL;
 }
 
+static void em_stop(struct agg *g);
+
 static void discard(struct store *st)
 {
 	struct agg *g = st->obs_state;
 
 	if (!g)
 		return;
+	em_stop(g);
 	close_refs(g);
 	amap_clear(&g->cells);
 	amap_clear(&g->hist);
@@ -419,6 +426,7 @@ static void obs_close(struct store *st)
 
 	if (!g)
 		return;
+	em_stop(g);
 	close_refs(g);
 	free_sums(g);
 	amap_free(&g->schools);
@@ -809,9 +817,12 @@ static void sort_by_sy(struct fact *f, size_t n)
 
 static int flush_pending(struct agg *g, struct store *st);
 static int pending_full(const struct agg *g);
+static void em_full(struct agg *g);
 
 /* The contributions of a batch's student-years, before (taken away) and
- * after (added), into the pending sums; written out as they fill up. */
+ * after (added), into the pending sums; written out as they fill up.  st
+ * is NULL in the emitter's thread: it has the writer write them (em_full),
+ * and its failure is the writer's to report. */
 static int emit(struct agg *g, struct store *st, struct batch *b)
 {
 	size_t i = 0, j = 0, i1, j1;
@@ -839,13 +850,18 @@ static int emit(struct agg *g, struct store *st, struct batch *b)
 				rc = add_presence(g, y->year, &y->a1, b->f1 + j, j1 - j, 1);
 		}
 		if (rc) {
-			rc = err_generic(&st->err, rc);
+			if (st)
+				err_generic(&st->err, rc);
 			break;
 		}
 		i = i1;
 		j = j1;
-		if (pending_full(g))
-			rc = flush_pending(g, st);
+		if (pending_full(g)) {
+			if (st)
+				rc = flush_pending(g, st);
+			else
+				em_full(g);
+		}
 	}
 	return rc;
 }
@@ -1137,6 +1153,212 @@ static int keep_prev(struct agg *g)
 	return 0;
 }
 
+/* ---- the emitter ---- */
+
+/*
+ * In a load into empty outcomes the writer's thread is the busiest of an
+ * import: it writes every row into the store's indexes.  Adding each
+ * batch's results to the pending sums (emit) needs no store, so there it is
+ * done by a thread of its own, the emitter, while the writer goes on with
+ * the next batch.  The writer hands it each batch after the batch's write
+ * (em_push) and keeps what touches the store: when the pending sums are
+ * full the emitter waits, and the writer writes them out at its next call
+ * (em_serve).  Every other call of the observer first waits until the
+ * emitter has added all it was given (em_drain); the end of the
+ * transaction stops it (em_stop).  The pending sums belong to the emitter
+ * from a batch's handing over to the drain, except while it waits for them
+ * to be written.
+ *
+ * Waking a thread costs the waker a system call (on a virtual machine also
+ * an interrupt to the other processor), so the emitter is woken once
+ * EM_WAKE batches wait, not at each.
+ */
+#define EM_Q 8
+#define EM_WAKE 6
+
+struct emitter {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t em_cv, wr_cv;    /* the emitter waits, the writer waits */
+	int em_waits, wr_waits;
+	struct batch q[EM_Q];           /* q[head..head+len) handed over */
+	size_t head, len;
+	int full;                       /* the emitter waits for the sums to be written */
+	int stop;
+	int rc;                         /* the emitter failed (out of memory) */
+};
+
+/* (the emitter's thread) The pending sums are full: the writer writes them. */
+static void em_full(struct agg *g)
+{
+	struct emitter *em = g->em;
+
+	pthread_mutex_lock(&em->mu);
+	em->full = 1;
+	if (em->wr_waits)
+		pthread_cond_signal(&em->wr_cv);
+	while (em->full && !em->stop) {
+		em->em_waits = 1;
+		pthread_cond_wait(&em->em_cv, &em->mu);
+		em->em_waits = 0;
+	}
+	pthread_mutex_unlock(&em->mu);
+}
+
+static void *em_main(void *arg)
+{
+	struct agg *g = arg;
+	struct emitter *em = g->em;
+	int rc;
+
+	pthread_mutex_lock(&em->mu);
+	for (;;) {
+		while (!em->len && !em->stop) {
+			em->em_waits = 1;
+			pthread_cond_wait(&em->em_cv, &em->mu);
+			em->em_waits = 0;
+		}
+		if (!em->len || em->stop)
+			break;
+		rc = em->rc;
+		pthread_mutex_unlock(&em->mu);
+		if (!rc)
+			rc = emit(g, NULL, &em->q[em->head]);
+		pthread_mutex_lock(&em->mu);
+		if (rc && !em->rc)
+			em->rc = rc;
+		em->head = (em->head + 1) % EM_Q;
+		em->len--;
+		if (em->wr_waits)
+			pthread_cond_signal(&em->wr_cv);
+	}
+	pthread_mutex_unlock(&em->mu);
+	return NULL;
+}
+
+/* Starts the emitter; where it cannot be started the writer emits itself. */
+static void em_start(struct agg *g)
+{
+	struct emitter *em = nw_calloc(1, sizeof *em);
+
+	if (!em)
+		return;
+	pthread_mutex_init(&em->mu, NULL);
+	pthread_cond_init(&em->em_cv, NULL);
+	pthread_cond_init(&em->wr_cv, NULL);
+	g->em = em;
+	if (pthread_create(&em->th, NULL, em_main, g)) {
+		pthread_mutex_destroy(&em->mu);
+		pthread_cond_destroy(&em->em_cv);
+		pthread_cond_destroy(&em->wr_cv);
+		nw_free(em);
+		g->em = NULL;
+	}
+}
+
+/* (the writer, em->mu held) The pending sums the emitter waits on, written. */
+static int em_serve(struct agg *g, struct store *st)
+{
+	struct emitter *em = g->em;
+	int rc;
+
+	pthread_mutex_unlock(&em->mu);
+	rc = flush_pending(g, st);
+	pthread_mutex_lock(&em->mu);
+	em->full = 0;
+	if (em->em_waits)
+		pthread_cond_signal(&em->em_cv);
+	return rc;
+}
+
+/* The emitter's failure, as the writer's. */
+static int em_failed(struct store *st, struct emitter *em)
+{
+	return em->rc ? err_generic(&st->err, em->rc) : 0;
+}
+
+/* (the writer, em->mu held) Waits until at most `most` batches wait to be
+ * added and the emitter does not wait for the sums to be written (writing
+ * them when it does). */
+static int em_wait(struct agg *g, struct store *st, size_t most)
+{
+	struct emitter *em = g->em;
+	int rc = 0;
+
+	if (em->len > most && em->em_waits)
+		pthread_cond_signal(&em->em_cv);
+	while (!rc && !em->rc && (em->full || em->len > most)) {
+		if (em->full) {
+			rc = em_serve(g, st);
+			continue;
+		}
+		em->wr_waits = 1;
+		pthread_cond_wait(&em->wr_cv, &em->mu);
+		em->wr_waits = 0;
+	}
+	return rc ? rc : em_failed(st, em);
+}
+
+/* (the writer) Waits until the emitter has added every batch it was given. */
+static int em_drain(struct agg *g, struct store *st)
+{
+	int rc;
+
+	if (!g->em)
+		return 0;
+	pthread_mutex_lock(&g->em->mu);
+	rc = em_wait(g, st, 0);
+	pthread_mutex_unlock(&g->em->mu);
+	return rc;
+}
+
+/* (the writer) Stops the emitter, with what it was given added or not
+ * (the caller drained it first, or throws the sums away). */
+static void em_stop(struct agg *g)
+{
+	struct emitter *em = g->em;
+	size_t i;
+
+	if (!em)
+		return;
+	pthread_mutex_lock(&em->mu);
+	em->stop = 1;
+	pthread_cond_signal(&em->em_cv);
+	pthread_mutex_unlock(&em->mu);
+	pthread_join(em->th, NULL);
+	pthread_mutex_destroy(&em->mu);
+	pthread_cond_destroy(&em->em_cv);
+	pthread_cond_destroy(&em->wr_cv);
+	for (i = 0; i < EM_Q; i++)
+		batch_free(&em->q[i]);
+	nw_free(em);
+	g->em = NULL;
+}
+
+/* (the writer) Hands the batch g->b to the emitter, taking an empty one
+ * in its place. */
+static int em_push(struct agg *g, struct store *st)
+{
+	struct emitter *em = g->em;
+	struct batch t;
+	size_t at;
+	int rc;
+
+	pthread_mutex_lock(&em->mu);
+	rc = em_wait(g, st, EM_Q - 1);
+	if (!rc) {
+		at = (em->head + em->len) % EM_Q;
+		t = em->q[at];
+		em->q[at] = g->b;
+		g->b = t;
+		em->len++;
+		if (em->em_waits && em->len >= EM_WAKE)
+			pthread_cond_signal(&em->em_cv);
+	}
+	pthread_mutex_unlock(&em->mu);
+	return rc;
+}
+
 /* Before outcomes are written or deleted: the touched student-years as
  * they are. */
 static int outcomes_before(struct agg *g, struct store *st, struct store_row *rows, size_t n, int deleting)
@@ -1239,11 +1461,11 @@ static int outcomes_after(struct agg *g, struct store *st, struct store_row *row
 			return err_generic(&st->err, rc);
 		*slot = (int)b->n1 - 1;
 	}
-	if ((rc = emit(g, st, b)))
-		return rc;
 	if (g->fast == 1 && (rc = keep_prev(g)))
 		return err_generic(&st->err, rc);
-	return 0;
+	if (g->fast == 1 && !g->em)
+		em_start(g);
+	return g->fast == 1 && g->em ? em_push(g, st) : emit(g, st, b);
 }
 
 /* Student rows whose grade, gender or disadvantage changed move their
@@ -1461,27 +1683,43 @@ static const char *num_text(struct arena *a, int64_t v)
 }
 
 struct entry {
+	uint64_t lead[2];         /* the key's first LEAD bytes, as big-endian numbers */
+	uint64_t h;               /* a hash of the key's bytes that group it (sorted_entries) */
+	uint64_t hk;              /* the map's hash of the whole key */
 	unsigned char *p;
 	size_t klen;
-	uint64_t h;               /* of the key's first bytes that group it (sorted_entries) */
 };
 
 #define LEAD 16                   /* the leading key bytes entries are ordered by first */
 _Static_assert(sizeof(struct khist) >= LEAD && sizeof(struct kroll) >= LEAD, "keys shorter than LEAD");
 
+static int cmp_u64(uint64_t a, uint64_t b)
+{
+	return (a > b) - (a < b);
+}
+
 /* The lead bytes (the school code of a school's sums), then the group's
- * hash, then the whole key: a group's entries lie together, and most
- * comparisons end before a long memcmp. */
+ * hash, then the key's: a group's entries lie together, and comparisons
+ * read the entries, not the keys they point to, but for equal hashes. */
 static int by_key(const void *a, const void *b)
 {
 	const struct entry *x = a, *y = b;
-	int c = memcmp(x->p + 8, y->p + 8, LEAD);
+	int c;
 
-	if (c)
+	if ((c = cmp_u64(x->lead[0], y->lead[0])) || (c = cmp_u64(x->lead[1], y->lead[1])) ||
+	    (c = cmp_u64(x->h, y->h)) || (c = cmp_u64(x->hk, y->hk)))
 		return c;
-	if (x->h != y->h)
-		return x->h < y->h ? -1 : 1;
 	return memcmp(x->p + 8, y->p + 8, x->klen);
+}
+
+static uint64_t load_be64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
 }
 
 /* The used entries of m with a value other than 0 (or, with also, whose
@@ -1504,9 +1742,12 @@ static struct entry *sorted_entries(const struct amap *m, size_t glen, size_t *n
 		memcpy(&h, p, 8);
 		if (h && (nonzero(EVAL(m, p), m->nval) ||
 			  (also && (a = amap_find(also, EKEY(m, p))) && nonzero(a, also->nval)))) {
+			e[*n].lead[0] = load_be64(EKEY(m, p));
+			e[*n].lead[1] = load_be64(EKEY(m, p) + 8);
+			e[*n].h = glen < m->klen ? hash_bytes(EKEY(m, p), glen) : h;
+			e[*n].hk = h;
 			e[*n].p = p;
-			e[*n].klen = m->klen;
-			e[(*n)++].h = glen < m->klen ? hash_bytes(EKEY(m, p), glen) : h;
+			e[(*n)++].klen = m->klen;
 		}
 	}
 	qsort(e, *n, sizeof *e, by_key);
@@ -2192,6 +2433,13 @@ static int pending_full(const struct agg *g)
 	return g->cells.n > g->flush_cells || g->hist.n > g->flush_cells / FLUSH_HIST_SHARE;
 }
 
+/* Whether a write of rows of ds leaves the emitter going (a load into
+ * empty outcomes); any other call waits until it has added all it has. */
+static int em_keeps(const struct agg *g, const struct std_dataset *ds, int deleting)
+{
+	return ds == g->outcomes && !deleting && g->fast == 1;
+}
+
 static int obs_before(struct store *st, const struct std_dataset *ds, struct store_row *rows, size_t n,
 		      int deleting)
 {
@@ -2200,6 +2448,8 @@ static int obs_before(struct store *st, const struct std_dataset *ds, struct sto
 
 	if (!g)
 		return NAWAT_ENOMEM;
+	if (g->em && !em_keeps(g, ds, deleting) && (rc = em_drain(g, st)))
+		return rc;
 	if (!g->ok || ds != g->outcomes || !n)
 		return 0;
 	rc = outcomes_before(g, st, rows, n, deleting);
@@ -2214,6 +2464,8 @@ static int obs_after(struct store *st, const struct std_dataset *ds, struct stor
 
 	if (!g)
 		return NAWAT_ENOMEM;
+	if (g->em && !em_keeps(g, ds, deleting) && (rc = em_drain(g, st)))
+		return rc;
 	if (!g->ok || !n)
 		return 0;
 	if (ds == g->outcomes)
@@ -2222,7 +2474,7 @@ static int obs_after(struct store *st, const struct std_dataset *ds, struct stor
 		rc = students_after(g, st, rows, n);
 	else if (ds == g->schools_ds && !deleting)
 		rc = schools_after(g, st, rows, n);
-	if (!rc && pending_full(g))
+	if (!rc && !g->em && pending_full(g)) /* (the emitter's are its own) */
 		rc = flush_pending(g, st);
 	return rc;
 }
@@ -2256,6 +2508,8 @@ static int obs_touch(struct store *st, const struct std_dataset *ds, const struc
 
 	if (!g)
 		return NAWAT_ENOMEM;
+	if ((rc = em_drain(g, st)))
+		return rc;
 	if (!g->ok || !n)
 		return 0;
 	b = &g->t;
@@ -2334,6 +2588,10 @@ static int obs_flush(struct store *st, int committing)
 
 	if (!g || !g->ok || !st->in_tx)
 		return 0;
+	if ((rc = em_drain(g, st)))
+		return rc;
+	if (committing)
+		em_stop(g);
 	if (st->keys_later != g->outcomes && (rc = check_unsure(g, st)))
 		return rc;
 	if ((rc = flush_pending(g, st)) || (rc = journal_roll(g, st)))
