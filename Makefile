@@ -140,11 +140,16 @@ fuzz: deps-test
 		CFLAGS=-fsanitize=fuzzer-no-link $(FUZZ_TARGETS:%=build/libfuzzer/fuzz/fuzz-%)
 	@tests/fuzz/run.sh build/libfuzzer/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
+# The unit tests whose code runs threads (an import's reader and writer,
+# the aggregates' emitter), also under ThreadSanitizer.
+TSAN_BIN := build/tsan/tests/test_import build/tsan/tests/test_agg
+
 test: deps-test
 	@$(MAKE) -s --no-print-directory nawat $(UNIT_BIN) build/tests/csvcut $(REPLAY_BIN)
 	@$(MAKE) -s --no-print-directory O=build/asan SANITIZE=address,undefined OPT=-O1 \
 		build/asan/nawat $(UNIT_BIN:$(O)/%=build/asan/%) $(REPLAY_BIN:$(O)/%=build/asan/%)
-	@SHARED=$(SHARED) tests/run-all.sh build build/asan
+	@$(MAKE) -s --no-print-directory O=build/tsan SANITIZE=thread OPT=-O1 $(TSAN_BIN)
+	@SHARED=$(SHARED) TSAN_BIN="$(TSAN_BIN)" tests/run-all.sh build build/asan
 
 test-unit: nawat $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do $$t || exit 1; done

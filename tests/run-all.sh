@@ -53,6 +53,11 @@ for b in "$@"; do
 	suite "$b: command-line cases" tests/cases.sh "$b/nawat" tests/cases
 	suite "$b: HTTP against a server" env NAWAT="$b/nawat" node --test --test-reporter=tap tests/http/
 done
+# The unit tests with threads, under ThreadSanitizer (TSAN_BIN: their
+# binaries): a data race fails them.
+for t in ${TSAN_BIN:-}; do
+	suite "threadsanitizer: $(basename "$t")" env TSAN_OPTIONS="halt_on_error=1 exitcode=66" "$t"
+done
 # Files written by LibreOffice and Gnumeric (and TIS-620 by iconv), against
 # the normal build: the programs are slow to start.
 suite "spreadsheet programs: LibreOffice, Gnumeric, iconv" tests/xlsx.sh "$1/nawat"
