@@ -1170,18 +1170,21 @@ static int keep_prev(struct agg *g)
  * to be written.
  *
  * Waking a thread costs the waker a system call (on a virtual machine also
- * an interrupt to the other processor), so the emitter is woken once
- * EM_WAKE batches wait, not at each.
+ * an interrupt to the other processor), so the emitter is woken once three
+ * quarters of the batches it can be given wait, not at each.  It can be
+ * given up to EM_ROWS rows, in at most EM_Q batches (and at least 2): each
+ * batch keeps the memory of the most rows it held.
  */
 #define EM_Q 8
-#define EM_WAKE 6
+#define EM_ROWS 4096
 
 struct emitter {
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t em_cv, wr_cv;    /* the emitter waits, the writer waits */
 	int em_waits, wr_waits;
-	struct batch q[EM_Q];           /* q[head..head+len) handed over */
+	struct batch q[EM_Q];           /* q[head..head+len) handed over, in a ring of nq */
+	size_t nq, wake;                /* the emitter is woken when wake wait */
 	size_t head, len;
 	int full;                       /* the emitter waits for the sums to be written */
 	int stop;
@@ -1227,7 +1230,7 @@ static void *em_main(void *arg)
 		pthread_mutex_lock(&em->mu);
 		if (rc && !em->rc)
 			em->rc = rc;
-		em->head = (em->head + 1) % EM_Q;
+		em->head = (em->head + 1) % em->nq;
 		em->len--;
 		if (em->wr_waits)
 			pthread_cond_signal(&em->wr_cv);
@@ -1236,13 +1239,18 @@ static void *em_main(void *arg)
 	return NULL;
 }
 
-/* Starts the emitter; where it cannot be started the writer emits itself. */
-static void em_start(struct agg *g)
+/* Starts the emitter for batches of up to rows rows; where it cannot be
+ * started the writer emits itself. */
+static void em_start(struct agg *g, size_t rows)
 {
 	struct emitter *em = nw_calloc(1, sizeof *em);
 
 	if (!em)
 		return;
+	em->nq = rows && EM_ROWS / rows < EM_Q ? EM_ROWS / rows : EM_Q;
+	if (em->nq < 2)
+		em->nq = 2;
+	em->wake = em->nq * 3 / 4;
 	pthread_mutex_init(&em->mu, NULL);
 	pthread_cond_init(&em->em_cv, NULL);
 	pthread_cond_init(&em->wr_cv, NULL);
@@ -1345,14 +1353,14 @@ static int em_push(struct agg *g, struct store *st)
 	int rc;
 
 	pthread_mutex_lock(&em->mu);
-	rc = em_wait(g, st, EM_Q - 1);
+	rc = em_wait(g, st, em->nq - 1);
 	if (!rc) {
-		at = (em->head + em->len) % EM_Q;
+		at = (em->head + em->len) % em->nq;
 		t = em->q[at];
 		em->q[at] = g->b;
 		g->b = t;
 		em->len++;
-		if (em->em_waits && em->len >= EM_WAKE)
+		if (em->em_waits && em->len >= em->wake)
 			pthread_cond_signal(&em->em_cv);
 	}
 	pthread_mutex_unlock(&em->mu);
@@ -1464,7 +1472,7 @@ static int outcomes_after(struct agg *g, struct store *st, struct store_row *row
 	if (g->fast == 1 && (rc = keep_prev(g)))
 		return err_generic(&st->err, rc);
 	if (g->fast == 1 && !g->em)
-		em_start(g);
+		em_start(g, store_batch_rows(st));
 	return g->fast == 1 && g->em ? em_push(g, st) : emit(g, st, b);
 }
 
