@@ -1184,7 +1184,7 @@ struct emitter {
 	pthread_cond_t em_cv, wr_cv;    /* the emitter waits, the writer waits */
 	int em_waits, wr_waits;
 	struct batch q[EM_Q];           /* q[head..head+len) handed over, in a ring of nq */
-	size_t nq, wake;                /* the emitter is woken when wake wait */
+	size_t nq;
 	size_t head, len;
 	int full;                       /* the emitter waits for the sums to be written */
 	int stop;
@@ -1221,7 +1221,7 @@ static void *em_main(void *arg)
 			pthread_cond_wait(&em->em_cv, &em->mu);
 			em->em_waits = 0;
 		}
-		if (!em->len || em->stop)
+		if (em->stop)
 			break;
 		rc = em->rc;
 		pthread_mutex_unlock(&em->mu);
@@ -1250,7 +1250,6 @@ static void em_start(struct agg *g, size_t rows)
 	em->nq = rows && EM_ROWS / rows < EM_Q ? EM_ROWS / rows : EM_Q;
 	if (em->nq < 2)
 		em->nq = 2;
-	em->wake = em->nq * 3 / 4;
 	pthread_mutex_init(&em->mu, NULL);
 	pthread_cond_init(&em->em_cv, NULL);
 	pthread_cond_init(&em->wr_cv, NULL);
@@ -1360,7 +1359,7 @@ static int em_push(struct agg *g, struct store *st)
 		em->q[at] = g->b;
 		g->b = t;
 		em->len++;
-		if (em->em_waits && em->len >= em->wake)
+		if (em->em_waits && em->len >= em->nq * 3 / 4)
 			pthread_cond_signal(&em->em_cv);
 	}
 	pthread_mutex_unlock(&em->mu);
@@ -2456,7 +2455,7 @@ static int obs_before(struct store *st, const struct std_dataset *ds, struct sto
 
 	if (!g)
 		return NAWAT_ENOMEM;
-	if (g->em && !em_keeps(g, ds, deleting) && (rc = em_drain(g, st)))
+	if (!em_keeps(g, ds, deleting) && (rc = em_drain(g, st)))
 		return rc;
 	if (!g->ok || ds != g->outcomes || !n)
 		return 0;
@@ -2472,7 +2471,7 @@ static int obs_after(struct store *st, const struct std_dataset *ds, struct stor
 
 	if (!g)
 		return NAWAT_ENOMEM;
-	if (g->em && !em_keeps(g, ds, deleting) && (rc = em_drain(g, st)))
+	if (!em_keeps(g, ds, deleting) && (rc = em_drain(g, st)))
 		return rc;
 	if (!g->ok || !n)
 		return 0;
@@ -2482,7 +2481,7 @@ static int obs_after(struct store *st, const struct std_dataset *ds, struct stor
 		rc = students_after(g, st, rows, n);
 	else if (ds == g->schools_ds && !deleting)
 		rc = schools_after(g, st, rows, n);
-	if (!rc && !g->em && pending_full(g)) /* (the emitter's are its own) */
+	if (!rc && !(g->em && em_keeps(g, ds, deleting)) && pending_full(g)) /* (else the emitter's) */
 		rc = flush_pending(g, st);
 	return rc;
 }
