@@ -693,7 +693,11 @@ static int same_value(const struct std_field *f, const struct val_value *a, cons
  * one statement, with its cursors open from the first row to the last,
  * instead of a statement, its cursors and its statement journal a row.
  * Columns c0, c1, ...: the data set's columns in schema order, then nw_seq
- * and nw_sub.
+ * and nw_sub.  nw_seq is given for the first row only: the others have NULL,
+ * so SQLite numbers them itself, one more than the row before (the last of
+ * the table, as nw_seq only grows), as it does a table's own rowids.  Given a
+ * number, it would look it up in the table first, from the root down, to
+ * find it is not there, a row at a time.
  */
 struct rows_src {
 	const struct std_dataset *ds;
@@ -805,8 +809,10 @@ static int rows_column(sqlite3_vtab_cursor *c, sqlite3_context *ctx, int col)
 		return SQLITE_OK;
 	if (col < src->ncols)
 		result_col(ctx, &src->ds->fields[src->colf[col]], src->colw[col], &src->rows[i].vals[src->colf[col]]);
-	else if (col == src->ncols)
-		sqlite3_result_int64(ctx, src->seq0 + (int64_t)i);
+	else if (col == src->ncols) {
+		if (!i)
+			sqlite3_result_int64(ctx, src->seq0);
+	}
 	else if (col == src->ncols + 1)
 		sqlite3_result_int64(ctx, src->sub_id);
 	return SQLITE_OK;
@@ -1181,6 +1187,10 @@ static int put_batch(struct sq_writer *w, struct store_row *rows, size_t n, size
 	if (changes < 0 || (size_t)changes > n || (rc == SQLITE_DONE && (size_t)changes != n))
 		return err_msg(&st->err, NAWAT_ESTORE, "จำนวนแถวที่บันทึกไม่ตรง", "rows written do not match");
 	q->seq = first - 1 + changes;
+	/* the numbers SQLite gave follow the first unless a row of the table
+	 * had a greater one: never below the last given, whatever happened */
+	if (changes && sqlite3_last_insert_rowid(q->db) > q->seq)
+		q->seq = sqlite3_last_insert_rowid(q->db);
 	for (i = 0; i < (size_t)changes; i++) {
 		rows[i].result = STORE_INSERTED;
 		if ((rc = undelete(w, &rows[i])))
