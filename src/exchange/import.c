@@ -416,7 +416,7 @@ static int seal_rows(struct ifile *fi, struct chunk *ch)
 
 			if (!r->clear[j].s || v->state != VAL_SET)
 				continue;
-			if (!(s = arena_alloc(&ch->mem, PII_SEALED_MAX)))
+			if (!(s = arena_alloc(&ch->mem, r->clear[j].n + PII_SEAL_OVERHEAD)))
 				return NAWAT_ENOMEM;
 			if ((rc = pii_seal(fi->im->key, r->clear[j].s, r->clear[j].n, (const unsigned char *)v->s, s,
 					   &n)))
