@@ -264,6 +264,10 @@ struct agg {
 	/* Such a load's sums are added up by the emitter, a thread beside
 	 * the writer (NULL: not running; see "the emitter" below). */
 	struct emitter *em;
+	/* The order of the pending sums for their write, made by the emitter
+	 * when they are full (NULL: the writer makes it; see presort). */
+	struct entry *sorted_cells, *sorted_hist;
+	size_t nsorted_cells, nsorted_hist;
 	/* Such a load on SQLite (one writer at a time): the rollup is not
 	 * followed but made again from eq_cells and eq_hist at commit, which
 	 * hold every sum by then (less memory, and no rollup rows rewritten
@@ -376,6 +380,15 @@ static void close_refs(struct agg *g)
 
 static void em_stop(struct agg *g);
 
+/* The order of the pending sums the emitter made, given back unused. */
+static void drop_sorted(struct agg *g)
+{
+	nw_free(g->sorted_cells);
+	nw_free(g->sorted_hist);
+	g->sorted_cells = g->sorted_hist = NULL;
+	g->nsorted_cells = g->nsorted_hist = 0;
+}
+
 static void discard(struct store *st)
 {
 	struct agg *g = st->obs_state;
@@ -384,6 +397,7 @@ static void discard(struct store *st)
 		return;
 	em_stop(g);
 	close_refs(g);
+	drop_sorted(g);
 	amap_clear(&g->cells);
 	amap_clear(&g->hist);
 	amap_clear(&g->roll);
@@ -409,6 +423,7 @@ static void discard(struct store *st)
 /* The memory of pending sums and of a load's batches, given back. */
 static void free_sums(struct agg *g)
 {
+	drop_sorted(g);
 	amap_free(&g->cells);
 	amap_free(&g->hist);
 	amap_free(&g->roll);
@@ -818,6 +833,7 @@ static void sort_by_sy(struct fact *f, size_t n)
 static int flush_pending(struct agg *g, struct store *st);
 static int pending_full(const struct agg *g);
 static void em_full(struct agg *g);
+static void presort(struct agg *g);
 
 /* The contributions of a batch's student-years, before (taken away) and
  * after (added), into the pending sums; written out as they fill up.  st
@@ -1196,6 +1212,7 @@ static void em_full(struct agg *g)
 {
 	struct emitter *em = g->em;
 
+	presort(g);
 	pthread_mutex_lock(&em->mu);
 	em->full = 1;
 	if (em->wr_waits)
@@ -1764,17 +1781,17 @@ static struct entry *sorted_entries(const struct amap *m, size_t glen, size_t *n
 /* Writes the entries of a map to a table of sums, SUMS_CHUNK at a time;
  * keys of entries are turned into text by `keys`. */
 static int write_sums(struct store *st, const struct schema_sums *t, const struct amap *m,
-		      int (*keys)(struct arena *a, const unsigned char *key, const char **out))
+		      int (*keys)(struct arena *a, const unsigned char *key, const char **out), struct entry *e,
+		      size_t ne)
 {
 	const char **k = nw_calloc(SUMS_CHUNK * t->nkey, sizeof *k);
 	int64_t *v = nw_malloc(SUMS_CHUNK * t->nval * sizeof *v);
-	struct entry *e = NULL;
 	struct arena a;
-	size_t i, ne = 0, n = 0;
+	size_t i, n = 0;
 	int rc = 0;
 
 	arena_init(&a, 64 * 1024, 0);
-	if (!k || !v || !(e = sorted_entries(m, m->klen, &ne, NULL)))
+	if (!k || !v || (!e && !(e = sorted_entries(m, m->klen, &ne, NULL))))
 		rc = err_generic(&st->err, NAWAT_ENOMEM);
 	for (i = 0; i < ne && !rc; i++) {
 		if (keys(&a, EKEY(m, e[i].p), &k[n * t->nkey])) {
@@ -2165,21 +2182,22 @@ out:
 
 /* The pending cells into eq_cells: grouped by school row, SUMS_CHUNK rows
  * at a time. */
-static int write_cells(struct store *st, const struct amap *m)
+static int write_cells(struct store *st, const struct amap *m, struct entry *e, size_t ne)
 {
 	struct cells_chunk c;
 	const char **keys = nw_calloc(SUMS_CHUNK * schema_eq_cells.nkey, sizeof *keys);
-	size_t ne = 0, i, j;
+	size_t i, j;
 	struct arena a;
 	int rc = 0;
 
 	memset(&c, 0, sizeof c);
 	c.m = m;
+	c.e = e;
 	arena_init(&a, 64 * 1024, 0);
 	c.first = nw_calloc(SUMS_CHUNK + 1, sizeof *c.first);
 	c.vals = nw_calloc(SUMS_CHUNK * NCELL, sizeof *c.vals);
 	c.texts = nw_calloc(SUMS_CHUNK, sizeof *c.texts);
-	if (!keys || !c.first || !c.vals || !c.texts || !(c.e = sorted_entries(m, COARSE, &ne, NULL)))
+	if (!keys || !c.first || !c.vals || !c.texts || (!c.e && !(c.e = sorted_entries(m, COARSE, &ne, NULL))))
 		rc = err_generic(&st->err, NAWAT_ENOMEM);
 	for (i = 0; i < ne && !rc; i = j) {
 		for (j = i + 1; j < ne && !memcmp(EKEY(m, c.e[j].p), EKEY(m, c.e[i].p), COARSE); j++)
@@ -2207,15 +2225,36 @@ static int write_cells(struct store *st, const struct amap *m)
 	return rc;
 }
 
+/* (the emitter's thread, before it hands the full sums over) The order
+ * of the pending sums for their write: the writer's thread, which bounds a
+ * load, need not sort them.  Where memory runs short the writer sorts. */
+static void presort(struct agg *g)
+{
+	drop_sorted(g);
+	if ((g->sorted_cells = sorted_entries(&g->cells, COARSE, &g->nsorted_cells, NULL)))
+		g->sorted_hist = sorted_entries(&g->hist, g->hist.klen, &g->nsorted_hist, NULL);
+}
+
 /* Every pending sum into its table, and its rollup changes into the journal. */
 static int flush_pending(struct agg *g, struct store *st)
 {
+	struct entry *ec = g->sorted_cells, *eh = g->sorted_hist;
+	size_t nc = g->nsorted_cells, nh = g->nsorted_hist;
 	int rc;
 
-	if (!g->cells.n && !g->hist.n)
+	/* (write_cells and write_sums take the orders over) */
+	g->sorted_cells = g->sorted_hist = NULL;
+	g->nsorted_cells = g->nsorted_hist = 0;
+	if (!g->cells.n && !g->hist.n) {
+		nw_free(ec);
+		nw_free(eh);
 		return 0;
-	if ((rc = write_cells(st, &g->cells)) || (rc = write_sums(st, &schema_eq_hist, &g->hist, hist_keys)) ||
-	    (rc = roll_pending(g, st)))
+	}
+	if ((rc = write_cells(st, &g->cells, ec, nc))) {
+		nw_free(eh);
+		return rc;
+	}
+	if ((rc = write_sums(st, &schema_eq_hist, &g->hist, hist_keys, eh, nh)) || (rc = roll_pending(g, st)))
 		return rc;
 	amap_clear(&g->cells);
 	amap_clear(&g->hist);
@@ -2728,7 +2767,7 @@ static int pack_fine(struct store *st)
 		if (rc < 0)
 			break;
 		if (m.n > store_sums_rows(st) || i + 1 == nsch) {
-			rc = write_cells(st, &m);
+			rc = write_cells(st, &m, NULL, 0);
 			amap_clear(&m);
 		}
 	}
