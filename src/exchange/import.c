@@ -44,7 +44,6 @@ struct crow {
 	size_t ncells;
 	int extra_cells;          /* more non-empty cells than the header */
 	unsigned char idkind;     /* SAME_ID, SAME_GCODE (samechild.h), known in clear */
-	struct rec_view *clear;   /* per field: a value to seal, in clear until the writer seals it */
 };
 
 /* The lookups of one reference for a chunk: its distinct keys are looked up
@@ -77,6 +76,8 @@ struct piicache {
 	size_t n;
 	int valid;
 	unsigned char hash[PII_HASH_LEN];
+	unsigned char sealed[PII_SEALED_MAX];
+	size_t sealed_n;
 };
 
 struct imp;
@@ -351,12 +352,13 @@ static int protect(struct ifile *fi, struct crow *r, struct arena *mem)
 {
 	const struct std_dataset *ds = fi->ds;
 	size_t i;
+	int rc;
 
 	for (i = 0; i < ds->nfields; i++) {
 		const struct std_field *f = &ds->fields[i];
 		struct val_value *v = &r->vals[i];
 		struct piicache *pc = &fi->pc[i];
-		unsigned char *h;
+		unsigned char *h, *s;
 
 		if (!f->pii || v->state != VAL_SET)
 			continue;
@@ -368,61 +370,23 @@ static int protect(struct ifile *fi, struct crow *r, struct arena *mem)
 			memcpy(pc->clear, v->s, v->n);
 			pc->n = v->n;
 			pii_hash(fi->im->key, v->s, v->n, pc->hash);
+			pc->sealed_n = 0;
+			if (f->pii_seal && (rc = pii_seal(fi->im->key, v->s, v->n, pc->hash, pc->sealed,
+							  &pc->sealed_n)))
+				return rc;
 			pc->valid = 1;
 		}
-		/* the sealed copy is the writer's to make (seal_rows): in a
-		 * load of students this thread is the busier of the two */
-		if (f->pii_seal) {
-			char *c = arena_alloc(mem, v->n ? v->n : 1);
-
-			if (!c)
-				return NAWAT_ENOMEM;
-			if (!r->clear) {
-				if (!(r->clear = arena_alloc(mem, ds->nfields * sizeof *r->clear)))
-					return NAWAT_ENOMEM;
-				memset(r->clear, 0, ds->nfields * sizeof *r->clear);
-			}
-			memcpy(c, v->s, v->n);
-			r->clear[i].s = c;
-			r->clear[i].n = v->n;
-		}
-		if (!(h = arena_alloc(mem, PII_HASH_LEN)))
+		h = arena_alloc(mem, PII_HASH_LEN);
+		s = pc->sealed_n ? arena_alloc(mem, pc->sealed_n) : NULL;
+		if (!h || (pc->sealed_n && !s))
 			return NAWAT_ENOMEM;
 		memcpy(h, pc->hash, PII_HASH_LEN);
 		v->s = (const char *)h;
 		v->n = PII_HASH_LEN;
-	}
-	return 0;
-}
-
-/* The sealed copies of the rows to write (protect left them), into the
- * chunk's memory: in the writer thread.  The clear values go with the
- * chunk. */
-static int seal_rows(struct ifile *fi, struct chunk *ch)
-{
-	const struct std_dataset *ds = fi->ds;
-	size_t i, j;
-	int rc;
-
-	for (i = 0; i < ch->nrows; i++) {
-		struct crow *r = &ch->rows[i];
-
-		if (r->nerr || !r->clear)
-			continue;
-		for (j = 0; j < ds->nfields; j++) {
-			struct val_value *v = &r->vals[j];
-			unsigned char *s;
-			size_t n;
-
-			if (!r->clear[j].s || v->state != VAL_SET)
-				continue;
-			if (!(s = arena_alloc(&ch->mem, r->clear[j].n + PII_SEAL_OVERHEAD)))
-				return NAWAT_ENOMEM;
-			if ((rc = pii_seal(fi->im->key, r->clear[j].s, r->clear[j].n, (const unsigned char *)v->s, s,
-					   &n)))
-				return rc;
+		if (s) {
+			memcpy(s, pc->sealed, pc->sealed_n);
 			v->blob = s;
-			v->blob_n = n;
+			v->blob_n = pc->sealed_n;
 		}
 	}
 	return 0;
@@ -897,8 +861,6 @@ static int write_chunk(struct ifile *fi, struct chunk *ch)
 		return delete_chunk(fi, ch);
 	if (!ch->file_error) {
 		if ((rc = check_refs(fi, ch)) || (rc = check_scope(fi, ch)))
-			return rc;
-		if ((rc = seal_rows(fi, ch)))
 			return rc;
 		nw = pending_rows(fi, ch);
 		if (nw && fi->same && (rc = same_before(fi->same, fi->srows, nw)))
