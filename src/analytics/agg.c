@@ -1779,19 +1779,21 @@ static struct entry *sorted_entries(const struct amap *m, size_t glen, size_t *n
 }
 
 /* Writes the entries of a map to a table of sums, SUMS_CHUNK at a time;
- * keys of entries are turned into text by `keys`. */
+ * keys of entries are turned into text by `keys`.  e: their order (ne of
+ * them) if made already (presort), or NULL. */
 static int write_sums(struct store *st, const struct schema_sums *t, const struct amap *m,
 		      int (*keys)(struct arena *a, const unsigned char *key, const char **out), struct entry *e,
 		      size_t ne)
 {
 	const char **k = nw_calloc(SUMS_CHUNK * t->nkey, sizeof *k);
 	int64_t *v = nw_malloc(SUMS_CHUNK * t->nval * sizeof *v);
+	struct entry *own = NULL;
 	struct arena a;
 	size_t i, n = 0;
 	int rc = 0;
 
 	arena_init(&a, 64 * 1024, 0);
-	if (!k || !v || (!e && !(e = sorted_entries(m, m->klen, &ne, NULL))))
+	if (!k || !v || (!e && !(e = own = sorted_entries(m, m->klen, &ne, NULL))))
 		rc = err_generic(&st->err, NAWAT_ENOMEM);
 	for (i = 0; i < ne && !rc; i++) {
 		if (keys(&a, EKEY(m, e[i].p), &k[n * t->nkey])) {
@@ -1808,7 +1810,7 @@ static int write_sums(struct store *st, const struct schema_sums *t, const struc
 	if (!rc && n)
 		rc = store_sums_add(st, t, n, k, v);
 	arena_release(&a);
-	nw_free(e);
+	nw_free(own);
 	nw_free(k);
 	nw_free(v);
 	return rc;
@@ -2181,11 +2183,12 @@ out:
 }
 
 /* The pending cells into eq_cells: grouped by school row, SUMS_CHUNK rows
- * at a time. */
+ * at a time.  e: their order (ne of them) if made already, or NULL. */
 static int write_cells(struct store *st, const struct amap *m, struct entry *e, size_t ne)
 {
 	struct cells_chunk c;
 	const char **keys = nw_calloc(SUMS_CHUNK * schema_eq_cells.nkey, sizeof *keys);
+	struct entry *own = NULL;
 	size_t i, j;
 	struct arena a;
 	int rc = 0;
@@ -2197,7 +2200,7 @@ static int write_cells(struct store *st, const struct amap *m, struct entry *e, 
 	c.first = nw_calloc(SUMS_CHUNK + 1, sizeof *c.first);
 	c.vals = nw_calloc(SUMS_CHUNK * NCELL, sizeof *c.vals);
 	c.texts = nw_calloc(SUMS_CHUNK, sizeof *c.texts);
-	if (!keys || !c.first || !c.vals || !c.texts || (!c.e && !(c.e = sorted_entries(m, COARSE, &ne, NULL))))
+	if (!keys || !c.first || !c.vals || !c.texts || (!c.e && !(c.e = own = sorted_entries(m, COARSE, &ne, NULL))))
 		rc = err_generic(&st->err, NAWAT_ENOMEM);
 	for (i = 0; i < ne && !rc; i = j) {
 		for (j = i + 1; j < ne && !memcmp(EKEY(m, c.e[j].p), EKEY(m, c.e[i].p), COARSE); j++)
@@ -2219,7 +2222,7 @@ static int write_cells(struct store *st, const struct amap *m, struct entry *e, 
 	nw_free(c.texts);
 	nw_free(c.vals);
 	nw_free(c.first);
-	nw_free(c.e);
+	nw_free(own);
 	nw_free(keys);
 	arena_release(&a);
 	return rc;
@@ -2238,23 +2241,17 @@ static void presort(struct agg *g)
 /* Every pending sum into its table, and its rollup changes into the journal. */
 static int flush_pending(struct agg *g, struct store *st)
 {
-	struct entry *ec = g->sorted_cells, *eh = g->sorted_hist;
-	size_t nc = g->nsorted_cells, nh = g->nsorted_hist;
 	int rc;
 
-	/* (write_cells and write_sums take the orders over) */
-	g->sorted_cells = g->sorted_hist = NULL;
-	g->nsorted_cells = g->nsorted_hist = 0;
 	if (!g->cells.n && !g->hist.n) {
-		nw_free(ec);
-		nw_free(eh);
+		drop_sorted(g);
 		return 0;
 	}
-	if ((rc = write_cells(st, &g->cells, ec, nc))) {
-		nw_free(eh);
-		return rc;
-	}
-	if ((rc = write_sums(st, &schema_eq_hist, &g->hist, hist_keys, eh, nh)) || (rc = roll_pending(g, st)))
+	/* (in the order the emitter made, if it did) */
+	if (!(rc = write_cells(st, &g->cells, g->sorted_cells, g->nsorted_cells)))
+		rc = write_sums(st, &schema_eq_hist, &g->hist, hist_keys, g->sorted_hist, g->nsorted_hist);
+	drop_sorted(g);
+	if (rc || (rc = roll_pending(g, st)))
 		return rc;
 	amap_clear(&g->cells);
 	amap_clear(&g->hist);
