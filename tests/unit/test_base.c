@@ -469,6 +469,20 @@ static void test_date_text(void **state)
 	assert_string_equal(date_thai((struct date){ 2024, 13, 1 }, 0, b, sizeof b), "-");
 	assert_string_equal(date_iso((struct date){ 2017, 5, 6 }, b, sizeof b), "2017-05-06");
 	assert_string_equal(date_iso((struct date){ 1900, 12, 31 }, b, sizeof b), "1900-12-31");
+	/* the digits by hand equal snprintf's, and outside them snprintf writes */
+	{
+		struct date ds[] = { { 5, 1, 9 }, { 999, 10, 10 }, { 9999, 99, 99 }, { 10000, 1, 1 },
+				     { -1, 1, 1 }, { 2024, 100, 1 }, { 2024, 1, -3 } };
+		char want[64], small[8];
+		size_t i;
+
+		for (i = 0; i < sizeof ds / sizeof ds[0]; i++) {
+			snprintf(want, sizeof want, "%04d-%02d-%02d", ds[i].y, ds[i].m, ds[i].d);
+			assert_string_equal(date_iso(ds[i], b, sizeof b), want);
+			snprintf(want, sizeof small, "%04d-%02d-%02d", ds[i].y, ds[i].m, ds[i].d);
+			assert_string_equal(date_iso(ds[i], small, sizeof small), want);
+		}
+	}
 }
 
 static void test_date_today(void **state)
