@@ -2920,6 +2920,7 @@ static int rollup_table(struct agg *g, struct store *st, const struct names *nm,
 		struct val_value f[4];
 		struct school_attrs sa;
 		struct kroll k[3];
+		int64_t v[SCHEMA_HIST_BINS > NCELL ? SCHEMA_HIST_BINS : NCELL];
 		size_t n;
 
 		memset(f, 0, sizeof f);
@@ -2932,6 +2933,9 @@ static int rollup_table(struct agg *g, struct store *st, const struct names *nm,
 		nk = roll_keys(&sa, k, (int32_t)store_col_int(q, 4), (int32_t)store_col_int(q, 5),
 			       store_col_text(q, 6, NULL), store_col_text(q, 7, NULL), store_col_text(q, 8, NULL),
 			       (int32_t)store_col_int(q, 9));
+		/* each value read once, added at every level */
+		for (i = 0; nk && i < nv; i++)
+			v[i] = store_col_int(q, (int)(10 + i));
 		for (j = 0; j < nk && !rc; j++) {
 			int64_t *r;
 
@@ -2940,7 +2944,7 @@ static int rollup_table(struct agg *g, struct store *st, const struct names *nm,
 				break;
 			}
 			for (i = 0; i < nv; i++)
-				r[i] += store_col_int(q, (int)(10 + i));
+				r[i] += v[i];
 		}
 		/* written out (added to eq_rollup) as the sums fill up: a file
 		 * of every term and instrument has many keys a level */
