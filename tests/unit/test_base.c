@@ -479,7 +479,7 @@ static void test_date_text(void **state)
 		for (i = 0; i < sizeof ds / sizeof ds[0]; i++) {
 			snprintf(want, sizeof want, "%04d-%02d-%02d", ds[i].y, ds[i].m, ds[i].d);
 			assert_string_equal(date_iso(ds[i], b, sizeof b), want);
-			snprintf(want, sizeof small, "%04d-%02d-%02d", ds[i].y, ds[i].m, ds[i].d);
+			want[sizeof small - 1] = '\0'; /* what snprintf leaves in the short buffer */
 			assert_string_equal(date_iso(ds[i], small, sizeof small), want);
 		}
 	}
