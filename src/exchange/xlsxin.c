@@ -981,7 +981,7 @@ size_t xlsx_serial_date(double serial, int date1904, char *out)
 	} else {
 		dt = date_from_days(date_to_days(days < 60 ? d1900 : d1899) + days);
 	}
-	len = snprintf(out, 20, "%04d-%02d-%02d", dt.y, dt.m, dt.d);
+	len = (int)strlen(date_iso(dt, out, 20));
 	if (rem)
 		len += snprintf(out + len, 20 - (size_t)len, " %02d:%02d:%02d", (int)(rem / 3600),
 				(int)(rem / 60 % 60), (int)(rem % 60));
