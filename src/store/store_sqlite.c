@@ -8,7 +8,6 @@
  */
 #include "store.h"
 
-#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -47,8 +46,6 @@ struct sq {
 	int seq_loaded;
 	int fk_off;          /* foreign_keys turned off for this transaction */
 	int bulk;            /* a bulk load's rollback journal, to give back (STORE_BULK) */
-	int bulk_fd;         /* the store's file, to start writing a bulk load's pages out */
-	off_t bulk_written;  /* its size when that was last started */
 	int64_t *tx_subs;    /* the submissions made in this transaction */
 	size_t ntx_subs, cap_tx_subs;
 	sqlite3_stmt *meta_get, *meta_set, *issue;
@@ -301,37 +298,7 @@ static int bulk_take(struct store *st)
 		bulk_give_back(st);
 		return 0;
 	}
-	SQ(st)->bulk_fd = open(sqlite3_db_filename(db, "main"), O_RDONLY | O_CLOEXEC);
-	SQ(st)->bulk_written = 0;
 	return 1;
-}
-
-/* Closing a file descriptor drops every POSIX lock the process holds on
- * the file, SQLite's included: this one is closed only when SQLite holds
- * none (out of a transaction, in rollback-journal mode, or closed). */
-static void bulk_fd_close(struct sq *q)
-{
-	if (q->bulk_fd >= 0)
-		close(q->bulk_fd);
-	q->bulk_fd = -1;
-}
-
-/* A bulk load's pages go into the file as the page cache spills them; the
- * system would write them to disk only at the commit's sync (1 GB or more
- * at once, with nothing else to do meanwhile).  Each 64 MiB more of the
- * file, their writing out is started now, while the load goes on. */
-static void bulk_writeback(struct sq *q)
-{
-#ifdef SYNC_FILE_RANGE_WRITE
-	struct stat sb;
-
-	if (q->bulk_fd < 0 || fstat(q->bulk_fd, &sb) || sb.st_size - q->bulk_written < (off_t)64 << 20)
-		return;
-	q->bulk_written = sb.st_size;
-	(void)sync_file_range(q->bulk_fd, 0, 0, SYNC_FILE_RANGE_WRITE); /* a hint: the sync at commit decides */
-#else
-	(void)q;
-#endif
 }
 
 /* The WAL back after a bulk load (outside a transaction, where the pragma
@@ -340,7 +307,6 @@ static void bulk_writeback(struct sq *q)
 static int bulk_give_back(struct store *st)
 {
 	if (SQ(st)->bulk && sqlite3_get_autocommit(SQ(st)->db)) {
-		bulk_fd_close(SQ(st));
 		if (exec_raw(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL"))
 			return st->err.code;
 		SQ(st)->bulk = 0;
@@ -1218,8 +1184,6 @@ static int sq_writer_put(struct store_writer *bw, struct store_row *rows, size_t
 	for (i = from; i < n; i++)
 		if ((rc = write_one(w, &rows[i], i > from ? rows[i - 1].vals : NULL)))
 			return rc;
-	if (SQ(bw->st)->bulk)
-		bulk_writeback(SQ(bw->st));
 	return 0;
 }
 
@@ -2215,7 +2179,6 @@ static void sq_close(struct store *st)
 		if (q->db)
 			bulk_give_back(st);
 		sqlite3_close_v2(q->db);
-		bulk_fd_close(q); /* (still open when the rollback failed) */
 		nw_free(q);
 	}
 	nw_free(st->url);
@@ -2384,7 +2347,6 @@ int store_sqlite_open(const char *path, const struct std_package *pkg, int creat
 		nw_free(q);
 		return err_generic(err, NAWAT_ENOMEM);
 	}
-	q->bulk_fd = -1;
 	st->ops = &sqlite_ops;
 	st->pkg = pkg;
 	st->impl = q;
