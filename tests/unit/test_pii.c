@@ -1,7 +1,7 @@
 /*
  * test_pii.c - unit tests of src/standard/pii: the key file (creation mode,
- * no overwrite, refused when readable by others or damaged), keyed hashes,
- * sealed copies and pseudonyms.
+ * no overwrite, refused when readable by others or damaged), keyed hashes
+ * (also after the memo of prefixes), sealed copies and pseudonyms.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,6 +257,65 @@ static void test_hash(void **state)
 	pii_key_free(b);
 }
 
+/* pii_hash remembers the prefixes a thread hashed last (by their value
+ * mod 64): each hash equals the one a thread that hashed nothing before
+ * makes, whatever was hashed before it, with any key. */
+struct fresh {
+	const struct pii_key *k;
+	const char *id;
+	unsigned char h[PII_HASH_LEN];
+};
+
+static void *hash_fresh(void *arg)
+{
+	struct fresh *f = arg;
+
+	pii_hash(f->k, f->id, strlen(f->id), f->h);
+	return NULL;
+}
+
+static void expect_fresh(const struct pii_key *k, const char *id)
+{
+	struct fresh f = { k, id, { 0 } };
+	unsigned char h[PII_HASH_LEN];
+	pthread_t th;
+
+	pii_hash(k, id, strlen(id), h);
+	assert_int_equal(pthread_create(&th, NULL, hash_fresh, &f), 0);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	assert_memory_equal(h, f.h, PII_HASH_LEN);
+}
+
+static void test_hash_memo(void **state)
+{
+	struct pii_key *a = load(path1), *b = load(path2);
+	/* 11017 and 11081 are 64 apart: the same place in the memo; the
+	 * third differs in its fifth digit only; the short "110" has the
+	 * place of 11054, which starts as it does */
+	static const char *const ids[] = { "1101700123456", "1108100123456", "1101800123456", "1105400123456", "110",
+					   ID2 };
+	size_t i, j;
+
+	(void)state;
+	for (j = 0; j < 2; j++) /* one key at a time, twice */
+		for (i = 0; i < sizeof ids / sizeof ids[0]; i++)
+			expect_fresh(j ? b : a, ids[i]);
+	for (j = 0; j < 2; j++) /* each ID with one key then the other */
+		for (i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+			expect_fresh(a, ids[i]);
+			expect_fresh(b, ids[i]);
+		}
+	/* a key freed and another loaded (perhaps at the same address) */
+	pii_key_free(b);
+	b = load(path2);
+	expect_fresh(b, ids[0]);
+	pii_key_free(a);
+	a = load(path1);
+	expect_fresh(a, ids[0]);
+	pii_key_free(a);
+	pii_key_free(b);
+}
+
 static void test_seal_open(void **state)
 {
 	struct pii_key *a = load(path1), *a2 = load(path1), *b = load(path2);
@@ -383,6 +443,7 @@ int main(void)
 		cmocka_unit_test(test_key_load_damaged),
 		cmocka_unit_test(test_key_fingerprint),
 		cmocka_unit_test(test_hash),
+		cmocka_unit_test(test_hash_memo),
 		cmocka_unit_test(test_seal_open),
 		cmocka_unit_test(test_pseudonym),
 	};
