@@ -158,7 +158,7 @@ void pii_key_fingerprint(const struct pii_key *k, char out[33])
 
 void pii_hash(const struct pii_key *k, const char *clear, size_t n, unsigned char out[PII_HASH_LEN])
 {
-	static _Thread_local struct {
+	static __thread struct {
 		uint64_t key;
 		unsigned char n;
 		char prefix[PII_PREFIX];
